@@ -1,0 +1,226 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createHandlers, defaultHome, dispatch, openLocker, type LockerApi, type LockerEvent, type Operation } from '../shared/api/index.js';
+import { isRecordType, RECORD_TYPES } from '../shared/model/index.js';
+import { formatList, formatShow, progressLine } from './format.js';
+
+const USAGE = `usage: locker [--home DIR] <command>
+
+  import <file|dir>... [--json]       read .ics, .vcf and Locker .trig exports
+  list [--type T] [--from ISO] [--to ISO] [--json]
+                                      T: ${RECORD_TYPES.join('|')}
+  search <text> [--type T] [--json]   words match as prefixes, accents ignored
+  show <id> [--format text|turtle|json]
+  edit <id> --set <prop>=<value>...   prop: the shape's property name (name, startDate, fn…)
+  delete <id>
+  export --out <file.trig|dir>
+
+The locker lives in --home, LOCKER_HOME, or ${defaultHome()}.`;
+
+class UsageError extends Error {}
+
+export interface Io {
+  readonly out: (s: string) => void;
+  readonly err: (s: string) => void;
+  readonly errIsTty: boolean;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+const processIo: Io = {
+  out: (s) => process.stdout.write(s),
+  err: (s) => process.stderr.write(s),
+  errIsTty: process.stderr.isTTY === true,
+  env: process.env,
+};
+
+/** Runs one `locker` command; returns the exit code. Errors are one line on stderr. */
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        home: { type: 'string' },
+        json: { type: 'boolean' },
+        type: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        limit: { type: 'string' },
+        format: { type: 'string' },
+        set: { type: 'string', multiple: true },
+        out: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    io.err(`locker: ${(e as Error).message.split('\n')[0]}\n`);
+    return 2;
+  }
+  const { values: o, positionals } = parsed;
+  const [command, ...args] = positionals;
+  if (o.help || command === 'help') {
+    io.out(`${USAGE}\n`);
+    return 0;
+  }
+  if (!command) {
+    io.err(`${USAGE}\n`);
+    return 2;
+  }
+  if (command === 'start') {
+    io.out(`Locker ${'0.1.0'}: the desktop UI is not built yet; use the command line.\n\n${USAGE}\n`);
+    return 0;
+  }
+  const known = ['import', 'list', 'search', 'show', 'edit', 'delete', 'export'];
+  if (!known.includes(command)) {
+    io.err(`locker: unknown command "${command}" (try: locker help)\n`);
+    return 2;
+  }
+  const home = o.home ? path.resolve(o.home) : defaultHome(io.env);
+  const opened = openLocker(home, io.env);
+  if (opened.kind === 'error') {
+    io.err(`locker: ${opened.message}\n`);
+    return 1;
+  }
+  const api = createHandlers(opened.locker);
+  try {
+    return await run(command, args, o, api, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`locker: ${e.message}\n`);
+      return 2;
+    }
+    io.err(`locker: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  } finally {
+    opened.locker.close();
+  }
+}
+
+type Options = { json?: boolean | undefined; type?: string | undefined; from?: string | undefined; to?: string | undefined; limit?: string | undefined; format?: string | undefined; set?: string[] | undefined; out?: string | undefined };
+
+async function call<K extends Operation>(api: LockerApi, op: K, payload: unknown, emit?: (e: LockerEvent) => void): Promise<Awaited<ReturnType<LockerApi[K]>>> {
+  const r = await dispatch(api, op, payload, emit ? { emit } : undefined);
+  if (r.kind === 'bad-request') throw new UsageError(r.message);
+  return r.value as Awaited<ReturnType<LockerApi[K]>>;
+}
+
+function typeOption(t: string | undefined): string | undefined {
+  if (t === undefined) return undefined;
+  if (!isRecordType(t)) throw new UsageError(`unknown type "${t}" (one of: ${RECORD_TYPES.join(', ')})`);
+  return t;
+}
+
+function one(args: readonly string[], what: string): string {
+  if (args.length !== 1 || !args[0]) throw new UsageError(`expected one ${what}`);
+  return args[0];
+}
+
+async function run(command: string, args: readonly string[], o: Options, api: LockerApi, io: Io): Promise<number> {
+  const json = (v: unknown) => io.out(`${JSON.stringify(v)}\n`);
+  switch (command) {
+    case 'import': {
+      if (args.length === 0) throw new UsageError('import needs at least one file or folder');
+      let lastLen = 0;
+      const emit = io.errIsTty
+        ? (e: LockerEvent) => {
+            if (e.type !== 'import.progress') return;
+            const line = progressLine(e.progress);
+            io.err(`\r${line.padEnd(lastLen)}`);
+            lastLen = line.length;
+          }
+        : undefined;
+      const summary = await call(api, 'import.start', { paths: args.map((a) => path.resolve(a)) }, emit);
+      if (io.errIsTty && lastLen) io.err(`\r${' '.repeat(lastLen)}\r`);
+      if (o.json) json(summary);
+      else io.out(`imported ${summary.imported}, updated ${summary.updated}, unchanged ${summary.skipped}${summary.errors.length ? `, ${summary.errors.length} file${summary.errors.length === 1 ? '' : 's'} refused` : ''}\n`);
+      for (const e of summary.errors) io.err(`locker: ${shown(e.file)}: ${e.message}\n`);
+      return summary.errors.length ? 1 : 0;
+    }
+    case 'list': {
+      if (args.length) throw new UsageError('list takes no arguments (use --type)');
+      const limit = o.limit === undefined ? undefined : Number(o.limit);
+      const items = await call(api, 'records.list', { type: typeOption(o.type), from: o.from, to: o.to, limit });
+      if (o.json) json(items);
+      else io.out(formatList(items));
+      return 0;
+    }
+    case 'search': {
+      const text = args.join(' ');
+      if (!text.trim()) throw new UsageError('search needs some text');
+      const items = await call(api, 'search', { text, type: typeOption(o.type), limit: o.limit === undefined ? undefined : Number(o.limit) });
+      if (o.json) json(items);
+      else io.out(items.length ? formatList(items) : 'nothing found\n');
+      return 0;
+    }
+    case 'show': {
+      const id = one(args, 'record id');
+      const format = o.format ?? (o.json ? 'json' : 'text');
+      if (!['text', 'turtle', 'json'].includes(format)) throw new UsageError('--format is text, turtle or json');
+      const r = await call(api, 'records.get', { id });
+      if (r.kind === 'absent') {
+        io.err(`locker: no record ${id}\n`);
+        return 1;
+      }
+      if (format === 'json') json({ ...r.json, updated: r.updated });
+      else if (format === 'turtle') io.out(r.turtle);
+      else io.out(formatShow(r.json, r.updated));
+      return 0;
+    }
+    case 'edit': {
+      const id = one(args, 'record id');
+      if (!o.set?.length) throw new UsageError('edit needs at least one --set prop=value');
+      const set = o.set.map((s) => {
+        const eq = s.indexOf('=');
+        if (eq <= 0) throw new UsageError(`--set ${s}: expected prop=value`);
+        return { name: s.slice(0, eq).trim(), value: s.slice(eq + 1) };
+      });
+      const r = await call(api, 'records.save', { id, set });
+      switch (r.kind) {
+        case 'ok':
+          if (o.json) json(r.json);
+          else io.out(`saved ${id}: ${r.json.title}\n`);
+          return 0;
+        case 'absent':
+          io.err(`locker: no record ${id}\n`);
+          return 1;
+        case 'unknown-property':
+          io.err(`locker: this record has no property "${r.name}" (editable: ${r.known.join(', ')})\n`);
+          return 1;
+        case 'not-editable':
+          io.err(`locker: "${r.name}" has parts of its own and can't be set as one value\n`);
+          return 1;
+        case 'invalid':
+          io.err(`locker: not saved: ${r.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}\n`);
+          return 1;
+      }
+      return 1;
+    }
+    case 'delete': {
+      const id = one(args, 'record id');
+      const r = await call(api, 'records.delete', { id });
+      if (r.kind === 'absent') {
+        io.err(`locker: no record ${id}\n`);
+        return 1;
+      }
+      if (o.json) json({ deleted: id });
+      else io.out(`deleted ${id}\n`);
+      return 0;
+    }
+    case 'export': {
+      if (!o.out) throw new UsageError('export needs --out <file.trig|dir>');
+      const r = await call(api, 'export.run', { out: path.resolve(o.out) });
+      if (o.json) json(r);
+      else io.out(`exported ${r.records} records${r.binaries ? ` and ${r.binaries} files` : ''} to ${shown(r.file)}\n`);
+      return 0;
+    }
+  }
+  throw new UsageError(`unknown command "${command}"`);
+}
+
+/** A path as the user would like to read it: relative when under the current folder. */
+function shown(p: string): string {
+  const rel = path.relative(process.cwd(), p);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p;
+}

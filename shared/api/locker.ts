@@ -1,0 +1,229 @@
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync, lstatSync } from 'node:fs';
+import path from 'node:path';
+import { exportTrig, type ExportSummary } from '../export/index.js';
+import { linkPeople, prepareFile, type ImportCaps } from '../importers/index.js';
+import { applyEdits, recordToJson, writeTurtle, docIri, type PropertyChange, type RecordJson, type RecordType, type ValidationProblem } from '../model/index.js';
+import { openStore, type ListQuery, type RecordSummary, type Store } from '../store/index.js';
+import { loadCaps } from './home.js';
+
+export interface ImportError {
+  readonly file: string;
+  readonly message: string;
+}
+
+/** What `locker import --json` prints. */
+export interface ImportSummary {
+  imported: number;
+  updated: number;
+  skipped: number;
+  errors: ImportError[];
+}
+
+export type ImportPhase = 'reading' | 'validating' | 'writing' | 'done' | 'failed';
+
+export interface ImportProgress {
+  readonly file: string;
+  readonly phase: ImportPhase;
+  readonly fileIndex: number;
+  readonly fileCount: number;
+  /** Records handled so far in this file, and how many it has. */
+  readonly done: number;
+  readonly total: number;
+  readonly bytes: number;
+}
+
+export interface ImportOptions {
+  readonly onProgress?: (p: ImportProgress) => void;
+  /** Called after a file's records are committed (durable): they survive a crash from here on. */
+  readonly onCommitted?: (file: string, ids: readonly string[]) => void;
+  readonly signal?: AbortSignal;
+}
+
+export type ShowResult = { readonly kind: 'ok'; readonly json: RecordJson; readonly turtle: string; readonly updated: string } | { readonly kind: 'absent'; readonly id: string };
+
+export type EditOutcome =
+  | { readonly kind: 'ok'; readonly json: RecordJson }
+  | { readonly kind: 'absent'; readonly id: string }
+  | { readonly kind: 'unknown-property'; readonly name: string; readonly known: readonly string[] }
+  | { readonly kind: 'not-editable'; readonly name: string }
+  | { readonly kind: 'invalid'; readonly problems: readonly ValidationProblem[] };
+
+export type OpenLockerResult = { readonly kind: 'ok'; readonly locker: Locker } | { readonly kind: 'error'; readonly message: string };
+
+const MAX_FILES = 100_000;
+
+/** Opens the locker in `home` (creating it), reading its import limits from config. */
+export function openLocker(home: string, env: NodeJS.ProcessEnv = process.env): OpenLockerResult {
+  const caps = loadCaps(home, env);
+  if (caps.kind === 'error') return caps;
+  const opened = openStore(path.join(home, 'locker.db'));
+  if (opened.kind === 'error') return opened;
+  return { kind: 'ok', locker: new Locker(home, opened.store, caps.caps) };
+}
+
+/** The core's operations over one locker. Every transport (CLI, HTTP, IPC) calls these. */
+export class Locker {
+  constructor(
+    readonly home: string,
+    readonly store: Store,
+    readonly caps: ImportCaps,
+  ) {}
+
+  close(): void {
+    this.store.close();
+  }
+
+  /** Expands directories (recursively, skipping hidden entries and symlinks) into files. */
+  private expand(inputs: readonly string[], errors: ImportError[]): string[] {
+    const out: string[] = [];
+    const walk = (p: string, top: boolean) => {
+      if (out.length >= MAX_FILES) return;
+      let st;
+      try {
+        st = top ? statSync(p) : lstatSync(p);
+      } catch (e) {
+        errors.push({ file: p, message: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : `cannot read: ${(e as Error).message}` });
+        return;
+      }
+      if (st.isDirectory()) {
+        for (const name of readdirSync(p).sort()) if (!name.startsWith('.') && !name.endsWith('.partial')) walk(path.join(p, name), false);
+      } else if (st.isFile()) out.push(p);
+      else if (top) errors.push({ file: p, message: 'not a regular file' });
+    };
+    for (const p of inputs) walk(p, true);
+    return out;
+  }
+
+  async importFiles(inputs: readonly string[], opts: ImportOptions = {}): Promise<ImportSummary> {
+    const summary: ImportSummary = { imported: 0, updated: 0, skipped: 0, errors: [] };
+    const files = this.expand(inputs, summary.errors);
+    // A TriG export's binaries folder is read by the TriG importer, not imported file by file.
+    const trigStems = new Set(files.filter((f) => /\.trig$/i.test(f)).map((f) => f.replace(/\.trig$/i, '.files')));
+    const dirs = new Set(files.filter((f) => /\.trig$/i.test(f)).map((f) => path.join(path.dirname(f), 'files')));
+    const todo = files.filter((f) => ![...trigStems, ...dirs].some((d) => f.startsWith(d + path.sep)));
+    for (let i = 0; i < todo.length; i++) {
+      const file = todo[i] as string;
+      if (opts.signal?.aborted) {
+        summary.errors.push({ file, message: 'cancelled before it was read' });
+        continue;
+      }
+      const report = (phase: ImportPhase, done = 0, total = 0, bytes = 0) => opts.onProgress?.({ file, phase, fileIndex: i, fileCount: todo.length, done, total, bytes });
+      const fail = (message: string) => {
+        summary.errors.push({ file, message });
+        report('failed');
+      };
+      report('reading');
+      let size: number;
+      try {
+        size = statSync(file).size;
+      } catch (e) {
+        fail(`cannot read: ${(e as Error).message}`);
+        continue;
+      }
+      if (size > this.caps.maxFileBytes) {
+        fail(`the file is ${(size / 1024 / 1024).toFixed(0)} MB, larger than the ${(this.caps.maxFileBytes / 1024 / 1024).toFixed(0)} MB limit (LOCKER_MAX_FILE_MB or importCaps.maxFileBytes in config.json)`);
+        continue;
+      }
+      let bytes: Uint8Array;
+      try {
+        bytes = readHeadThenAll(file, size);
+      } catch (e) {
+        fail(`cannot read: ${(e as Error).message}`);
+        continue;
+      }
+      const dir = path.dirname(file);
+      const stem = path.basename(file).replace(/\.trig$/i, '');
+      const prepared = await prepareFile(
+        {
+          name: path.basename(file),
+          bytes,
+          readSibling: (name) => {
+            if (!/^[a-f0-9]{32}\.[a-z0-9]{1,8}$/.test(name)) return undefined;
+            for (const candidate of [path.join(dir, `${stem}.files`, name), path.join(dir, 'files', name)]) {
+              try {
+                return new Uint8Array(readFileSync(candidate));
+              } catch {
+                // try the next place an export keeps its files
+              }
+            }
+            return undefined;
+          },
+        },
+        { caps: this.caps, now: new Date().toISOString(), ...(opts.signal && { signal: opts.signal }), onValidated: (done, total) => report('validating', done, total, size) },
+      );
+      if (prepared.kind === 'failed') {
+        fail(prepared.failure.message);
+        continue;
+      }
+      report('writing', 0, prepared.records.length, size);
+      try {
+        const outcomes = this.store.transaction(() => {
+          const linked = linkPeople(this.store, prepared.records);
+          const result = this.store.putRecords(linked.records, prepared.binaries);
+          if (linked.touched.length) this.store.putRecords(linked.touched);
+          return result;
+        });
+        for (const o of outcomes) {
+          if (o === 'created') summary.imported++;
+          else if (o === 'updated') summary.updated++;
+          else summary.skipped++;
+        }
+        opts.onCommitted?.(file, prepared.records.map((r) => r.id));
+        report('done', prepared.records.length, prepared.records.length, size);
+      } catch (e) {
+        fail(`could not be saved: ${(e as Error).message}`);
+      }
+    }
+    return summary;
+  }
+
+  list(q: ListQuery = {}): RecordSummary[] {
+    return this.store.list(q);
+  }
+
+  search(text: string, q: { type?: RecordType; limit?: number } = {}): RecordSummary[] {
+    return this.store.search(text, q);
+  }
+
+  show(id: string): ShowResult {
+    const stored = this.store.get(id);
+    const record = this.store.getRecord(id);
+    if (!stored || !record) return { kind: 'absent', id };
+    return { kind: 'ok', json: recordToJson(record), turtle: writeTurtle(record.quads, docIri(record.type, record.id)), updated: new Date(stored.updatedMs).toISOString() };
+  }
+
+  async edit(id: string, changes: readonly PropertyChange[]): Promise<EditOutcome> {
+    const record = this.store.getRecord(id);
+    if (!record) return { kind: 'absent', id };
+    const result = await applyEdits(record, changes);
+    if (result.kind !== 'ok') return result;
+    this.store.putRecords([result.record]);
+    return { kind: 'ok', json: recordToJson(result.record) };
+  }
+
+  delete(id: string): { readonly kind: 'deleted' } | { readonly kind: 'absent'; readonly id: string } {
+    const r = this.store.delete(id);
+    return r.kind === 'deleted' ? r : { kind: 'absent', id };
+  }
+
+  exportTo(out: string): Promise<ExportSummary> {
+    return exportTrig(this.store, out);
+  }
+}
+
+/** Reads a file whole; a file that shrinks or grows while being read is read as it is now. */
+function readHeadThenAll(file: string, size: number): Uint8Array {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(size);
+    let off = 0;
+    while (off < size) {
+      const n = readSync(fd, buf, off, size - off, off);
+      if (n === 0) break;
+      off += n;
+    }
+    return new Uint8Array(buf.buffer, buf.byteOffset, off);
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,1 @@
+export { exportTrig, exportPaths, type ExportSummary } from './trig.js';

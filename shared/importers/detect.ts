@@ -1,0 +1,26 @@
+import { looksBinary } from './text.js';
+import type { FormatId } from './types.js';
+
+export type Detection = { readonly kind: 'format'; readonly format: FormatId } | { readonly kind: 'unknown'; readonly message: string };
+
+const SUPPORTED = 'Locker reads iCalendar (.ics), vCard (.vcf) and Locker exports (.trig)';
+
+/** Decides the format from the file's first bytes; the name is only a hint (a mislabelled file is read by what it is). */
+export function detectFormat(head: Uint8Array, fileName: string): Detection {
+  if (head.length === 0) return { kind: 'unknown', message: 'the file is empty' };
+  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return { kind: 'unknown', message: `this is a zip archive; unpack it first (${SUPPORTED})` };
+  if (head[0] === 0x1f && head[1] === 0x8b) return { kind: 'unknown', message: `this is a gzip-compressed file; decompress it first (${SUPPORTED})` };
+  if (looksBinary(head)) return { kind: 'unknown', message: `this is a binary file, not text (${SUPPORTED})` };
+  let text = new TextDecoder('utf-8', { fatal: false }).decode(head.subarray(0, 4096));
+  if (head[0] === 0xff || head[0] === 0xfe) text = new TextDecoder(head[0] === 0xff ? 'utf-16le' : 'utf-16be').decode(head.subarray(2, 4096));
+  text = text.replace(/^\uFEFF/, '');
+  const firstLine = (text.trimStart().split(/\r?\n/, 1)[0] ?? '').trim().toUpperCase();
+  if (firstLine.startsWith('BEGIN:VCALENDAR')) return { kind: 'format', format: 'ical' };
+  if (firstLine.startsWith('BEGIN:VCARD')) return { kind: 'format', format: 'vcard' };
+  const code = text.split(/\r?\n/).find((l) => l.trim() !== '' && !l.trimStart().startsWith('#'))?.trim() ?? '';
+  const rdfStart = /^(@prefix|@base|prefix|base)\b/i.test(code) || code.startsWith('<');
+  if (/\.trig$/i.test(fileName) && (rdfStart || code === '')) return { kind: 'format', format: 'trig' };
+  if (rdfStart && /\{/.test(text)) return { kind: 'format', format: 'trig' };
+  const looks = /^\s*[{[]/.test(text) ? 'JSON' : /^\s*</.test(text) ? 'XML or HTML' : undefined;
+  return { kind: 'unknown', message: `not a format Locker knows${looks ? ` (it looks like ${looks})` : ''}; ${SUPPORTED}` };
+}

@@ -1,0 +1,81 @@
+import type { ImportCaps } from './types.js';
+
+/**
+ * Decodes a text file: UTF-8 (with or without BOM, or UTF-16 with BOM);
+ * bytes that aren't valid UTF-8 are read as Windows-1252, the usual legacy
+ * encoding of old Outlook/Windows exports.
+ */
+export function decodeText(bytes: Uint8Array): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    return new TextDecoder('windows-1252').decode(bytes);
+  }
+}
+
+/** True when the bytes look like a binary file (NUL bytes or many control characters), not text. */
+export function looksBinary(head: Uint8Array): boolean {
+  if (head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))) return false;
+  let control = 0;
+  for (const b of head) {
+    if (b === 0) return true;
+    if (b < 9 || (b > 13 && b < 32)) control++;
+  }
+  return head.length > 0 && control / head.length > 0.05;
+}
+
+export type ScanResult = { readonly kind: 'ok'; readonly components: number } | { readonly kind: 'error'; readonly message: string };
+
+/**
+ * One pass over RFC 5545/6350 content lines before the real parser runs:
+ * refuses giant lines, deep nesting and unbalanced BEGIN/END (a truncated
+ * file), so that the parser only ever sees sane input.
+ */
+export function scanContentLines(text: string, caps: ImportCaps, top: 'VCALENDAR' | 'VCARD'): ScanResult {
+  const stack: Array<{ name: string; line: number }> = [];
+  let logical = 0;
+  let lineNo = 0;
+  let components = 0;
+  let topCount = 0;
+  let pos = 0;
+  const n = text.length;
+  while (pos < n) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = n;
+    const raw = text.charCodeAt(end - 1) === 13 ? text.slice(pos, end - 1) : text.slice(pos, end);
+    pos = end + 1;
+    lineNo++;
+    const first = raw.charCodeAt(0);
+    if (first === 32 || first === 9) {
+      logical += raw.length - 1;
+    } else {
+      logical = raw.length;
+    }
+    if (logical > caps.maxLineBytes) return { kind: 'error', message: `line ${lineNo} is longer than the ${caps.maxLineBytes} byte limit` };
+    if (first === 32 || first === 9 || raw.length === 0) continue;
+    const upper = raw.length < 80 ? raw.toUpperCase() : raw.slice(0, 80).toUpperCase();
+    if (upper.startsWith('BEGIN:')) {
+      const name = upper.slice(6).trim();
+      if (stack.length === 0) {
+        if (name !== top) return { kind: 'error', message: `line ${lineNo}: expected BEGIN:${top}, found BEGIN:${name}` };
+        topCount++;
+      }
+      stack.push({ name, line: lineNo });
+      components++;
+      if (stack.length > caps.maxDepth) return { kind: 'error', message: `line ${lineNo}: components are nested deeper than ${caps.maxDepth} levels` };
+    } else if (upper.startsWith('END:')) {
+      const name = upper.slice(4).trim();
+      const open = stack.pop();
+      if (!open) return { kind: 'error', message: `line ${lineNo}: END:${name} without a matching BEGIN` };
+      if (open.name !== name) return { kind: 'error', message: `line ${lineNo}: END:${name} does not close BEGIN:${open.name} from line ${open.line} (the file may be truncated or corrupt)` };
+    } else if (stack.length === 0 && raw.trim() !== '') {
+      return { kind: 'error', message: `line ${lineNo}: text outside of any BEGIN:${top} … END:${top} block` };
+    }
+  }
+  const open = stack.at(-1);
+  if (open) return { kind: 'error', message: `the file ends inside BEGIN:${open.name} from line ${open.line}: it is truncated` };
+  if (topCount === 0) return { kind: 'error', message: `no BEGIN:${top} found` };
+  return { kind: 'ok', components };
+}

@@ -1,0 +1,76 @@
+import type { LockerRecord } from '../model/index.js';
+import type { BinaryWrite } from '../store/index.js';
+
+/** Limits that keep a hostile or broken file from exhausting the machine. All configurable. */
+export interface ImportCaps {
+  /** Largest file accepted, in bytes. */
+  readonly maxFileBytes: number;
+  /** Longest content line (after unfolding), in bytes. */
+  readonly maxLineBytes: number;
+  /** Deepest nesting of BEGIN/END blocks. */
+  readonly maxDepth: number;
+  /** Most records one file may produce. */
+  readonly maxRecordsPerFile: number;
+  /** Largest embedded binary (a vCard PHOTO…), in bytes. */
+  readonly maxBinaryBytes: number;
+  /** Longest time one file may take to read, in seconds. */
+  readonly maxSeconds: number;
+}
+
+export const DEFAULT_CAPS: ImportCaps = {
+  maxFileBytes: 256 * 1024 * 1024,
+  maxLineBytes: 16 * 1024 * 1024,
+  maxDepth: 16,
+  maxRecordsPerFile: 1_000_000,
+  maxBinaryBytes: 20 * 1024 * 1024,
+  maxSeconds: 600,
+};
+
+export type FormatId = 'ical' | 'vcard' | 'trig';
+
+export interface ImportContext {
+  /** Base name of the source file, for messages and provenance. */
+  readonly fileName: string;
+  readonly caps: ImportCaps;
+  /** `Date.now()` value after which parsing gives up. */
+  readonly deadline: number;
+  /** Reads a file that sits beside the source (TriG exports keep binaries there); undefined when absent. */
+  readonly readSibling?: (relativePath: string) => Uint8Array | undefined;
+}
+
+/** What an importer produced from one file, before validation and storage. */
+export interface ParsedFile {
+  readonly records: LockerRecord[];
+  readonly binaries: BinaryWrite[];
+  /** True when records already carry their own provenance (a Locker export). */
+  readonly keepsProvenance?: boolean;
+}
+
+/** Why a file could not be imported. `message` is one line a person can act on. */
+export interface ImportFailure {
+  readonly kind: 'unrecognised' | 'too-large' | 'malformed' | 'invalid' | 'timeout' | 'unreadable';
+  readonly message: string;
+}
+
+export type ParseResult = { readonly kind: 'ok'; readonly parsed: ParsedFile } | { readonly kind: 'failed'; readonly failure: ImportFailure };
+
+export interface Importer {
+  readonly id: FormatId;
+  readonly mediaType: string;
+  parse(text: string, ctx: ImportContext): ParseResult;
+}
+
+export function failed(kind: ImportFailure['kind'], message: string): ParseResult {
+  return { kind: 'failed', failure: { kind, message } };
+}
+
+/** Thrown inside a parser to stop at once; the importer turns it into a `failed` value. */
+export class ImportAbort extends Error {
+  constructor(readonly failure: ImportFailure) {
+    super(failure.message);
+  }
+}
+
+export function checkDeadline(ctx: ImportContext): void {
+  if (Date.now() > ctx.deadline) throw new ImportAbort({ kind: 'timeout', message: `reading took longer than the ${ctx.caps.maxSeconds} s limit` });
+}

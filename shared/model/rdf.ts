@@ -1,0 +1,53 @@
+import { Parser, Writer } from 'n3';
+import type { Quad } from '@rdfjs/types';
+import { docIri, type LockerRecord } from './record.js';
+import type { RecordType } from './types.js';
+import { NS } from './vocab.js';
+
+const PREFIXES: Record<string, string> = { ...NS };
+delete PREFIXES['sh'];
+
+/** Serialises quads as Turtle with IRIs relative to `base` (so `<#it>` for the record's own subject). */
+export function writeTurtle(quads: readonly Quad[], base: string): string {
+  const used: Record<string, string> = {};
+  const note = (value: string) => {
+    for (const [p, ns] of Object.entries(PREFIXES)) if (value.startsWith(ns)) used[p] = ns;
+  };
+  for (const q of quads) {
+    note(q.predicate.value);
+    if (q.object.termType === 'NamedNode') note(q.object.value);
+    else if (q.object.termType === 'Literal') note(q.object.datatype.value);
+  }
+  const writer = new Writer({ prefixes: used, baseIRI: base });
+  writer.addQuads(sortForWriting(quads));
+  let out = '';
+  writer.end((error, result: string) => {
+    if (error) throw error;
+    out = result;
+  });
+  return out;
+}
+
+/** Parses Turtle; relative IRIs resolve against `base`. Throws on syntax errors (callers turn them into values). */
+export function parseTurtle(text: string, base: string): Quad[] {
+  return new Parser({ baseIRI: base, format: 'text/turtle' }).parse(text);
+}
+
+/** The stored form of a record: Turtle relative to its own document, valid under any root. */
+export function recordToTurtle(record: LockerRecord): string {
+  return writeTurtle(record.quads, docIri(record.type, record.id));
+}
+
+export function recordFromTurtle(type: RecordType, id: string, text: string, root?: string): LockerRecord {
+  return { id, type, quads: parseTurtle(text, docIri(type, id, root)) };
+}
+
+/** Groups quads by subject, the main subject (`#it`) first, so the Turtle reads top-down. */
+export function sortForWriting(quads: readonly Quad[]): Quad[] {
+  const order = new Map<string, number>();
+  for (const q of quads) if (!order.has(q.subject.value)) order.set(q.subject.value, q.subject.value.endsWith('#it') ? -1 : order.size);
+  return quads
+    .map((q, i) => ({ q, i }))
+    .sort((a, b) => (order.get(a.q.subject.value) ?? 0) - (order.get(b.q.subject.value) ?? 0) || a.i - b.i)
+    .map((x) => x.q);
+}

@@ -1,0 +1,47 @@
+/** IRIs of the vocabularies Locker writes. Existing terms only; `lk:` is for the few things no vocabulary names. */
+export const NS = {
+  rdf: 'http://www.w3.org/1999/02/22-rdf-syntax-ns#',
+  rdfs: 'http://www.w3.org/2000/01/rdf-schema#',
+  xsd: 'http://www.w3.org/2001/XMLSchema#',
+  schema: 'http://schema.org/',
+  vcard: 'http://www.w3.org/2006/vcard/ns#',
+  as: 'https://www.w3.org/ns/activitystreams#',
+  prov: 'http://www.w3.org/ns/prov#',
+  geo: 'http://www.w3.org/2003/01/geo/wgs84_pos#',
+  dct: 'http://purl.org/dc/terms/',
+  sh: 'http://www.w3.org/ns/shacl#',
+  lk: 'https://w3id.org/locker/ns#',
+} as const;
+
+export type Prefix = keyof typeof NS;
+
+/** `iri('schema', 'name')` → `http://schema.org/name`. */
+export function iri(prefix: Prefix, local: string): string {
+  return NS[prefix] + local;
+}
+
+export const RDF_TYPE = iri('rdf', 'type');
+export const XSD = {
+  string: iri('xsd', 'string'),
+  date: iri('xsd', 'date'),
+  dateTime: iri('xsd', 'dateTime'),
+  integer: iri('xsd', 'integer'),
+  decimal: iri('xsd', 'decimal'),
+  double: iri('xsd', 'double'),
+  boolean: iri('xsd', 'boolean'),
+  anyURI: iri('xsd', 'anyURI'),
+} as const;
+
+/** Shortens a full IRI to `prefix:local` when a known prefix matches. */
+export function compact(full: string): string {
+  for (const [p, ns] of Object.entries(NS)) {
+    if (full.startsWith(ns) && full.length > ns.length) return `${p}:${full.slice(ns.length)}`;
+  }
+  return full;
+}
+
+/** The local name of an IRI: the part after the last `#` or `/`. */
+export function localName(full: string): string {
+  const cut = Math.max(full.lastIndexOf('#'), full.lastIndexOf('/'));
+  return cut >= 0 ? full.slice(cut + 1) : full;
+}

@@ -1,0 +1,1 @@
+export { toFtsQuery, type FtsQuery } from './query.js';

@@ -1,0 +1,2 @@
+export { openStore, Store, type BinaryWrite, type ListQuery, type OpenResult, type PutOutcome, type RecordSummary, type SearchQuery, type StoredRecord, type SyncState } from './store.js';
+export { SCHEMA_VERSION } from './schema.js';

@@ -1,0 +1,64 @@
+/** The SQLite schema. One row per record; side tables for time, emails and binaries; FTS5 for search. */
+export const SCHEMA_VERSION = 1;
+
+export const SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS records (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  type TEXT NOT NULL,
+  title TEXT NOT NULL,
+  start_text TEXT,
+  start_ms INTEGER,
+  end_ms INTEGER,
+  created_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL,
+  rdf TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  -- sync: the version last agreed with the pod (for the 3-way merge) and its ETag
+  base_rdf TEXT,
+  base_etag TEXT,
+  sync_state TEXT NOT NULL DEFAULT 'local' CHECK (sync_state IN ('local', 'synced', 'modified', 'deleted', 'conflict')),
+  deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
+) STRICT;
+
+CREATE INDEX IF NOT EXISTS records_type_start ON records (type, start_ms) WHERE deleted = 0;
+CREATE INDEX IF NOT EXISTS records_start ON records (start_ms) WHERE deleted = 0;
+CREATE INDEX IF NOT EXISTS records_type_updated ON records (type, updated_ms) WHERE deleted = 0;
+CREATE INDEX IF NOT EXISTS records_sync ON records (sync_state) WHERE sync_state <> 'synced';
+
+CREATE TABLE IF NOT EXISTS record_emails (
+  record_id TEXT NOT NULL REFERENCES records (id) ON DELETE CASCADE,
+  email TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('self', 'attendee')),
+  PRIMARY KEY (record_id, email, role)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS record_emails_email ON record_emails (email, role);
+
+CREATE TABLE IF NOT EXISTS binaries (
+  name TEXT PRIMARY KEY,
+  media_type TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  bytes BLOB NOT NULL
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS record_binaries (
+  record_id TEXT NOT NULL REFERENCES records (id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  PRIMARY KEY (record_id, name)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS record_binaries_name ON record_binaries (name);
+
+CREATE VIRTUAL TABLE IF NOT EXISTS records_fts USING fts5 (
+  title, body,
+  content = '',
+  contentless_delete = 1,
+  tokenize = 'unicode61 remove_diacritics 2',
+  prefix = '2 3 4'
+);
+`;
