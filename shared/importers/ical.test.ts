@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES } from '../../test/helpers/home.js';
+import { iri, recordToJson, stableId, type LockerRecord } from '../model/index.js';
+import { DEFAULT_CAPS } from './types.js';
+import { icalImporter } from './ical.js';
+
+const ctx = { fileName: 'calendar.ics', caps: DEFAULT_CAPS, deadline: Date.now() + 60_000 };
+
+function parse(text: string): LockerRecord[] {
+  const r = icalImporter.parse(text, ctx);
+  if (r.kind !== 'ok') throw new Error(r.failure.message);
+  return r.parsed.records;
+}
+
+const fixture = () => readFileSync(path.join(FIXTURES, 'calendar.ics'), 'utf8');
+const byTitle = (records: LockerRecord[], title: string) => {
+  const r = records.map(recordToJson).find((j) => j.title === title);
+  if (!r) throw new Error(`no event ${title}`);
+  return r;
+};
+
+describe('iCalendar importer', () => {
+  it('reads every VEVENT of a real-looking export, with folded lines and non-ASCII text', () => {
+    const records = parse(fixture());
+    expect(records).toHaveLength(6);
+    const dentist = byTitle(records, 'Dentist – check-up');
+    expect(dentist.properties['description']).toBe('Kontrolle und Zahnreinigung. Bitte 10 Minuten früher da sein, Versichertenkarte mitbringen.');
+    expect(dentist.properties['location']).toMatchObject({ name: 'Zahnarztpraxis Dr. Weiß, Bahnhofstraße 12, 8001 Zürich' });
+    expect(dentist.properties['eventStatus']).toBe('schema:EventScheduled');
+    // The CN parameter was folded across two lines.
+    expect(dentist.properties['attendee']).toMatchObject({ name: 'Jörg Müller', email: 'joerg.mueller@example.de' });
+    expect(dentist.properties['organizer']).toMatchObject({ name: 'Praxis Dr. Weiß', email: 'praxis@zahnarzt-weiss.example' });
+  });
+
+  it('resolves TZID through the VTIMEZONE (winter and summer offsets) and through IANA names without one', () => {
+    const records = parse(fixture());
+    expect(byTitle(records, 'Dentist – check-up').start).toBe('2026-03-03T09:15:00+01:00');
+    expect(byTitle(records, 'Dentist – check-up').properties['timeZone']).toBe('Europe/Berlin');
+    // New York has no VTIMEZONE in the file; 3 Nov 2026 is after the DST change (EST, -05:00).
+    const ny = byTitle(records, 'Call with NY office');
+    expect(ny.start).toBe('2026-11-03T14:00:00-05:00');
+    expect(ny.properties['eventStatus']).toBe('schema:EventCancelled');
+    const summer = parse(fixture().replace('20260303T091500', '20260703T091500'));
+    expect(byTitle(summer, 'Dentist – check-up').start).toBe('2026-07-03T09:15:00+02:00');
+  });
+
+  it('keeps floating times floating and all-day events as dates with an inclusive end', () => {
+    const records = parse(fixture());
+    const brunch = byTitle(records, 'Brunch with Ann (floating time)');
+    expect(brunch.start).toBe('2026-04-12T10:00:00');
+    expect(brunch.properties['endDate']).toBe('2026-04-12T12:00:00');
+    expect(brunch.properties['duration']).toBe('PT2H');
+    const holiday = byTitle(records, 'Summer holiday – Lisboa 🏖️');
+    expect(holiday.start).toBe('2026-07-10');
+    expect(holiday.properties['endDate']).toBe('2026-07-23');
+    expect(holiday.properties['keywords']).toEqual(['Travel', 'Family']);
+  });
+
+  it('keeps a recurrence as a rule with its exceptions, and a changed occurrence as its own record linked to the series', () => {
+    const records = parse(fixture());
+    const series = records.filter((r) => recordToJson(r).title.startsWith('Choir rehearsal'));
+    expect(series).toHaveLength(2);
+    const master = byTitle(records, 'Choir rehearsal');
+    expect(master.properties['eventSchedule']).toMatchObject({
+      repeatFrequency: 'P1W',
+      byDay: 'schema:Monday',
+      endDate: '2026-12-21T17:30:00Z',
+      scheduleTimezone: 'Europe/Berlin',
+      exceptDate: ['2026-04-06T18:30:00+02:00', '2026-05-25T18:30:00+02:00'],
+      rrule: 'FREQ=WEEKLY;BYDAY=MO;UNTIL=20261221T173000Z',
+    });
+    const changed = byTitle(records, 'Choir rehearsal (concert prep, longer)');
+    expect(changed.properties['recurrenceId']).toBe('2026-03-02T18:30:00+01:00');
+    expect(changed.properties['superEvent']).toBe(`https://locker.invalid/events/${master.id}.ttl#it`);
+    expect(master.id).toBe(stableId('event', 'uid:choir-rehearsal@example.org'));
+  });
+
+  it('gives the same ids on every import: by UID, and by content when there is no UID', () => {
+    const a = parse(fixture()).map((r) => r.id).sort();
+    const b = parse(fixture()).map((r) => r.id).sort();
+    expect(a).toEqual(b);
+    const noUid = byTitle(parse(fixture()), 'Brunch with Ann (floating time)').id;
+    const edited = parse(fixture().replace('Brunch with Ann (floating time)', 'Brunch with Ann and Bo'));
+    expect(edited.map((r) => r.id)).not.toContain(noUid);
+  });
+
+  it('does not expand a daily rule over decades into thousands of records', () => {
+    const ics = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'BEGIN:VEVENT', 'UID:daily', 'DTSTART:20000101T080000Z', 'RRULE:FREQ=DAILY', 'SUMMARY:Vitamins', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+    const records = parse(ics);
+    expect(records).toHaveLength(1);
+    expect(recordToJson(records[0] as LockerRecord).properties['eventSchedule']).toMatchObject({ repeatFrequency: 'P1D' });
+  });
+
+  it('refuses a truncated calendar and an event without a start', () => {
+    const truncated = fixture().slice(0, fixture().indexOf('END:VEVENT'));
+    const r = icalImporter.parse(truncated, ctx);
+    expect(r.kind).toBe('failed');
+    if (r.kind === 'failed') expect(r.failure.message).toMatch(/truncated/);
+    const noStart = icalImporter.parse('BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nSUMMARY:Nothing\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n', ctx);
+    expect(noStart).toEqual({ kind: 'failed', failure: { kind: 'invalid', message: 'event "Nothing": DTSTART is missing or not a date' } });
+  });
+
+  it('uses schema.org terms', () => {
+    const r = parse(fixture())[0] as LockerRecord;
+    expect(r.quads.some((q) => q.object.value === iri('schema', 'Event'))).toBe(true);
+  });
+});
