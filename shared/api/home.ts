@@ -57,7 +57,7 @@ export function loadCaps(home: string, env: NodeJS.ProcessEnv = process.env): Co
     if (v === undefined || v === '') continue;
     const n = Number(v);
     if (!Number.isFinite(n) || n <= 0) return { kind: 'error', message: `${name} must be a positive number (got ${JSON.stringify(v)})` };
-    caps = { ...caps, [key]: Math.round(n * unit) };
+    caps = { ...caps, [key]: key === 'maxSeconds' ? n : Math.max(1, Math.round(n * unit)) };
   }
   return { kind: 'ok', caps };
 }

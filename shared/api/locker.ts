@@ -1,7 +1,7 @@
 import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync, lstatSync } from 'node:fs';
 import path from 'node:path';
 import { exportTrig, type ExportSummary } from '../export/index.js';
-import { linkPeople, prepareFile, type ImportCaps } from '../importers/index.js';
+import { formatBytes, linkPeople, prepareFile, type ImportCaps } from '../importers/index.js';
 import { applyEdits, recordToJson, writeTurtle, docIri, type PropertyChange, type RecordJson, type RecordType, type ValidationProblem } from '../model/index.js';
 import { openStore, type ListQuery, type RecordSummary, type Store } from '../store/index.js';
 import { loadCaps } from './home.js';
@@ -121,7 +121,7 @@ export class Locker {
         continue;
       }
       if (size > this.caps.maxFileBytes) {
-        fail(`the file is ${(size / 1024 / 1024).toFixed(0)} MB, larger than the ${(this.caps.maxFileBytes / 1024 / 1024).toFixed(0)} MB limit (LOCKER_MAX_FILE_MB or importCaps.maxFileBytes in config.json)`);
+        fail(`the file is ${formatBytes(size)}, larger than the ${formatBytes(this.caps.maxFileBytes)} limit (LOCKER_MAX_FILE_MB or importCaps.maxFileBytes in config.json)`);
         continue;
       }
       let bytes: Uint8Array;

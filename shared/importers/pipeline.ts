@@ -38,7 +38,7 @@ const MAX_PROBLEMS_SHOWN = 3;
 export async function prepareFile(src: SourceFile, opts: PrepareOptions): Promise<PreparedFile> {
   const { caps } = opts;
   if (src.bytes.byteLength > caps.maxFileBytes) {
-    return { kind: 'failed', failure: { kind: 'too-large', message: `the file is ${mb(src.bytes.byteLength)}, larger than the ${mb(caps.maxFileBytes)} limit` } };
+    return { kind: 'failed', failure: { kind: 'too-large', message: `the file is ${formatBytes(src.bytes.byteLength)}, larger than the ${formatBytes(caps.maxFileBytes)} limit` } };
   }
   const detected = detectFormat(src.bytes.subarray(0, 65536), src.name);
   if (detected.kind === 'unknown') return { kind: 'failed', failure: { kind: 'unrecognised', message: detected.message } };
@@ -84,6 +84,9 @@ function describeRecord(r: LockerRecord): string {
   return name ? JSON.stringify(name.object.value.slice(0, 60)) : r.id;
 }
 
-function mb(n: number): string {
-  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(n >= 10 * 1024 * 1024 ? 0 : 1)} MB` : `${Math.ceil(n / 1024)} KB`;
+/** A byte count as a person reads it: 1.5 MB, 12 KB, 300 bytes. */
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(n >= 10 * 1024 * 1024 ? 0 : 1)} MB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(n >= 10 * 1024 ? 0 : 1)} KB`;
+  return `${n} bytes`;
 }

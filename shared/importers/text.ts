@@ -53,7 +53,7 @@ export function scanContentLines(text: string, caps: ImportCaps, top: 'VCALENDAR
     } else {
       logical = raw.length;
     }
-    if (logical > caps.maxLineBytes) return { kind: 'error', message: `line ${lineNo} is longer than the ${caps.maxLineBytes} byte limit` };
+    if (logical > caps.maxLineBytes) return { kind: 'error', message: `line ${lineNo} is longer than the limit of ${caps.maxLineBytes} characters` };
     if (first === 32 || first === 9 || raw.length === 0) continue;
     const upper = raw.length < 80 ? raw.toUpperCase() : raw.slice(0, 80).toUpperCase();
     if (upper.startsWith('BEGIN:')) {
