@@ -93,7 +93,7 @@ describe('bad input leaves the store exactly as it was', () => {
   });
 
   it('limits are configurable: file size, line length and time', () => {
-    refused(write('big.ics', calendar + ' '.repeat(0)), /the file is 2\.\d KB, larger than the 1049 bytes limit/, { LOCKER_MAX_FILE_MB: '0.001' });
+    refused(write('big.ics', calendar + ' '.repeat(0)), /the file is 2\.\d KB, larger than the 1.0 KB limit/, { LOCKER_MAX_FILE_MB: '0.001' });
     refused(write('line.ics', calendar), /longer than the limit of 10 characters/, { LOCKER_MAX_LINE_KB: String(10 / 1024) });
     const many = ['BEGIN:VCALENDAR', 'VERSION:2.0'];
     for (let i = 0; i < 20000; i++) many.push('BEGIN:VEVENT', `UID:e${i}`, 'DTSTART:20260101T100000Z', `SUMMARY:Event ${i}`, 'END:VEVENT');
