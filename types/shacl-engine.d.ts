@@ -22,6 +22,6 @@ declare module 'shacl-engine' {
 
   export class Validator {
     constructor(shapes: DatasetCore, options: { factory: ShaclFactory; debug?: boolean; details?: boolean });
-    validate(data: { dataset: DatasetCore; terms?: Iterable<Term> }, shapes?: { terms?: Iterable<Term> }): Promise<ValidationReport>;
+    validate(data: { dataset: DatasetCore; terms?: Iterable<Term> }, shapes?: ReadonlyArray<{ terms: Term[] }>): Promise<ValidationReport>;
   }
 }

@@ -2,7 +2,7 @@ import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync, lst
 import path from 'node:path';
 import { exportTrig, type ExportSummary } from '../export/index.js';
 import { formatBytes, linkPeople, prepareFile, type ImportCaps } from '../importers/index.js';
-import { applyEdits, recordToJson, writeTurtle, docIri, type PropertyChange, type RecordJson, type RecordType, type ValidationProblem } from '../model/index.js';
+import { applyEdits, recordToJson, recordToTurtle, type PropertyChange, type RecordJson, type RecordType, type ValidationProblem } from '../model/index.js';
 import { openStore, type ListQuery, type RecordSummary, type Store } from '../store/index.js';
 import { loadCaps } from './home.js';
 
@@ -189,7 +189,7 @@ export class Locker {
     const stored = this.store.get(id);
     const record = this.store.getRecord(id);
     if (!stored || !record) return { kind: 'absent', id };
-    return { kind: 'ok', json: recordToJson(record), turtle: writeTurtle(record.quads, docIri(record.type, record.id)), updated: new Date(stored.updatedMs).toISOString() };
+    return { kind: 'ok', json: recordToJson(record), turtle: recordToTurtle(record), updated: new Date(stored.updatedMs).toISOString() };
   }
 
   async edit(id: string, changes: readonly PropertyChange[]): Promise<EditOutcome> {

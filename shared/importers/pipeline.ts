@@ -1,4 +1,4 @@
-import { formatProblems, readProvenance, sha256Hex, validateRecord, withProvenance, type LockerRecord } from '../model/index.js';
+import { findInvalid, formatProblems, readProvenance, sha256Hex, validateRecord, withProvenance, type LockerRecord } from '../model/index.js';
 import type { BinaryWrite } from '../store/index.js';
 import { detectFormat } from './detect.js';
 import { icalImporter } from './ical.js';
@@ -56,20 +56,20 @@ export async function prepareFile(src: SourceFile, opts: PrepareOptions): Promis
   const out: LockerRecord[] = [];
   let bad = 0;
   const problems: string[] = [];
-  for (let i = 0; i < records.length; i++) {
-    if ((i & 255) === 0) {
-      if (opts.signal?.aborted) return { kind: 'failed', failure: { kind: 'unreadable', message: 'cancelled' } };
-      opts.onValidated?.(i, records.length);
-      if (i > 0) await new Promise<void>((r) => setImmediate(r));
-    }
-    const record = records[i] as LockerRecord;
-    const check = await validateRecord(record);
-    if (!check.ok) {
+  const BATCH = 500;
+  for (let start = 0; start < records.length; start += BATCH) {
+    if (opts.signal?.aborted) return { kind: 'failed', failure: { kind: 'unreadable', message: 'cancelled' } };
+    opts.onValidated?.(start, records.length);
+    const batch = records.slice(start, start + BATCH);
+    const invalid = new Set(await findInvalid(batch));
+    for (const i of invalid) {
+      const record = batch[i] as LockerRecord;
+      const check = await validateRecord(record);
       bad++;
-      if (problems.length < MAX_PROBLEMS_SHOWN) problems.push(`${record.type} ${describeRecord(record)}: ${formatProblems(check.problems)}`);
-      continue;
+      if (problems.length < MAX_PROBLEMS_SHOWN) problems.push(`${record.type} ${describeRecord(record)}: ${check.ok ? 'invalid' : formatProblems(check.problems)}`);
     }
-    out.push(keepsProvenance && readProvenance(record) ? record : withProvenance(record, { importer: importer.id, fileName: src.name, sha256, mediaType: importer.mediaType, at: opts.now }));
+    if (bad > 0) continue;
+    for (const record of batch) out.push(keepsProvenance && readProvenance(record) ? record : withProvenance(record, { importer: importer.id, fileName: src.name, sha256, mediaType: importer.mediaType, at: opts.now }));
   }
   opts.onValidated?.(records.length, records.length);
   if (bad > 0) {

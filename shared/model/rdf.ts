@@ -1,6 +1,7 @@
 import { Parser, Writer } from 'n3';
 import type { Quad } from '@rdfjs/types';
-import { docIri, type LockerRecord } from './record.js';
+import { docIri, LOCAL_ROOT, type LockerRecord } from './record.js';
+import { writeRecordTurtle } from './turtle.js';
 import type { RecordType } from './types.js';
 import { NS } from './vocab.js';
 
@@ -35,7 +36,7 @@ export function parseTurtle(text: string, base: string): Quad[] {
 
 /** The stored form of a record: Turtle relative to its own document, valid under any root. */
 export function recordToTurtle(record: LockerRecord): string {
-  return writeTurtle(record.quads, docIri(record.type, record.id));
+  return writeRecordTurtle(record.quads, { doc: docIri(record.type, record.id), root: LOCAL_ROOT });
 }
 
 export function recordFromTurtle(type: RecordType, id: string, text: string, root?: string): LockerRecord {
