@@ -1,9 +1,9 @@
-import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync, lstatSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync, lstatSync } from 'node:fs';
 import path from 'node:path';
 import { exportTrig, type ExportSummary } from '../export/index.js';
-import { formatBytes, linkPeople, prepareFile, type ImportCaps } from '../importers/index.js';
-import { applyEdits, recordToJson, recordToTurtle, type PropertyChange, type RecordJson, type RecordType, type ValidationProblem } from '../model/index.js';
-import { openStore, type ListQuery, type RecordSummary, type Store } from '../store/index.js';
+import { formatBytes, ImportAbort, linkPeople, openSource, ProblemLog, stamp, type ImportCaps, type OpenedSource } from '../importers/index.js';
+import { applyEdits, recordToJson, recordToTurtle, type LockerRecord, type PropertyChange, type RecordJson, type RecordType, type ValidationProblem } from '../model/index.js';
+import { openStore, type BinaryWrite, type ListQuery, type RecordSummary, type Store } from '../store/index.js';
 import { loadCaps } from './home.js';
 
 export interface ImportError {
@@ -51,6 +51,8 @@ export type EditOutcome =
 export type OpenLockerResult = { readonly kind: 'ok'; readonly locker: Locker } | { readonly kind: 'error'; readonly message: string };
 
 const MAX_FILES = 100_000;
+/** Records validated and written per step of an import. */
+const IMPORT_BATCH = 1000;
 
 /** Opens the locker in `home` (creating it), reading its import limits from config. */
 export function openLocker(home: string, env: NodeJS.ProcessEnv = process.env): OpenLockerResult {
@@ -133,48 +135,110 @@ export class Locker {
       }
       const dir = path.dirname(file);
       const stem = path.basename(file).replace(/\.trig$/i, '');
-      const prepared = await prepareFile(
+      const opened = openSource(
         {
           name: path.basename(file),
           bytes,
           readSibling: (name) => {
             if (!/^[a-f0-9]{32}\.[a-z0-9]{1,8}$/.test(name)) return undefined;
             for (const candidate of [path.join(dir, `${stem}.files`, name), path.join(dir, 'files', name)]) {
-              try {
-                return new Uint8Array(readFileSync(candidate));
-              } catch {
-                // try the next place an export keeps its files
-              }
+              if (existsSync(candidate)) return new Uint8Array(readFileSync(candidate));
             }
             return undefined;
           },
         },
-        { caps: this.caps, now: new Date().toISOString(), ...(opts.signal && { signal: opts.signal }), onValidated: (done, total) => report('validating', done, total, size) },
+        this.caps,
       );
-      if (prepared.kind === 'failed') {
-        fail(prepared.failure.message);
+      if (opened.kind === 'failed') {
+        fail(opened.failure.message);
         continue;
       }
-      report('writing', 0, prepared.records.length, size);
-      try {
-        const outcomes = this.store.transaction(() => {
-          const linked = linkPeople(this.store, prepared.records);
-          const result = this.store.putRecords(linked.records, prepared.binaries);
-          if (linked.touched.length) this.store.putRecords(linked.touched);
-          return result;
-        });
-        for (const o of outcomes) {
-          if (o === 'created') summary.imported++;
-          else if (o === 'updated') summary.updated++;
-          else summary.skipped++;
-        }
-        opts.onCommitted?.(file, prepared.records.map((r) => r.id));
-        report('done', prepared.records.length, prepared.records.length, size);
-      } catch (e) {
-        fail(`could not be saved: ${(e as Error).message}`);
+      const outcome = await this.exclusive(() => this.writeFile(file, opened, size, report, opts.signal));
+      if (outcome.kind === 'failed') {
+        fail(outcome.message);
+        continue;
       }
+      summary.imported += outcome.created;
+      summary.updated += outcome.updated;
+      summary.skipped += outcome.unchanged;
+      opts.onCommitted?.(file, outcome.ids);
+      report('done', outcome.ids.length, outcome.ids.length, size);
     }
     return summary;
+  }
+
+  /** Runs write operations one at a time: an import holds its transaction open across awaits. */
+  private exclusive<T>(fn: () => Promise<T> | T): Promise<T> {
+    const run = this.lock.then(fn, fn);
+    this.lock = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  private lock: Promise<void> = Promise.resolve();
+
+  /**
+   * Validates and writes one file's records in batches inside one transaction:
+   * all of the file or none of it, with flat memory however large it is.
+   */
+  private async writeFile(
+    file: string,
+    opened: Extract<OpenedSource, { kind: 'ok' }>,
+    size: number,
+    report: (phase: ImportPhase, done?: number, total?: number, bytes?: number) => void,
+    signal: AbortSignal | undefined,
+  ): Promise<{ kind: 'ok'; created: number; updated: number; unchanged: number; ids: string[] } | { kind: 'failed'; message: string }> {
+    const { parsed, importer, sha256 } = opened;
+    const stampInfo = { importer, fileName: path.basename(file), sha256, now: new Date().toISOString(), keepsProvenance: parsed.keepsProvenance === true };
+    const problems = new ProblemLog();
+    const seen = new Set<string>();
+    const counts = { created: 0, updated: 0, unchanged: 0 };
+    let done = 0;
+    this.store.begin();
+    try {
+      let batch: LockerRecord[] = [];
+      let binaries: BinaryWrite[] = [];
+      const flush = async () => {
+        if (batch.length === 0) return;
+        if (signal?.aborted) throw new ImportAbort({ kind: 'unreadable', message: 'cancelled; nothing of this file was saved' });
+        report('validating', done, parsed.count, size);
+        const ok = await problems.check(batch);
+        if (ok && problems.count === 0) {
+          const linked = linkPeople(this.store, batch);
+          const outcomes = this.store.putRecords(linked.records, binaries);
+          if (linked.touched.length) this.store.putRecords(linked.touched);
+          outcomes.forEach((o, i) => {
+            const id = (linked.records[i] as LockerRecord).id;
+            if (seen.has(id)) return;
+            seen.add(id);
+            counts[o]++;
+          });
+        }
+        done += batch.length;
+        report(problems.count ? 'validating' : 'writing', done, parsed.count, size);
+        batch = [];
+        binaries = [];
+        await new Promise<void>((r) => setImmediate(r));
+      };
+      for (const item of parsed.items) {
+        batch.push(stamp(item.record, stampInfo));
+        if (item.binaries) binaries.push(...item.binaries);
+        if (batch.length >= IMPORT_BATCH) await flush();
+      }
+      await flush();
+      if (problems.count > 0) {
+        this.store.rollback();
+        return { kind: 'failed', message: problems.message() };
+      }
+      this.store.commit();
+      return { kind: 'ok', ...counts, ids: [...seen] };
+    } catch (e) {
+      this.store.rollback();
+      if (e instanceof ImportAbort) return { kind: 'failed', message: e.failure.message };
+      return { kind: 'failed', message: `could not be saved: ${e instanceof Error ? e.message : String(e)}` };
+    }
   }
 
   list(q: ListQuery = {}): RecordSummary[] {
@@ -192,18 +256,22 @@ export class Locker {
     return { kind: 'ok', json: recordToJson(record), turtle: recordToTurtle(record), updated: new Date(stored.updatedMs).toISOString() };
   }
 
-  async edit(id: string, changes: readonly PropertyChange[]): Promise<EditOutcome> {
-    const record = this.store.getRecord(id);
-    if (!record) return { kind: 'absent', id };
-    const result = await applyEdits(record, changes);
-    if (result.kind !== 'ok') return result;
-    this.store.putRecords([result.record]);
-    return { kind: 'ok', json: recordToJson(result.record) };
+  edit(id: string, changes: readonly PropertyChange[]): Promise<EditOutcome> {
+    return this.exclusive(async (): Promise<EditOutcome> => {
+      const record = this.store.getRecord(id);
+      if (!record) return { kind: 'absent', id };
+      const result = await applyEdits(record, changes);
+      if (result.kind !== 'ok') return result;
+      this.store.putRecords([result.record]);
+      return { kind: 'ok', json: recordToJson(result.record) };
+    });
   }
 
-  delete(id: string): { readonly kind: 'deleted' } | { readonly kind: 'absent'; readonly id: string } {
-    const r = this.store.delete(id);
-    return r.kind === 'deleted' ? r : { kind: 'absent', id };
+  delete(id: string): Promise<{ readonly kind: 'deleted' } | { readonly kind: 'absent'; readonly id: string }> {
+    return this.exclusive(() => {
+      const r = this.store.delete(id);
+      return r.kind === 'deleted' ? r : ({ kind: 'absent', id } as const);
+    });
   }
 
   exportTo(out: string): Promise<ExportSummary> {

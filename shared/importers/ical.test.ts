@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES } from '../../test/helpers/home.js';
 import { iri, recordToJson, stableId, type LockerRecord } from '../model/index.js';
-import { DEFAULT_CAPS } from './types.js';
+import { collect, DEFAULT_CAPS, ImportAbort } from './types.js';
 import { icalImporter } from './ical.js';
 
 const ctx = { fileName: 'calendar.ics', caps: DEFAULT_CAPS, deadline: Date.now() + 60_000 };
@@ -11,7 +11,7 @@ const ctx = { fileName: 'calendar.ics', caps: DEFAULT_CAPS, deadline: Date.now()
 function parse(text: string): LockerRecord[] {
   const r = icalImporter.parse(text, ctx);
   if (r.kind !== 'ok') throw new Error(r.failure.message);
-  return r.parsed.records;
+  return collect(r.parsed).records;
 }
 
 const fixture = () => readFileSync(path.join(FIXTURES, 'calendar.ics'), 'utf8');
@@ -99,7 +99,8 @@ describe('iCalendar importer', () => {
     expect(r.kind).toBe('failed');
     if (r.kind === 'failed') expect(r.failure.message).toMatch(/truncated/);
     const noStart = icalImporter.parse('BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nSUMMARY:Nothing\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n', ctx);
-    expect(noStart).toEqual({ kind: 'failed', failure: { kind: 'invalid', message: 'event "Nothing": DTSTART is missing or not a date' } });
+    expect(noStart.kind).toBe('ok');
+    if (noStart.kind === 'ok') expect(() => collect(noStart.parsed)).toThrow(new ImportAbort({ kind: 'invalid', message: 'event "Nothing": DTSTART is missing or not a date' }));
   });
 
   it('uses schema.org terms', () => {

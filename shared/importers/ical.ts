@@ -2,7 +2,7 @@ import ICAL from 'ical.js';
 import { iri, lit, namedNode, RecordBuilder, sha256Hex, stableId, subjectIri, type LockerRecord } from '../model/index.js';
 import { previousDay, toTimeLiteral, type TimeLiteral } from './ical-time.js';
 import { scanContentLines } from './text.js';
-import { checkDeadline, failed, ImportAbort, type ImportContext, type Importer, type ParseResult } from './types.js';
+import { checkDeadline, failed, ImportAbort, type ImportContext, type Importer, type ParsedItem, type ParseResult } from './types.js';
 
 type Component = InstanceType<typeof ICAL.Component>;
 type Property = InstanceType<typeof ICAL.Property>;
@@ -177,36 +177,40 @@ export const icalImporter: Importer = {
     const scan = scanContentLines(source, ctx.caps, 'VCALENDAR');
     if (scan.kind === 'error') return failed('malformed', `not a valid iCalendar file: ${scan.message}`);
     if (scan.components > ctx.caps.maxRecordsPerFile * 4) return failed('too-large', `more than ${ctx.caps.maxRecordsPerFile} items`);
-    let calendars: Component[];
+    let calendars: unknown[][];
     try {
       const json = ICAL.parse(source) as unknown[];
-      const list = Array.isArray(json[0]) ? (json as unknown[][]) : [json];
-      calendars = list.map((j) => new ICAL.Component(j as never));
+      calendars = Array.isArray(json[0]) ? (json as unknown[][]) : [json];
     } catch (e) {
       return failed('malformed', `not a valid iCalendar file: ${e instanceof Error ? e.message : String(e)}`);
     }
-    const records: LockerRecord[] = [];
-    const seen = new Map<string, number>();
-    try {
+    // jCal: [name, properties, subcomponents]. Events are converted one at a time and
+    // their jCal dropped right after, so memory stays flat however big the calendar.
+    let count = 0;
+    for (const cal of calendars) for (const c of (cal[2] as unknown[][]) ?? []) if (c[0] === 'vevent') count++;
+    if (count > ctx.caps.maxRecordsPerFile) return failed('too-large', `more than ${ctx.caps.maxRecordsPerFile} events in one file`);
+    function* items(): Generator<ParsedItem> {
+      let n = 0;
       for (const cal of calendars) {
-        const events = cal.getAllSubcomponents('vevent');
-        if (records.length + events.length > ctx.caps.maxRecordsPerFile) return failed('too-large', `more than ${ctx.caps.maxRecordsPerFile} events in one file`);
-        for (let i = 0; i < events.length; i++) {
-          if ((i & 1023) === 0) checkDeadline(ctx);
-          const r = convertEvent(events[i] as Component);
-          if (typeof r === 'string') return failed('invalid', r);
-          const at = seen.get(r.id);
-          if (at !== undefined) records[at] = r;
-          else {
-            seen.set(r.id, records.length);
-            records.push(r);
+        const subs = (cal[2] as unknown[][]) ?? [];
+        const parent = new ICAL.Component(['vcalendar', cal[1] as never, subs.filter((c) => c[0] === 'vtimezone') as never]);
+        for (let i = 0; i < subs.length; i++) {
+          const jcal = subs[i];
+          if (!jcal || jcal[0] !== 'vevent') continue;
+          if ((n++ & 1023) === 0) checkDeadline(ctx);
+          let r: LockerRecord | string;
+          try {
+            r = convertEvent(new ICAL.Component(jcal as never, parent));
+          } catch (e) {
+            if (e instanceof ImportAbort) throw e;
+            throw new ImportAbort({ kind: 'malformed', message: `not a valid iCalendar file: ${e instanceof Error ? e.message : String(e)}` });
           }
+          subs[i] = [];
+          if (typeof r === 'string') throw new ImportAbort({ kind: 'invalid', message: r });
+          yield { record: r };
         }
       }
-    } catch (e) {
-      if (e instanceof ImportAbort) return { kind: 'failed', failure: e.failure };
-      return failed('malformed', `not a valid iCalendar file: ${e instanceof Error ? e.message : String(e)}`);
     }
-    return { kind: 'ok', parsed: { records, binaries: [] } };
+    return { kind: 'ok', parsed: { count, items: items() } };
   },
 };

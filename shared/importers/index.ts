@@ -1,4 +1,4 @@
-export { formatBytes, prepareFile, IMPORTERS, type PreparedFile, type PrepareOptions, type SourceFile } from './pipeline.js';
+export { formatBytes, openSource, ProblemLog, stamp, IMPORTERS, type OpenedSource, type SourceFile } from './pipeline.js';
 export { linkPeople } from './link.js';
 export { detectFormat, type Detection } from './detect.js';
-export { DEFAULT_CAPS, type FormatId, type ImportCaps, type ImportFailure } from './types.js';
+export { collect, DEFAULT_CAPS, ImportAbort, type FormatId, type ImportCaps, type ImportFailure, type ParsedItem } from './types.js';

@@ -1,10 +1,9 @@
 import { findInvalid, formatProblems, readProvenance, sha256Hex, validateRecord, withProvenance, type LockerRecord } from '../model/index.js';
-import type { BinaryWrite } from '../store/index.js';
 import { detectFormat } from './detect.js';
 import { icalImporter } from './ical.js';
 import { decodeText } from './text.js';
 import { trigImporter } from './trig.js';
-import type { FormatId, ImportCaps, ImportFailure, Importer } from './types.js';
+import type { FormatId, ImportCaps, ImportFailure, Importer, ParsedFile } from './types.js';
 import { vcardImporter } from './vcard.js';
 
 export const IMPORTERS: Readonly<Record<FormatId, Importer>> = { ical: icalImporter, vcard: vcardImporter, trig: trigImporter };
@@ -16,67 +15,58 @@ export interface SourceFile {
   readonly readSibling?: (relativePath: string) => Uint8Array | undefined;
 }
 
-export type PreparedFile =
-  | { readonly kind: 'ok'; readonly format: FormatId; readonly records: readonly LockerRecord[]; readonly binaries: readonly BinaryWrite[] }
+export type OpenedSource =
+  | { readonly kind: 'ok'; readonly importer: Importer; readonly sha256: string; readonly parsed: ParsedFile }
   | { readonly kind: 'failed'; readonly failure: ImportFailure };
 
-export interface PrepareOptions {
-  readonly caps: ImportCaps;
-  /** ISO time stamped into provenance. */
-  readonly now: string;
-  readonly signal?: AbortSignal;
-  readonly onValidated?: (done: number, total: number) => void;
-}
-
-const MAX_PROBLEMS_SHOWN = 3;
-
-/**
- * Reads one file into validated records with provenance, without touching
- * the store: a file either yields records that all conform to their shapes,
- * or one failure saying what is wrong.
- */
-export async function prepareFile(src: SourceFile, opts: PrepareOptions): Promise<PreparedFile> {
-  const { caps } = opts;
+/** Size cap, format detection from the first bytes, decoding, and the format's parser (lazy: records come as they are read). */
+export function openSource(src: SourceFile, caps: ImportCaps): OpenedSource {
   if (src.bytes.byteLength > caps.maxFileBytes) {
     return { kind: 'failed', failure: { kind: 'too-large', message: `the file is ${formatBytes(src.bytes.byteLength)}, larger than the ${formatBytes(caps.maxFileBytes)} limit` } };
   }
   const detected = detectFormat(src.bytes.subarray(0, 65536), src.name);
   if (detected.kind === 'unknown') return { kind: 'failed', failure: { kind: 'unrecognised', message: detected.message } };
   const importer = IMPORTERS[detected.format];
-  const text = decodeText(src.bytes);
-  const parsed = importer.parse(text, {
+  const parsed = importer.parse(decodeText(src.bytes), {
     fileName: src.name,
     caps,
     deadline: Date.now() + caps.maxSeconds * 1000,
     ...(src.readSibling && { readSibling: src.readSibling }),
   });
   if (parsed.kind === 'failed') return parsed;
-  const { records, binaries, keepsProvenance } = parsed.parsed;
-  const sha256 = sha256Hex(src.bytes);
-  const out: LockerRecord[] = [];
-  let bad = 0;
-  const problems: string[] = [];
-  const BATCH = 500;
-  for (let start = 0; start < records.length; start += BATCH) {
-    if (opts.signal?.aborted) return { kind: 'failed', failure: { kind: 'unreadable', message: 'cancelled' } };
-    opts.onValidated?.(start, records.length);
-    const batch = records.slice(start, start + BATCH);
-    const invalid = new Set(await findInvalid(batch));
+  return { kind: 'ok', importer, sha256: sha256Hex(src.bytes), parsed: parsed.parsed };
+}
+
+const MAX_PROBLEMS_SHOWN = 3;
+
+/** Collects validation problems across a file's batches: a file with any invalid record is refused as a whole. */
+export class ProblemLog {
+  count = 0;
+  private readonly shown: string[] = [];
+
+  async check(records: readonly LockerRecord[]): Promise<boolean> {
+    const invalid = await findInvalid(records);
     for (const i of invalid) {
-      const record = batch[i] as LockerRecord;
-      const check = await validateRecord(record);
-      bad++;
-      if (problems.length < MAX_PROBLEMS_SHOWN) problems.push(`${record.type} ${describeRecord(record)}: ${check.ok ? 'invalid' : formatProblems(check.problems)}`);
+      const record = records[i] as LockerRecord;
+      this.count++;
+      if (this.shown.length < MAX_PROBLEMS_SHOWN) {
+        const check = await validateRecord(record);
+        this.shown.push(`${record.type} ${describeRecord(record)}: ${check.ok ? 'invalid' : formatProblems(check.problems)}`);
+      }
     }
-    if (bad > 0) continue;
-    for (const record of batch) out.push(keepsProvenance && readProvenance(record) ? record : withProvenance(record, { importer: importer.id, fileName: src.name, sha256, mediaType: importer.mediaType, at: opts.now }));
+    return invalid.length === 0;
   }
-  opts.onValidated?.(records.length, records.length);
-  if (bad > 0) {
-    const more = bad > problems.length ? ` (and ${bad - problems.length} more invalid record${bad - problems.length === 1 ? '' : 's'})` : '';
-    return { kind: 'failed', failure: { kind: 'invalid', message: `nothing imported: ${problems.join('; ')}${more}` } };
+
+  message(): string {
+    const more = this.count - this.shown.length;
+    return `nothing imported: ${this.shown.join('; ')}${more > 0 ? ` (and ${more} more invalid record${more === 1 ? '' : 's'})` : ''}`;
   }
-  return { kind: 'ok', format: importer.id, records: out, binaries };
+}
+
+/** Adds provenance unless the record brings its own (a Locker export). */
+export function stamp(record: LockerRecord, src: { importer: Importer; fileName: string; sha256: string; now: string; keepsProvenance: boolean }): LockerRecord {
+  if (src.keepsProvenance && readProvenance(record)) return record;
+  return withProvenance(record, { importer: src.importer.id, fileName: src.fileName, sha256: src.sha256, mediaType: src.importer.mediaType, at: src.now });
 }
 
 function describeRecord(r: LockerRecord): string {

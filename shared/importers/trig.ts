@@ -52,7 +52,8 @@ export const trigImporter: Importer = {
         binaries.set(name, { name, sha256, bytes, mediaType: sniffImage(bytes)?.type ?? MEDIA_BY_EXT[ext] ?? 'application/octet-stream' });
       }
     }
-    return { kind: 'ok', parsed: { records, binaries: [...binaries.values()], keepsProvenance: true } };
+    const all = [...binaries.values()];
+    return { kind: 'ok', parsed: { count: records.length, items: records.map((record, i) => ({ record, ...(i === 0 && { binaries: all }) })), keepsProvenance: true } };
   },
 };
 

@@ -38,12 +38,39 @@ export interface ImportContext {
   readonly readSibling?: (relativePath: string) => Uint8Array | undefined;
 }
 
-/** What an importer produced from one file, before validation and storage. */
+/** One record an importer produced, with the binaries it links to. */
+export interface ParsedItem {
+  readonly record: LockerRecord;
+  readonly binaries?: readonly BinaryWrite[];
+}
+
+/**
+ * What an importer produced from one file. `items` is lazy: records are
+ * converted as they are consumed, so a 100k-event calendar never exists as
+ * 100k records in memory at once. Iterating may throw `ImportAbort`.
+ */
 export interface ParsedFile {
-  readonly records: LockerRecord[];
-  readonly binaries: BinaryWrite[];
+  /** How many records to expect (for progress). */
+  readonly count: number;
+  readonly items: Iterable<ParsedItem>;
   /** True when records already carry their own provenance (a Locker export). */
   readonly keepsProvenance?: boolean;
+}
+
+/** All items at once (tests, small files). */
+export function collect(parsed: ParsedFile): { records: LockerRecord[]; binaries: BinaryWrite[] } {
+  const records: LockerRecord[] = [];
+  const binaries = new Map<string, BinaryWrite>();
+  const at = new Map<string, number>();
+  for (const item of parsed.items) {
+    const i = at.get(item.record.id);
+    if (i === undefined) {
+      at.set(item.record.id, records.length);
+      records.push(item.record);
+    } else records[i] = item.record;
+    for (const b of item.binaries ?? []) binaries.set(b.name, b);
+  }
+  return { records, binaries: [...binaries.values()] };
 }
 
 /** Why a file could not be imported. `message` is one line a person can act on. */

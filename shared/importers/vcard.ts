@@ -3,7 +3,7 @@ import { binaryIri, iri, lit, namedNode, RecordBuilder, sha256Hex, stableId, typ
 import type { BinaryWrite } from '../store/index.js';
 import { decodeBase64, makeBinary, sniffImage } from './media.js';
 import { scanContentLines } from './text.js';
-import { checkDeadline, failed, ImportAbort, type ImportContext, type Importer, type ParseResult } from './types.js';
+import { checkDeadline, failed, ImportAbort, type ImportContext, type Importer, type ParsedItem, type ParseResult } from './types.js';
 
 type Component = InstanceType<typeof ICAL.Component>;
 type Property = InstanceType<typeof ICAL.Property>;
@@ -180,28 +180,23 @@ export const vcardImporter: Importer = {
     } catch (e) {
       return failed('malformed', `not a valid vCard file: ${e instanceof Error ? e.message : String(e)}`);
     }
-    const records: LockerRecord[] = [];
-    const binaries = new Map<string, BinaryWrite>();
-    const seen = new Map<string, number>();
-    try {
+    const count = cards.filter((c) => c.name === 'vcard').length;
+    function* items(): Generator<ParsedItem> {
       for (let i = 0; i < cards.length; i++) {
         if ((i & 1023) === 0) checkDeadline(ctx);
         const card = cards[i] as Component;
         if (card.name !== 'vcard') continue;
-        const r = convertCard(card, ctx);
-        if (typeof r === 'string') return failed('invalid', r);
-        for (const bin of r.binaries) binaries.set(bin.name, bin);
-        const at = seen.get(r.record.id);
-        if (at !== undefined) records[at] = r.record;
-        else {
-          seen.set(r.record.id, records.length);
-          records.push(r.record);
+        let r: ReturnType<typeof convertCard>;
+        try {
+          r = convertCard(card, ctx);
+        } catch (e) {
+          if (e instanceof ImportAbort) throw e;
+          throw new ImportAbort({ kind: 'malformed', message: `not a valid vCard file: ${e instanceof Error ? e.message : String(e)}` });
         }
+        if (typeof r === 'string') throw new ImportAbort({ kind: 'invalid', message: r });
+        yield { record: r.record, binaries: r.binaries };
       }
-    } catch (e) {
-      if (e instanceof ImportAbort) return { kind: 'failed', failure: e.failure };
-      return failed('malformed', `not a valid vCard file: ${e instanceof Error ? e.message : String(e)}`);
     }
-    return { kind: 'ok', parsed: { records, binaries: [...binaries.values()] } };
+    return { kind: 'ok', parsed: { count, items: items() } };
   },
 };

@@ -13,7 +13,6 @@ const LOCAL_OK = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const RDF_TYPE = `${NS.rdf}type`;
 
 function escapeString(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return s.replace(/["\\\u0000-\u001f\u007f]/g, (c) => {
     switch (c) {
       case '"':
@@ -33,7 +32,6 @@ function escapeString(s: string): string {
 }
 
 function escapeIri(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return s.replace(/[\u0000-\u0020<>"{}|^`\\]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 

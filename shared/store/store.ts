@@ -162,6 +162,23 @@ export class Store {
     if (this.db.open) this.db.close();
   }
 
+  /**
+   * A transaction that spans several calls (an import writes a file in batches
+   * between awaits). The caller must hold the locker's write lock until
+   * `commit` or `rollback`.
+   */
+  begin(): void {
+    this.db.exec('BEGIN IMMEDIATE');
+  }
+
+  commit(): void {
+    this.db.exec('COMMIT');
+  }
+
+  rollback(): void {
+    if (this.db.inTransaction) this.db.exec('ROLLBACK');
+  }
+
   /** Runs `fn` in one IMMEDIATE transaction (nested calls join the outer one). */
   transaction<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn();
