@@ -25,18 +25,19 @@ try {
   writeFileSync(file, text);
 
   log('baseline: ICAL.parse alone');
-  let t = performance.now();
+  const t = performance.now();
   ICAL.parse(text);
   const parseMs = performance.now() - t;
 
-  log('import through the real path');
+  log('import through the real path, in a process of its own');
+  const child = spawnSync(process.execPath, [path.join(ROOT, 'bin/run-ts.js'), path.join(ROOT, 'bench/import-child.ts'), home, file], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (child.status !== 0) throw new Error(`import: ${child.stderr.trim().split('\n').pop() ?? ''}`);
+  const imp = JSON.parse(child.stdout) as { ms: number; imported: number; errors: unknown[]; rss_mb: number };
+  if (imp.errors.length || imp.imported !== N) throw new Error(`import: ${child.stdout.slice(0, 300)}`);
+  const importMs = imp.ms;
   const opened = openLocker(home, {});
   if (opened.kind !== 'ok') throw new Error(opened.message);
   const locker = opened.locker;
-  t = performance.now();
-  const summary = await locker.importFiles([file]);
-  const importMs = performance.now() - t;
-  if (summary.errors.length || summary.imported !== N) throw new Error(`import: ${JSON.stringify(summary).slice(0, 300)}`);
 
   log('search');
   const r = rng(7);
@@ -63,7 +64,8 @@ try {
     ranges.push(performance.now() - s);
   }
   locker.close();
-  const rssMb = process.resourceUsage().maxRSS / 1024;
+  // Peak memory of the import process (the heaviest work); the bench process itself also holds the generated file.
+  const rssMb = imp.rss_mb;
 
   log('cold start');
   const colds: Array<{ cold_start_ms: number; wall: number }> = [];
@@ -104,6 +106,7 @@ try {
     list_range_ms: round(quantile(ranges, 0.5), 3),
     cli_search_ms: round(quantile(cli, 0.5)),
     rss_mb: round(rssMb, 1),
+    bench_process_rss_mb: round(process.resourceUsage().maxRSS / 1024, 1),
     db_mb: round(dbMb, 1),
     targets_met: { import_per_s: importPerS >= 5000, cold_start_ms: cold <= 1000, search_p95_ms: p95 <= 10, rss_mb: rssMb <= 500 },
   };

@@ -177,40 +177,63 @@ export const icalImporter: Importer = {
     const scan = scanContentLines(source, ctx.caps, 'VCALENDAR');
     if (scan.kind === 'error') return failed('malformed', `not a valid iCalendar file: ${scan.message}`);
     if (scan.components > ctx.caps.maxRecordsPerFile * 4) return failed('too-large', `more than ${ctx.caps.maxRecordsPerFile} items`);
-    let calendars: unknown[][];
+    // Events are cut out of the text and parsed one at a time (time zones once, up front),
+    // so the parsed form of a 100k-event calendar never exists in memory as a whole.
+    const blocks = splitBlocks(source);
+    let parent: Component;
     try {
-      const json = ICAL.parse(source) as unknown[];
-      calendars = Array.isArray(json[0]) ? (json as unknown[][]) : [json];
+      const tz = blocks.timezones.map(([a, b]) => source.slice(a, b)).join('');
+      parent = new ICAL.Component(ICAL.parse(`BEGIN:VCALENDAR\r\n${tz}END:VCALENDAR\r\n`) as never);
     } catch (e) {
       return failed('malformed', `not a valid iCalendar file: ${e instanceof Error ? e.message : String(e)}`);
     }
-    // jCal: [name, properties, subcomponents]. Events are converted one at a time and
-    // their jCal dropped right after, so memory stays flat however big the calendar.
-    let count = 0;
-    for (const cal of calendars) for (const c of (cal[2] as unknown[][]) ?? []) if (c[0] === 'vevent') count++;
+    const count = blocks.events.length;
     if (count > ctx.caps.maxRecordsPerFile) return failed('too-large', `more than ${ctx.caps.maxRecordsPerFile} events in one file`);
     function* items(): Generator<ParsedItem> {
-      let n = 0;
-      for (const cal of calendars) {
-        const subs = (cal[2] as unknown[][]) ?? [];
-        const parent = new ICAL.Component(['vcalendar', cal[1] as never, subs.filter((c) => c[0] === 'vtimezone') as never]);
-        for (let i = 0; i < subs.length; i++) {
-          const jcal = subs[i];
-          if (!jcal || jcal[0] !== 'vevent') continue;
-          if ((n++ & 1023) === 0) checkDeadline(ctx);
-          let r: LockerRecord | string;
-          try {
-            r = convertEvent(new ICAL.Component(jcal as never, parent));
-          } catch (e) {
-            if (e instanceof ImportAbort) throw e;
-            throw new ImportAbort({ kind: 'malformed', message: `not a valid iCalendar file: ${e instanceof Error ? e.message : String(e)}` });
-          }
-          subs[i] = [];
-          if (typeof r === 'string') throw new ImportAbort({ kind: 'invalid', message: r });
-          yield { record: r };
+      for (let n = 0; n < count; n++) {
+        if ((n & 1023) === 0) checkDeadline(ctx);
+        const [a, b] = blocks.events[n] as [number, number];
+        let r: LockerRecord | string;
+        try {
+          r = convertEvent(new ICAL.Component(ICAL.parse(source.slice(a, b)) as never, parent));
+        } catch (e) {
+          if (e instanceof ImportAbort) throw e;
+          throw new ImportAbort({ kind: 'malformed', message: `not a valid iCalendar file: ${e instanceof Error ? e.message : String(e)}` });
         }
+        if (typeof r === 'string') throw new ImportAbort({ kind: 'invalid', message: r });
+        yield { record: r };
       }
     }
     return { kind: 'ok', parsed: { count, items: items() } };
   },
 };
+
+/** Offsets of the VEVENT and VTIMEZONE blocks directly inside each VCALENDAR (the structure was checked by the pre-scan). */
+function splitBlocks(text: string): { events: Array<[number, number]>; timezones: Array<[number, number]> } {
+  const events: Array<[number, number]> = [];
+  const timezones: Array<[number, number]> = [];
+  let depth = 0;
+  let blockStart = -1;
+  let blockKind: 'event' | 'tz' | undefined;
+  let pos = 0;
+  while (pos < text.length) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = text.length;
+    const c = text.charCodeAt(pos);
+    if (c === 66 || c === 98 || c === 69 || c === 101) {
+      const head = text.slice(pos, Math.min(end, pos + 20)).toUpperCase();
+      if (head.startsWith('BEGIN:')) {
+        depth++;
+        if (depth === 2) {
+          blockStart = pos;
+          blockKind = head.startsWith('BEGIN:VEVENT') ? 'event' : head.startsWith('BEGIN:VTIMEZONE') ? 'tz' : undefined;
+        }
+      } else if (head.startsWith('END:')) {
+        if (depth === 2 && blockKind) (blockKind === 'event' ? events : timezones).push([blockStart, Math.min(end + 1, text.length)]);
+        depth--;
+      }
+    }
+    pos = end + 1;
+  }
+  return { events, timezones };
+}
