@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
-const capabilityFolders = ['model', 'store', 'search', 'importers', 'export', 'pod', 'sync', 'consent', 'api'];
+const capabilityFolders = ['model', 'store', 'search', 'importers', 'export', 'auth', 'pod', 'localpod', 'sync', 'consent', 'api'];
 
 /** Inside shared/<cap>/, other capability folders are reached only through their index.ts. */
 const onlyThroughIndex = {
@@ -16,7 +16,7 @@ const noPlatform = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'scratch/', 'bench/out/', '**/*.d.ts'] },
+  { ignores: ['node_modules/', 'dist/', 'scratch/', 'bench/out/', 'stubs/', '**/*.d.ts'] },
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { ...globals.node } },

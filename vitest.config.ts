@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['shared/**/*.test.ts', 'cli/**/*.test.ts', 'test/**/*.test.ts'],
+    globalSetup: ['test/helpers/css-global.ts'],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -1,0 +1,2 @@
+export { loginWithClientCredentials, REFRESH_MARGIN_MS, type ClientCredentials, type LoginResult, type PodSession } from './session.js';
+export { openVault, PlainFileVault, SecretToolVault, MacKeychainVault, type TokenVault } from './vault.js';

@@ -1,0 +1,132 @@
+import { execFile } from 'node:child_process';
+import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Where login secrets (client secrets, refresh tokens) are kept. Never in
+ * config files, logs or the renderer. An OS keychain encrypts them; the
+ * plain-file fallback is announced to the user (`protection`), never silent.
+ */
+export interface TokenVault {
+  readonly protection: 'os-keychain' | 'plain-file';
+  /** One sentence for the user about where secrets are kept. */
+  readonly describe: string;
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/** Secrets in `<home>/secrets.json`, readable by the owner only (mode 0600), written atomically. */
+export class PlainFileVault implements TokenVault {
+  readonly protection = 'plain-file' as const;
+  readonly describe: string;
+  private readonly file: string;
+
+  constructor(home: string) {
+    this.file = path.join(home, 'secrets.json');
+    this.describe = `No OS keychain is available: login secrets are kept unencrypted in ${this.file} (readable by your user account only).`;
+  }
+
+  private read(): Record<string, string> {
+    if (!existsSync(this.file)) return {};
+    const parsed: unknown = JSON.parse(readFileSync(this.file, 'utf8'));
+    if (!parsed || typeof parsed !== 'object') return {};
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(parsed)) if (typeof v === 'string') out[k] = v;
+    return out;
+  }
+
+  private write(data: Record<string, string>): void {
+    const tmp = `${this.file}.tmp`;
+    writeFileSync(tmp, JSON.stringify(data, null, 2), { mode: 0o600 });
+    chmodSync(tmp, 0o600);
+    renameSync(tmp, this.file);
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    return this.read()[key];
+  }
+
+  async set(key: string, value: string): Promise<void> {
+    this.write({ ...this.read(), [key]: value });
+  }
+
+  async delete(key: string): Promise<void> {
+    const data = this.read();
+    delete data[key];
+    this.write(data);
+  }
+}
+
+function run(cmd: string, args: readonly string[], input?: string): Promise<{ code: number; stdout: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(cmd, args, { timeout: 10_000 }, (error, stdout) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      resolve({ code, stdout: String(stdout) });
+    });
+    if (input !== undefined) child.stdin?.end(input);
+    else child.stdin?.end();
+  });
+}
+
+/** The Linux Secret Service (GNOME Keyring, KWallet) through libsecret's `secret-tool`. */
+export class SecretToolVault implements TokenVault {
+  readonly protection = 'os-keychain' as const;
+  readonly describe = 'Login secrets are kept in the system keyring (Secret Service).';
+  constructor(private readonly scope: string) {}
+
+  async get(key: string): Promise<string | undefined> {
+    const r = await run('secret-tool', ['lookup', 'service', 'locker', 'scope', this.scope, 'key', key]);
+    return r.code === 0 && r.stdout !== '' ? r.stdout : undefined;
+  }
+
+  async set(key: string, value: string): Promise<void> {
+    const r = await run('secret-tool', ['store', '--label', `Locker: ${key}`, 'service', 'locker', 'scope', this.scope, 'key', key], value);
+    if (r.code !== 0) throw new Error('the system keyring refused to store a secret');
+  }
+
+  async delete(key: string): Promise<void> {
+    await run('secret-tool', ['clear', 'service', 'locker', 'scope', this.scope, 'key', key]);
+  }
+}
+
+/** The macOS login keychain through `security`. */
+export class MacKeychainVault implements TokenVault {
+  readonly protection = 'os-keychain' as const;
+  readonly describe = 'Login secrets are kept in the macOS keychain.';
+  constructor(private readonly scope: string) {}
+
+  async get(key: string): Promise<string | undefined> {
+    const r = await run('security', ['find-generic-password', '-s', `locker:${this.scope}`, '-a', key, '-w']);
+    return r.code === 0 ? r.stdout.replace(/\n$/, '') : undefined;
+  }
+
+  async set(key: string, value: string): Promise<void> {
+    const r = await run('security', ['add-generic-password', '-U', '-s', `locker:${this.scope}`, '-a', key, '-w', value]);
+    if (r.code !== 0) throw new Error('the macOS keychain refused to store a secret');
+  }
+
+  async delete(key: string): Promise<void> {
+    await run('security', ['delete-generic-password', '-s', `locker:${this.scope}`, '-a', key]);
+  }
+}
+
+/**
+ * Picks the best vault this machine offers for the CLI: the OS keychain when
+ * it answers, else the announced plain file. `LOCKER_VAULT=plain` forces the
+ * file (tests, headless servers). The desktop app uses Electron's safeStorage.
+ */
+export async function openVault(home: string, env: NodeJS.ProcessEnv = process.env): Promise<TokenVault> {
+  const scope = path.resolve(home);
+  if (env['LOCKER_VAULT'] !== 'plain') {
+    if (process.platform === 'darwin') {
+      const probe = await run('security', ['default-keychain']);
+      if (probe.code === 0) return new MacKeychainVault(scope);
+    } else if (process.platform === 'linux' && env['DBUS_SESSION_BUS_ADDRESS']) {
+      const probe = await run('secret-tool', ['lookup', 'service', 'locker', 'probe', '1']);
+      // exit 1 = not found (the keyring answered); 127/ENOENT = no secret-tool
+      if (probe.code === 0 || probe.code === 1) return new SecretToolVault(scope);
+    }
+  }
+  return new PlainFileVault(home);
+}
