@@ -1,3 +1,19 @@
 export { openLocker, Locker, type EditOutcome, type ImportError, type ImportOptions, type ImportProgress, type ImportSummary, type OpenLockerResult, type ShowResult } from './locker.js';
 export { createHandlers, dispatch, Inputs, type CallContext, type Input, type LockerApi, type LockerEvent, type Operation, type Outputs } from './contract.js';
 export { defaultHome, loadCaps } from './home.js';
+export {
+  openPodSession,
+  connectWithClientCredentials,
+  finishConnect,
+  discoverAndRemember,
+  syncWithPod,
+  listConflicts,
+  resolve,
+  podStatus,
+  type ConnectResult,
+  type ConflictView,
+  type PodEnv,
+  type PodStatus,
+  type RefreshLogin,
+  type SessionResult,
+} from './pod.js';

@@ -167,8 +167,8 @@ export class Locker {
     return summary;
   }
 
-  /** Runs write operations one at a time: an import holds its transaction open across awaits. */
-  private exclusive<T>(fn: () => Promise<T> | T): Promise<T> {
+  /** Runs write operations one at a time (imports, syncs, edits): an import holds its transaction open across awaits. */
+  exclusive<T>(fn: () => Promise<T> | T): Promise<T> {
     const run = this.lock.then(fn, fn);
     this.lock = run.then(
       () => undefined,

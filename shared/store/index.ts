@@ -1,2 +1,3 @@
 export { openStore, Store, type BinaryWrite, type ListQuery, type OpenResult, type PutOutcome, type RecordSummary, type SearchQuery, type StoredRecord, type SyncState } from './store.js';
 export { SCHEMA_VERSION } from './schema.js';
+export { SyncTable, type SyncRow, type ConflictRow } from './sync.js';

@@ -1,5 +1,5 @@
 /** The SQLite schema. One row per record; side tables for time, emails and binaries; FTS5 for search. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -23,7 +23,9 @@ CREATE TABLE IF NOT EXISTS records (
   base_rdf TEXT,
   base_etag TEXT,
   sync_state TEXT NOT NULL DEFAULT 'local' CHECK (sync_state IN ('local', 'synced', 'modified', 'deleted', 'conflict')),
-  deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
+  deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
+  -- the pod's dc:modified (ms) of the version in base_rdf: a container listing showing another time means the pod changed
+  remote_modified INTEGER
 ) STRICT;
 
 CREATE INDEX IF NOT EXISTS records_type_start ON records (type, start_ms) WHERE deleted = 0;
@@ -54,6 +56,22 @@ CREATE TABLE IF NOT EXISTS record_binaries (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS record_binaries_name ON record_binaries (name);
 
+-- Both versions of a record that changed on both sides in overlapping ways, until the person picks.
+CREATE TABLE IF NOT EXISTS conflicts (
+  id TEXT PRIMARY KEY REFERENCES records (id) ON DELETE CASCADE,
+  remote_rdf TEXT,
+  remote_etag TEXT,
+  remote_modified INTEGER,
+  remote_deleted INTEGER NOT NULL DEFAULT 0 CHECK (remote_deleted IN (0, 1)),
+  fields TEXT NOT NULL DEFAULT '[]',
+  detected_ms INTEGER NOT NULL
+) STRICT;
+
+-- Binaries already on the pod (content-addressed, so never rewritten).
+CREATE TABLE IF NOT EXISTS binaries_on_pod (
+  name TEXT PRIMARY KEY
+) STRICT;
+
 CREATE VIRTUAL TABLE IF NOT EXISTS records_fts USING fts5 (
   title, body,
   content = '',
@@ -62,3 +80,9 @@ CREATE VIRTUAL TABLE IF NOT EXISTS records_fts USING fts5 (
   prefix = '2 3 4'
 );
 `;
+
+/** Steps from an older schema to this one (run in one transaction, in order). */
+export const MIGRATIONS: Readonly<Record<number, string>> = {
+  // 1 → 2: sync with a pod
+  2: `ALTER TABLE records ADD COLUMN remote_modified INTEGER;`,
+};

@@ -3,7 +3,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { docIri, indexRecord, recordFromTurtle, recordToTurtle, isRecordType, type LockerRecord, type RecordIndex, type RecordType } from '../model/index.js';
 import { toFtsQuery } from '../search/index.js';
-import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
+import { MIGRATIONS, SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
+import { SyncTable } from './sync.js';
 
 export type SyncState = 'local' | 'synced' | 'modified' | 'deleted' | 'conflict';
 
@@ -109,6 +110,7 @@ export function openStore(file: string): OpenResult {
     if (version < SCHEMA_VERSION) {
       const conn = db;
       conn.transaction(() => {
+        if (version > 0) for (let v = version + 1; v <= SCHEMA_VERSION; v++) conn.exec(MIGRATIONS[v] ?? '');
         conn.exec(SCHEMA_SQL);
         conn.pragma(`user_version = ${SCHEMA_VERSION}`);
       }).immediate();
@@ -127,6 +129,8 @@ export function openStore(file: string): OpenResult {
  */
 export class Store {
   private readonly stmts;
+  /** Sync bookkeeping (bases, ETags, conflicts) over the same database. */
+  readonly sync: SyncTable;
 
   constructor(private readonly db: Database.Database) {
     this.stmts = {
@@ -156,6 +160,26 @@ export class Store {
       counts: db.prepare<[], { type: string; n: number }>('SELECT type, count(*) AS n FROM records WHERE deleted = 0 GROUP BY type'),
       byEmail: db.prepare<[string, string], { record_id: string }>('SELECT record_id FROM record_emails WHERE email = ? AND role = ?'),
     };
+    this.sync = new SyncTable(
+      db,
+      (record, now, binaries) => {
+        for (const b of binaries) this.stmts.binaryInsert.run(b.name, b.mediaType, b.sha256, b.bytes.byteLength, Buffer.from(b.bytes.buffer, b.bytes.byteOffset, b.bytes.byteLength));
+        this.putOne(record, indexRecord(record), now);
+        this.stmts.orphans.run();
+      },
+      (id) => this.removeRow(id),
+    );
+  }
+
+  /** Removes a row and everything indexed for it (no tombstone). */
+  private removeRow(id: string): void {
+    const existing = this.stmts.byId.get(id);
+    if (!existing) return;
+    if (existing.deleted === 0) this.stmts.ftsDelete.run(existing.seq);
+    this.stmts.emailsDelete.run(id);
+    this.stmts.linksDelete.run(id);
+    this.stmts.hardDelete.run(id);
+    this.stmts.orphans.run();
   }
 
   close(): void {

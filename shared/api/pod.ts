@@ -1,0 +1,213 @@
+import { loginWithClientCredentials, openVault, readConnection, secretKey, writeConnection, type PodConnection, type PodSession, type TokenVault } from '../auth/index.js';
+import { discoverPod, type PodContext, type PodLayout, type RetryPolicy, type TransferStats } from '../pod/index.js';
+import { lastSync, resolveConflict, syncLocker, type ResolveChoice, type ResolveOutcome, type SyncProgress, type SyncResult } from '../sync/index.js';
+import { recordFromTurtle, recordToJson, type RecordJson } from '../model/index.js';
+import type { Locker } from './locker.js';
+
+const LAYOUT_KEY = 'pod.layout';
+
+export type SessionResult =
+  | { readonly kind: 'ok'; readonly session: PodSession; readonly connection: PodConnection; readonly vault: TokenVault }
+  | { readonly kind: 'not-connected'; readonly message: string }
+  | { readonly kind: 'needs-login'; readonly message: string }
+  | { readonly kind: 'error'; readonly message: string };
+
+/** Other ways to log in (interactive, refresh tokens) plug in here; client credentials are built in. */
+export type RefreshLogin = (args: { issuer: string; webId: string; vault: TokenVault }) => Promise<{ kind: 'ok'; session: PodSession } | { kind: 'needs-login' | 'error'; message: string }>;
+
+export interface PodEnv {
+  readonly env?: NodeJS.ProcessEnv;
+  /** Wraps the authenticated fetch (fault injection in tests, transfer counting). */
+  readonly wrapFetch?: (f: typeof fetch) => typeof fetch;
+  readonly policy?: RetryPolicy;
+  readonly stats?: TransferStats;
+  readonly refreshLogin?: RefreshLogin;
+  readonly concurrency?: number;
+}
+
+/** Logs in with what `<home>/pod.json` and the vault hold. */
+export async function openPodSession(home: string, penv: PodEnv = {}): Promise<SessionResult> {
+  const read = readConnection(home);
+  if (read.kind === 'absent') return { kind: 'not-connected', message: 'no pod connected: run `locker pod local start` or `locker pod connect --issuer URL …`' };
+  if (read.kind === 'error') return read;
+  const conn = read.connection;
+  const vault = await openVault(home, penv.env ?? process.env);
+  const secret = await vault.get(secretKey(conn));
+  if (conn.method === 'client-credentials') {
+    if (!secret || !conn.clientId) return { kind: 'needs-login', message: `the client secret for ${conn.issuer} is missing from ${vault.protection === 'os-keychain' ? 'the keychain' : 'the secrets file'}: run \`locker pod connect\` again` };
+    const r = await loginWithClientCredentials({ issuer: conn.issuer, clientId: conn.clientId, clientSecret: secret });
+    return r.kind === 'ok' ? { kind: 'ok', session: r.session, connection: conn, vault } : r;
+  }
+  if (!penv.refreshLogin) return { kind: 'needs-login', message: `log in to ${conn.issuer} again: \`locker pod connect --issuer ${conn.issuer} --interactive\`` };
+  const r = await penv.refreshLogin({ issuer: conn.issuer, webId: conn.webId, vault });
+  if (r.kind === 'ok') return { kind: 'ok', session: r.session, connection: conn, vault };
+  return r.kind === 'needs-login' ? { kind: 'needs-login', message: r.message } : { kind: 'error', message: r.message };
+}
+
+function podContext(session: PodSession, penv: PodEnv, signal?: AbortSignal): PodContext {
+  const f = penv.wrapFetch ? penv.wrapFetch(session.fetch) : session.fetch;
+  return { fetch: f, ...(penv.policy && { policy: penv.policy }), ...(penv.stats && { stats: penv.stats }), ...(signal && { signal }) };
+}
+
+export type ConnectResult =
+  | {
+      readonly kind: 'ok';
+      readonly webId: string;
+      readonly storage: string;
+      readonly root: string;
+      readonly accessControl: string;
+      readonly created: readonly string[];
+      readonly secrets: { readonly protection: TokenVault['protection']; readonly describe: string };
+      /** True when the locker was synced with another pod before: the next sync copies everything here. */
+      readonly moving: boolean;
+    }
+  | { readonly kind: 'error'; readonly message: string };
+
+/** Discovers the pod's layout (creating the type index and registrations when absent) and remembers it. */
+export async function discoverAndRemember(locker: Locker, session: PodSession, penv: PodEnv, podUrl?: string): Promise<{ kind: 'ok'; layout: PodLayout; created: readonly string[] } | { kind: 'error'; message: string }> {
+  const found = await discoverPod(podContext(session, penv), session.webId, podUrl ? { podUrl } : {});
+  if (found.kind === 'error') return found;
+  locker.store.sync.setMeta(LAYOUT_KEY, JSON.stringify(found.layout));
+  return found;
+}
+
+/** `locker pod connect` with client credentials: log in, discover, keep the secret in the vault. */
+export async function connectWithClientCredentials(
+  locker: Locker,
+  args: { issuer: string; clientId: string; clientSecret: string; podUrl?: string; local?: boolean },
+  penv: PodEnv = {},
+): Promise<ConnectResult> {
+  const issuer = args.issuer.endsWith('/') ? args.issuer : `${args.issuer}/`;
+  const login = await loginWithClientCredentials({ issuer, clientId: args.clientId, clientSecret: args.clientSecret });
+  if (login.kind === 'error') return login;
+  try {
+    return await finishConnect(locker, login.session, { issuer, method: 'client-credentials', clientId: args.clientId, ...(args.local && { local: true }), ...(args.podUrl && { podUrl: args.podUrl }) }, args.clientSecret, penv);
+  } finally {
+    await login.session.close();
+  }
+}
+
+/** Stores the connection and its secret, discovers the pod. Used by every login method. */
+export async function finishConnect(
+  locker: Locker,
+  session: PodSession,
+  conn: Omit<PodConnection, 'webId' | 'connectedAt'>,
+  secret: string | undefined,
+  penv: PodEnv = {},
+): Promise<ConnectResult> {
+  const found = await discoverAndRemember(locker, session, penv, conn.podUrl);
+  if (found.kind === 'error') return found;
+  const connection: PodConnection = { ...conn, webId: session.webId, connectedAt: new Date().toISOString() };
+  const vault = await openVault(locker.home, penv.env ?? process.env);
+  if (secret !== undefined) await vault.set(secretKey(connection), secret);
+  writeConnection(locker.home, connection);
+  const previous = locker.store.sync.meta('sync.root');
+  return {
+    kind: 'ok',
+    webId: session.webId,
+    storage: found.layout.storage,
+    root: found.layout.root,
+    accessControl: found.layout.accessControl,
+    created: found.created,
+    secrets: { protection: vault.protection, describe: vault.describe },
+    moving: previous !== undefined && previous !== found.layout.root,
+  };
+}
+
+function rememberedLayout(locker: Locker, webId: string): PodLayout | undefined {
+  const text = locker.store.sync.meta(LAYOUT_KEY);
+  if (!text) return undefined;
+  try {
+    const layout = JSON.parse(text) as PodLayout;
+    return layout.webId === webId ? layout : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `locker sync`: log in, find the layout (remembered from connect), run one two-way sync. */
+export async function syncWithPod(locker: Locker, penv: PodEnv = {}, opts: { onProgress?: (p: SyncProgress) => void; signal?: AbortSignal; session?: PodSession } = {}): Promise<SyncResult> {
+  let session = opts.session;
+  let owned = false;
+  if (!session) {
+    const opened = await openPodSession(locker.home, penv);
+    if (opened.kind !== 'ok') return { kind: 'error', message: opened.message };
+    session = opened.session;
+    owned = true;
+  }
+  try {
+    let layout = rememberedLayout(locker, session.webId);
+    if (!layout) {
+      const conn = readConnection(locker.home);
+      const found = await discoverAndRemember(locker, session, penv, conn.kind === 'ok' ? conn.connection.podUrl : undefined);
+      if (found.kind === 'error') return found;
+      layout = found.layout;
+    }
+    return await locker.exclusive(() =>
+      syncLocker({ store: locker.store, pod: podContext(session, penv, opts.signal), layout, ...(penv.concurrency && { concurrency: penv.concurrency }), ...(opts.onProgress && { onProgress: opts.onProgress }) }),
+    );
+  } finally {
+    if (owned) await session.close();
+  }
+}
+
+export interface ConflictView {
+  readonly id: string;
+  readonly type: string;
+  readonly title: string;
+  readonly fields: readonly string[];
+  readonly local: RecordJson | undefined;
+  readonly remote: RecordJson | undefined;
+  readonly detected: string;
+}
+
+/** `locker conflicts`: both versions of every record in conflict. */
+export function listConflicts(locker: Locker): ConflictView[] {
+  return locker.store.sync.conflicts().map((c) => {
+    const local = c.localDeleted ? undefined : locker.store.getRecord(c.id);
+    return {
+      id: c.id,
+      type: c.type,
+      title: c.title,
+      fields: c.fields,
+      local: local ? recordToJson(local) : undefined,
+      remote: c.remoteRdf !== undefined ? recordToJson(recordFromTurtle(c.type, c.id, c.remoteRdf)) : undefined,
+      detected: new Date(c.detectedMs).toISOString(),
+    };
+  });
+}
+
+export function resolve(locker: Locker, id: string, keep: ResolveChoice): Promise<ResolveOutcome> {
+  return locker.exclusive(() => resolveConflict(locker.store, id, keep));
+}
+
+export interface PodStatus {
+  readonly connected: boolean;
+  readonly issuer?: string;
+  readonly webId?: string;
+  readonly root?: string;
+  readonly local?: boolean;
+  readonly lastSync?: string;
+  readonly pending: number;
+  readonly conflicts: number;
+}
+
+export function podStatus(locker: Locker): PodStatus {
+  const conn = readConnection(locker.home);
+  const rows = locker.store.sync.rows();
+  const pending = rows.filter((r) => !r.inConflict && r.state !== 'synced').length;
+  const conflicts = rows.filter((r) => r.inConflict).length;
+  const last = lastSync(locker.store);
+  if (conn.kind !== 'ok') return { connected: false, pending, conflicts, ...(last && { lastSync: last }) };
+  const root = locker.store.sync.meta('sync.root');
+  return {
+    connected: true,
+    issuer: conn.connection.issuer,
+    webId: conn.connection.webId,
+    ...(root && { root }),
+    ...(conn.connection.local && { local: true }),
+    ...(last && { lastSync: last }),
+    pending,
+    conflicts,
+  };
+}

@@ -1,0 +1,137 @@
+import { Parser } from 'n3';
+import { RECORD_TYPES, TYPES, type RecordType } from '../model/index.js';
+import { HttpError } from './http.js';
+import { getResource, headResource, parseLinks, patchResource, putResource, type PodContext } from './resources.js';
+
+const SOLID = 'http://www.w3.org/ns/solid/terms#';
+const PIM_STORAGE = 'http://www.w3.org/ns/pim/space#storage';
+const PIM_STORAGE_TYPE = 'http://www.w3.org/ns/pim/space#Storage';
+const RDF_TYPE = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type';
+
+export type AccessControl = 'wac' | 'acp' | 'unknown';
+
+/** Where Locker keeps things on a pod, found from the WebID. */
+export interface PodLayout {
+  readonly webId: string;
+  /** The storage root (`pim:storage`). */
+  readonly storage: string;
+  /** `<storage>locker/`: everything of Locker's lives below it. */
+  readonly root: string;
+  readonly containers: Readonly<Record<RecordType, string>>;
+  /** Binary resources (photo bytes, attachments). */
+  readonly files: string;
+  readonly typeIndex: string;
+  readonly accessControl: AccessControl;
+}
+
+export type DiscoveryResult = { readonly kind: 'ok'; readonly layout: PodLayout; readonly created: readonly string[] } | { readonly kind: 'error'; readonly message: string };
+
+function docOf(iri: string): string {
+  const i = iri.indexOf('#');
+  return i < 0 ? iri : iri.slice(0, i);
+}
+
+function objects(turtle: string, base: string, subject: string, predicate: string): string[] {
+  const quads = new Parser({ baseIRI: base, format: 'text/turtle' }).parse(turtle);
+  return quads.filter((q) => q.subject.value === subject && q.predicate.value === predicate).map((q) => q.object.value);
+}
+
+/** The storage root: `pim:storage` in the profile, else the nearest ancestor of the WebID typed `pim:Storage`. */
+async function findStorage(ctx: PodContext, webId: string, profile: string): Promise<string | undefined> {
+  const declared = objects(profile, docOf(webId), webId, PIM_STORAGE)[0];
+  if (declared) return declared.endsWith('/') ? declared : `${declared}/`;
+  let url = new URL('./', docOf(webId));
+  for (;;) {
+    const head = await headResource(ctx, url.href);
+    if (head.kind === 'ok' && parseLinks(head.headers.get('link'), url.href).some((l) => l.rel === 'type' && l.url === PIM_STORAGE_TYPE)) return url.href;
+    if (url.pathname === '/') return undefined;
+    url = new URL('../', url);
+  }
+}
+
+/** WAC or ACP, from the storage root's `Link: rel="acl"` (`.acl` vs `.acr`). */
+export async function detectAccessControl(ctx: PodContext, url: string): Promise<AccessControl> {
+  const head = await headResource(ctx, url);
+  if (head.kind !== 'ok') return 'unknown';
+  const acl = parseLinks(head.headers.get('link'), url).find((l) => l.rel === 'acl');
+  if (!acl) return 'unknown';
+  if (acl.url.endsWith('.acr')) return 'acp';
+  if (acl.url.endsWith('.acl')) return 'wac';
+  return 'unknown';
+}
+
+/**
+ * Ensures the private type index exists and is linked from the profile.
+ * The profile is only ever PATCHed (never overwritten).
+ */
+async function ensureTypeIndex(ctx: PodContext, webId: string, profile: string, storage: string, created: string[]): Promise<string> {
+  const linked = objects(profile, docOf(webId), webId, `${SOLID}privateTypeIndex`)[0];
+  if (linked) {
+    const existing = await getResource(ctx, linked);
+    if (existing.kind === 'ok') return linked;
+  }
+  const url = linked ?? `${storage}settings/privateTypeIndex.ttl`;
+  const put = await putResource(ctx, url, `<> a <${SOLID}TypeIndex>, <${SOLID}UnlistedDocument>.\n`, 'text/turtle', { mode: 'create' });
+  if (put.kind === 'ok') created.push(url);
+  if (!linked) {
+    await patchResource(ctx, docOf(webId), { inserts: `<${webId}> <${SOLID}privateTypeIndex> <${url}>.` });
+    created.push(`${docOf(webId)} (linked the type index)`);
+  }
+  return url;
+}
+
+/** Registers each record type's container in the type index (`solid:forClass` + `solid:instanceContainer`), adding only what is missing. */
+async function ensureRegistrations(ctx: PodContext, typeIndex: string, containers: Readonly<Record<RecordType, string>>, created: string[]): Promise<void> {
+  const index = await getResource(ctx, typeIndex);
+  const text = index.kind === 'ok' ? index.body : '';
+  const quads = text ? new Parser({ baseIRI: typeIndex, format: 'text/turtle' }).parse(text) : [];
+  const registered = new Set<string>();
+  const byReg = new Map<string, { forClass?: string; container?: string }>();
+  for (const q of quads) {
+    const e = byReg.get(q.subject.value) ?? {};
+    if (q.predicate.value === `${SOLID}forClass`) e.forClass = q.object.value;
+    if (q.predicate.value === `${SOLID}instanceContainer`) e.container = q.object.value;
+    byReg.set(q.subject.value, e);
+  }
+  for (const e of byReg.values()) if (e.forClass && e.container) registered.add(`${e.forClass} ${e.container}`);
+  const inserts: string[] = [];
+  for (const type of RECORD_TYPES) {
+    const cls = TYPES[type].class;
+    const container = containers[type];
+    if (registered.has(`${cls} ${container}`)) continue;
+    const reg = `<${typeIndex}#locker-${type}>`;
+    inserts.push(`${reg} <${RDF_TYPE}> <${SOLID}TypeRegistration>; <${SOLID}forClass> <${cls}>; <${SOLID}instanceContainer> <${container}>.`);
+  }
+  if (inserts.length === 0) return;
+  await patchResource(ctx, typeIndex, { inserts: inserts.join('\n') });
+  created.push(`${typeIndex} (${inserts.length} type registrations)`);
+}
+
+export function layoutFor(webId: string, storage: string, typeIndex: string, accessControl: AccessControl, rootName = 'locker/'): PodLayout {
+  const root = `${storage}${rootName}`;
+  const containers = Object.fromEntries(RECORD_TYPES.map((t) => [t, `${root}${TYPES[t].container}/`])) as Record<RecordType, string>;
+  return { webId, storage, root, containers, files: `${root}files/`, typeIndex, accessControl };
+}
+
+/**
+ * WebID profile → storage root → private type index (created and linked when
+ * absent) → the locker's containers, registered so other Solid apps find
+ * them; and whether the server speaks WAC or ACP.
+ */
+export async function discoverPod(ctx: PodContext, webId: string, opts: { podUrl?: string } = {}): Promise<DiscoveryResult> {
+  try {
+    const profile = await getResource(ctx, docOf(webId));
+    if (profile.kind !== 'ok') return { kind: 'error', message: `the WebID profile ${docOf(webId)} does not exist` };
+    const storage = opts.podUrl ?? (await findStorage(ctx, webId, profile.body));
+    if (!storage) return { kind: 'error', message: `the WebID profile names no storage (pim:storage); give the pod's URL with --pod` };
+    const created: string[] = [];
+    const typeIndex = await ensureTypeIndex(ctx, webId, profile.body, storage, created);
+    const accessControl = await detectAccessControl(ctx, storage);
+    const layout = layoutFor(webId, storage, typeIndex, accessControl);
+    await ensureRegistrations(ctx, typeIndex, layout.containers, created);
+    return { kind: 'ok', layout, created };
+  } catch (e) {
+    if (e instanceof HttpError) return { kind: 'error', message: e.message };
+    return { kind: 'error', message: `cannot read the WebID profile: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}

@@ -1,0 +1,19 @@
+export { HttpError, request, pool, newStats, DEFAULT_RETRY, type FetchedResponse, type RetryPolicy, type TransferStats, type RequestOptions } from './http.js';
+export {
+  getResource,
+  putResource,
+  deleteResource,
+  patchResource,
+  headResource,
+  listContainer,
+  parseListing,
+  parseLinks,
+  type PodContext,
+  type GetResult,
+  type WriteResult,
+  type DeleteResult,
+  type ListResult,
+  type Member,
+  type PutCondition,
+} from './resources.js';
+export { discoverPod, detectAccessControl, layoutFor, type PodLayout, type AccessControl, type DiscoveryResult } from './discovery.js';

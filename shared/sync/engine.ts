@@ -1,0 +1,476 @@
+import { indexRecord, recordFromTurtle, recordToTurtle, sha256Hex, TYPES, type LockerRecord, type RecordType } from '../model/index.js';
+import { getResource, headResource, HttpError, listContainer, pool, putResource, deleteResource, type Member, type PodContext, type PodLayout } from '../pod/index.js';
+import type { BinaryWrite, Store, SyncRow } from '../store/index.js';
+import { merge3, sameGraph, singleValued } from './merge.js';
+import { idOfMember, parseRemoteRecord, SAFE_BINARY } from './remote-doc.js';
+
+export type SyncPhase = 'listing' | 'pulling' | 'pushing' | 'confirming' | 'verifying' | 'done';
+
+export interface SyncProgress {
+  readonly phase: SyncPhase;
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface SyncIssue {
+  readonly url: string;
+  readonly message: string;
+}
+
+/** What `locker sync --json` prints (plus details). */
+export interface SyncSummary {
+  pushed: number;
+  pulled: number;
+  conflicts: number;
+  /** Records removed locally because the pod deleted them / removed from the pod because they were deleted here. */
+  deletedLocal: number;
+  deletedRemote: number;
+  /** Pod documents that are not Locker records (other names, unreadable Turtle): left alone. */
+  skipped: SyncIssue[];
+  /** Requests that failed after their retries. */
+  errors: SyncIssue[];
+  /** Set when this sync copied the locker to a newly connected pod: counts per type, local and on the pod. */
+  moved?: { readonly from: string | undefined; readonly verified: boolean; readonly counts: Record<string, { local: number; pod: number }> };
+}
+
+export interface SyncOptions {
+  readonly store: Store;
+  readonly pod: PodContext;
+  readonly layout: PodLayout;
+  /** Requests in flight (8 is fastest on CSS here). */
+  readonly concurrency?: number;
+  readonly onProgress?: (p: SyncProgress) => void;
+}
+
+export type SyncResult = { readonly kind: 'ok'; readonly summary: SyncSummary } | { readonly kind: 'error'; readonly message: string; readonly summary?: SyncSummary };
+
+const TURTLE = 'text/turtle';
+const ROOT_KEY = 'sync.root';
+const ETAG_SCHEME_KEY = 'sync.etag-scheme';
+const LAST_SYNC_KEY = 'sync.last';
+const MAX_ATTEMPTS = 4;
+
+interface Pushed {
+  readonly type: RecordType;
+  readonly dateMs: number | undefined;
+  readonly size: number;
+}
+
+function byteLength(s: string): number {
+  return Buffer.byteLength(s, 'utf8');
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * One two-way sync of a locker with its pod: list the containers (remote
+ * changes show as new `dc:modified` times), fetch only what changed, merge
+ * it with local changes against the stored base, then push local changes
+ * with conditional requests. Every record's outcome is committed on its
+ * own, so an interrupted sync resumes where it stopped.
+ */
+export class SyncRun {
+  private readonly store: Store;
+  private readonly pod: PodContext;
+  private readonly layout: PodLayout;
+  private readonly concurrency: number;
+  private readonly summary: SyncSummary = { pushed: 0, pulled: 0, conflicts: 0, deletedLocal: 0, deletedRemote: 0, skipped: [], errors: [] };
+  private readonly pushed = new Map<string, Pushed>();
+  private etagScheme: 'modified-ms' | 'opaque' | undefined;
+
+  constructor(private readonly opts: SyncOptions) {
+    this.store = opts.store;
+    this.pod = opts.pod;
+    this.layout = opts.layout;
+    this.concurrency = opts.concurrency ?? 8;
+    const scheme = this.store.sync.meta(ETAG_SCHEME_KEY);
+    this.etagScheme = scheme === 'modified-ms' || scheme === 'opaque' ? scheme : undefined;
+  }
+
+  private progress(phase: SyncPhase, done: number, total: number): void {
+    this.opts.onProgress?.({ phase, done, total });
+  }
+
+  private docUrl(type: RecordType, id: string): string {
+    return `${this.layout.containers[type]}${id}.ttl`;
+  }
+
+  /** An ETag for a version whose `dc:modified` we know, where the server's ETags are built from it (CSS). */
+  private etagFor(modifiedMs: number | undefined): string | undefined {
+    return this.etagScheme === 'modified-ms' && modifiedMs !== undefined ? `"${modifiedMs}-${TURTLE}"` : undefined;
+  }
+
+  private learnEtagScheme(etag: string | undefined, modifiedMs: number | undefined): void {
+    if (this.etagScheme !== undefined || !etag || modifiedMs === undefined) return;
+    const m = /^(?:W\/)?"(\d{10,})-/.exec(etag);
+    this.etagScheme = m && Math.floor(Number(m[1]) / 1000) === Math.floor(modifiedMs / 1000) ? 'modified-ms' : 'opaque';
+    this.store.sync.setMeta(ETAG_SCHEME_KEY, this.etagScheme);
+  }
+
+  async run(): Promise<SyncResult> {
+    try {
+      const moved = this.prepare();
+      const listings = await this.list();
+      await this.pull(listings);
+      await this.push();
+      await this.confirm();
+      if (moved.moved) this.summary.moved = { from: moved.from, ...(await this.verify()) };
+      this.store.sync.setMeta(LAST_SYNC_KEY, new Date().toISOString());
+      this.summary.conflicts = this.store.sync.conflicts().length;
+      this.progress('done', 1, 1);
+      return { kind: 'ok', summary: this.summary };
+    } catch (e) {
+      this.summary.conflicts = this.store.sync.conflicts().length;
+      return { kind: 'error', message: message(e), summary: this.summary };
+    }
+  }
+
+  /** A locker synced with another pod before is copied to this one in full; the old pod is left as it is. */
+  private prepare(): { moved: boolean; from: string | undefined } {
+    const previous = this.store.sync.meta(ROOT_KEY);
+    if (previous === this.layout.root) return { moved: false, from: undefined };
+    if (previous !== undefined && this.store.sync.conflicts().length > 0) {
+      throw new Error(`this locker has unresolved conflicts with ${previous}: resolve them (locker conflicts) before syncing with another pod`);
+    }
+    this.store.transaction(() => {
+      if (previous !== undefined) this.store.sync.reset();
+      this.store.sync.setMeta(ROOT_KEY, this.layout.root);
+      this.store.sync.setMeta(ETAG_SCHEME_KEY, '');
+    });
+    this.etagScheme = undefined;
+    return { moved: previous !== undefined, from: previous };
+  }
+
+  private async list(): Promise<Map<RecordType, readonly Member[] | undefined>> {
+    const types = Object.keys(this.layout.containers) as RecordType[];
+    const out = new Map<RecordType, readonly Member[] | undefined>();
+    let done = 0;
+    this.progress('listing', 0, types.length);
+    await pool(types, this.concurrency, async (type) => {
+      const url = this.layout.containers[type];
+      const listed = await listContainer(this.pod, url);
+      out.set(type, listed.kind === 'ok' ? listed.members : []);
+      this.progress('listing', ++done, types.length);
+    });
+    return out;
+  }
+
+  private async pull(listings: Map<RecordType, readonly Member[] | undefined>): Promise<void> {
+    const rows = new Map<string, SyncRow>();
+    for (const r of this.store.sync.rows()) rows.set(r.id, r);
+    const seen = new Set<string>();
+    const toFetch: Array<{ id: string; type: RecordType; url: string; modified: number | undefined }> = [];
+    for (const [type, members] of listings) {
+      const container = this.layout.containers[type];
+      for (const m of members ?? []) {
+        if (m.isContainer) continue;
+        const id = idOfMember(container, m.url);
+        if (!id) {
+          this.summary.skipped.push({ url: m.url, message: 'not a Locker record (its name is not <id>.ttl)' });
+          continue;
+        }
+        if (seen.has(id)) {
+          this.summary.skipped.push({ url: m.url, message: `a record with id ${id} is already in another container` });
+          continue;
+        }
+        seen.add(id);
+        const row = rows.get(id);
+        if (row && row.type !== type) {
+          this.summary.skipped.push({ url: m.url, message: `the local record ${id} is a ${row.type}` });
+          continue;
+        }
+        const unchanged = row !== undefined && row.hasBase && m.modifiedMs !== undefined && row.remoteModified === m.modifiedMs;
+        if (!unchanged) toFetch.push({ id, type, url: m.url, modified: m.modifiedMs });
+      }
+    }
+    const gone = [...rows.values()].filter((r) => r.hasBase && !seen.has(r.id) && listings.has(r.type));
+    const total = toFetch.length + gone.length;
+    let done = 0;
+    this.progress('pulling', 0, total);
+    for (const r of gone) {
+      this.applyRemoteDeleted(r.id);
+      this.progress('pulling', ++done, total);
+    }
+    await pool(toFetch, this.concurrency, async (item) => {
+      try {
+        await this.fetchAndApply(item.id, item.type, item.modified);
+      } catch (e) {
+        if (!(e instanceof HttpError)) throw e;
+        this.summary.errors.push({ url: item.url, message: e.message });
+      }
+      this.progress('pulling', ++done, total);
+    });
+  }
+
+  /** GETs one record from the pod and folds it into the local store. Returns false when it could not be read as a record. */
+  private async fetchAndApply(id: string, type: RecordType, listedModified?: number): Promise<boolean> {
+    const url = this.docUrl(type, id);
+    for (let attempt = 0; ; attempt++) {
+      const got = await getResource(this.pod, url);
+      if (got.kind === 'absent') {
+        this.applyRemoteDeleted(id);
+        return true;
+      }
+      this.learnEtagScheme(got.etag, got.modifiedMs);
+      let remote: LockerRecord;
+      try {
+        remote = parseRemoteRecord(type, id, got.body, this.layout.root);
+      } catch (e) {
+        // A body cut short in transit parses badly too: read it once more before calling it broken.
+        if (attempt < 1) continue;
+        this.summary.skipped.push({ url, message: `not valid Turtle: ${message(e)}` });
+        return false;
+      }
+      const modified = this.modifiedOf(got.etag, listedModified);
+      const binaries = await this.missingBinaries(remote);
+      this.applyRemote(remote, got.etag, modified, binaries);
+      return true;
+    }
+  }
+
+  /**
+   * The listing-comparable modified time of a fetched version: exact from a
+   * CSS-style ETag; else the time the listing showed (if the document changed
+   * again in between, the next listing differs and it is read again — an
+   * extra read, never a missed change).
+   */
+  private modifiedOf(etag: string | undefined, listed: number | undefined): number | undefined {
+    if (this.etagScheme === 'modified-ms' && etag) {
+      const m = /^(?:W\/)?"(\d{10,})-/.exec(etag);
+      if (m) return Number(m[1]);
+    }
+    return listed;
+  }
+
+  /** Fetches the binaries a pulled record links to that this locker doesn't have yet (only from the pod's own `files/`). */
+  private async missingBinaries(record: LockerRecord): Promise<BinaryWrite[]> {
+    const out: BinaryWrite[] = [];
+    for (const name of indexRecord(record).binaries) {
+      if (!SAFE_BINARY.test(name) || this.store.sync.hasBinary(name)) continue;
+      const url = `${this.layout.files}${encodeURIComponent(name)}`;
+      const res = await this.pod.fetch(url);
+      if (res.status === 404) continue;
+      if (!res.ok) throw new HttpError(res.status, url, `GET ${url}: ${res.status}`);
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      out.push({ name, mediaType: res.headers.get('content-type')?.split(';')[0]?.trim() ?? 'application/octet-stream', sha256: sha256Hex(bytes), bytes });
+    }
+    return out;
+  }
+
+  /** Folds the pod's version of a record into the store: take it, merge it, or hold a conflict. */
+  private applyRemote(remote: LockerRecord, etag: string | undefined, modified: number | undefined, binaries: BinaryWrite[]): void {
+    const sync = this.store.sync;
+    const remoteRdf = recordToTurtle(remote);
+    const remoteHash = indexRecord(remote).contentHash;
+    this.store.transaction(() => {
+      const row = sync.row(remote.id);
+      const baseText = row ? sync.baseRdf(remote.id) : undefined;
+      const base = baseText !== undefined && row ? recordFromTurtle(row.type, row.id, baseText) : undefined;
+      if (!row) {
+        sync.acceptRemote(remote, remoteRdf, remoteHash, etag, modified, binaries);
+        this.summary.pulled++;
+        return;
+      }
+      if (row.inConflict) {
+        const existing = sync.conflict(row.id);
+        sync.putConflict({ id: row.id, remoteRdf, remoteEtag: etag, remoteModified: modified, fields: existing?.fields ?? [] });
+        return;
+      }
+      if (base && sameGraph(base.quads, remote.quads)) {
+        // The pod has the version we agreed on (only its timestamp is news).
+        sync.setRemoteMeta(row.id, modified, etag);
+        return;
+      }
+      if (row.deleted) {
+        sync.putConflict({ id: row.id, remoteRdf, remoteEtag: etag, remoteModified: modified, fields: [] });
+        return;
+      }
+      if (row.state === 'synced') {
+        sync.acceptRemote(remote, remoteRdf, remoteHash, etag, modified, binaries);
+        this.summary.pulled++;
+        return;
+      }
+      const local = this.store.getRecord(row.id);
+      if (!local) return;
+      const merged = merge3(base?.quads, local.quads, remote.quads, singleValued(row.type));
+      if (merged.kind === 'conflict') {
+        sync.putConflict({ id: row.id, remoteRdf, remoteEtag: etag, remoteModified: modified, fields: merged.fields });
+        return;
+      }
+      const record: LockerRecord = { id: row.id, type: row.type, quads: merged.quads };
+      if (sameGraph(merged.quads, remote.quads)) sync.acceptRemote(remote, remoteRdf, remoteHash, etag, modified, binaries);
+      else if (sameGraph(merged.quads, local.quads)) sync.setBase(row.id, remoteRdf, remoteHash, etag, modified);
+      else sync.acceptMerged(record, remoteRdf, remoteHash, etag, modified, binaries);
+      this.summary.pulled++;
+    });
+  }
+
+  private applyRemoteDeleted(id: string): void {
+    const sync = this.store.sync;
+    this.store.transaction(() => {
+      const row = sync.row(id);
+      if (!row) return;
+      if (row.inConflict) {
+        const existing = sync.conflict(id);
+        sync.putConflict({ id, remoteRdf: undefined, remoteEtag: undefined, remoteModified: undefined, fields: existing?.fields ?? [] });
+        return;
+      }
+      if (!row.hasBase) return; // never on the pod: it will be created there
+      if (row.deleted || row.state === 'synced') {
+        sync.remove(id);
+        this.summary.deletedLocal += row.deleted ? 0 : 1;
+        return;
+      }
+      // Edited here, deleted there: keep both sides until the person picks.
+      sync.putConflict({ id, remoteRdf: undefined, remoteEtag: undefined, remoteModified: undefined, fields: [] });
+    });
+  }
+
+  private async push(): Promise<void> {
+    const binaries = this.store.sync.binariesToPush();
+    const rows = this.store.sync.rows().filter((r) => !r.inConflict && (r.state === 'local' || r.state === 'modified' || r.state === 'deleted'));
+    const total = binaries.length + rows.length;
+    let done = 0;
+    this.progress('pushing', 0, total);
+    await pool(binaries, this.concurrency, async (b) => {
+      const url = `${this.layout.files}${encodeURIComponent(b.name)}`;
+      try {
+        const bin = this.store.getBinary(b.name);
+        if (bin) {
+          await putResource(this.pod, url, bin.bytes, b.mediaType, { mode: 'create' }); // 412: already there (content-addressed)
+          this.store.sync.markBinaryOnPod(b.name);
+        }
+      } catch (e) {
+        if (!(e instanceof HttpError)) throw e;
+        this.summary.errors.push({ url, message: e.message });
+      }
+      this.progress('pushing', ++done, total);
+    });
+    await pool(rows, this.concurrency, async (r) => {
+      try {
+        await this.pushOne(r.id, r.type);
+      } catch (e) {
+        if (!(e instanceof HttpError)) throw e;
+        this.summary.errors.push({ url: this.docUrl(r.type, r.id), message: e.message });
+      }
+      this.progress('pushing', ++done, total);
+    });
+  }
+
+  /** Pushes one record with a conditional request; on 412 fetches, merges and tries again. */
+  private async pushOne(id: string, type: RecordType): Promise<void> {
+    const url = this.docUrl(type, id);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const row = this.store.sync.row(id);
+      if (!row || row.inConflict || row.state === 'synced' || row.state === 'conflict') return;
+      if (row.deleted) {
+        if (!row.hasBase) return;
+        if (!row.baseEtag) {
+          await this.fetchAndApply(id, type);
+          continue;
+        }
+        const del = await deleteResource(this.pod, url, row.baseEtag);
+        if (del.kind === 'precondition-failed') {
+          await this.fetchAndApply(id, type);
+          continue;
+        }
+        this.store.sync.remove(id);
+        this.summary.deletedRemote++;
+        return;
+      }
+      const stored = this.store.get(id);
+      if (!stored) return;
+      if (row.hasBase && !row.baseEtag) {
+        // We don't know the pod's current ETag: read it (and anything new) first.
+        if (!(await this.fetchAndApply(id, type))) return;
+        continue;
+      }
+      const put = await putResource(this.pod, url, stored.rdf, TURTLE, row.hasBase ? { mode: 'update', etag: row.baseEtag } : { mode: 'create' });
+      if (put.kind === 'precondition-failed') {
+        if (!(await this.fetchAndApply(id, type))) return;
+        continue;
+      }
+      this.store.sync.setBase(id, stored.rdf, stored.contentHash, put.etag, undefined);
+      this.pushed.set(id, { type, dateMs: put.dateMs, size: byteLength(stored.rdf) });
+      this.summary.pushed++;
+      return;
+    }
+    throw new HttpError(412, url, `PUT ${url}: the pod kept changing while Locker tried to write (gave up after ${MAX_ATTEMPTS} attempts; the next sync tries again)`);
+  }
+
+  /**
+   * Learns the pod's modified time of what was just pushed from one listing
+   * per container (CSS returns no ETag on PUT). A listed time later than
+   * the PUT's answer, or another size, means someone else wrote since: left
+   * unconfirmed, the next sync reads that record.
+   */
+  private async confirm(): Promise<void> {
+    if (this.pushed.size === 0) return;
+    const types = [...new Set([...this.pushed.values()].map((p) => p.type))];
+    let done = 0;
+    this.progress('confirming', 0, types.length);
+    if (this.etagScheme === undefined) await this.probeEtagScheme();
+    await pool(types, this.concurrency, async (type) => {
+      const container = this.layout.containers[type];
+      const listed = await listContainer(this.pod, container);
+      if (listed.kind === 'ok') {
+        this.store.transaction(() => {
+          for (const m of listed.members) {
+            const id = idOfMember(container, m.url);
+            const p = id ? this.pushed.get(id) : undefined;
+            if (!id || !p || m.modifiedMs === undefined) continue;
+            const oursByTime = p.dateMs === undefined || Math.floor(m.modifiedMs / 1000) <= Math.floor(p.dateMs / 1000);
+            const oursBySize = m.size === undefined || m.size === p.size;
+            if (oursByTime && oursBySize) this.store.sync.setRemoteMeta(id, m.modifiedMs, this.etagFor(m.modifiedMs));
+          }
+        });
+      }
+      this.progress('confirming', ++done, types.length);
+    });
+  }
+
+  /** One HEAD of a pushed document tells whether this server's ETags are built from the modified time. */
+  private async probeEtagScheme(): Promise<void> {
+    const [id, p] = [...this.pushed.entries()][0] ?? [];
+    if (!id || !p) return;
+    const url = this.docUrl(p.type, id);
+    const head = await headResource(this.pod, url);
+    if (head.kind !== 'ok') return;
+    const listed = await listContainer(this.pod, this.layout.containers[p.type]);
+    const member = listed.kind === 'ok' ? listed.members.find((m) => m.url === url) : undefined;
+    const etag = head.headers.get('etag') ?? undefined;
+    if (etag && member?.modifiedMs !== undefined) {
+      const m = /^(?:W\/)?"(\d{10,})-/.exec(etag);
+      this.etagScheme = m && Number(m[1]) === member.modifiedMs ? 'modified-ms' : 'opaque';
+      this.store.sync.setMeta(ETAG_SCHEME_KEY, this.etagScheme);
+    }
+  }
+
+  /** After moving to a new pod: the pod holds as many records of each type as the locker. */
+  private async verify(): Promise<{ verified: boolean; counts: Record<string, { local: number; pod: number }> }> {
+    const local = this.store.counts();
+    const counts: Record<string, { local: number; pod: number }> = {};
+    let verified = true;
+    const types = Object.keys(this.layout.containers) as RecordType[];
+    this.progress('verifying', 0, types.length);
+    await pool(types, this.concurrency, async (type) => {
+      const listed = await listContainer(this.pod, this.layout.containers[type]);
+      const pod = listed.kind === 'ok' ? listed.members.filter((m) => idOfMember(this.layout.containers[type], m.url)).length : 0;
+      const n = local[type] ?? 0;
+      if (n > 0 || pod > 0) counts[TYPES[type].container] = { local: n, pod };
+      if (pod < n) verified = false;
+    });
+    return { verified, counts };
+  }
+}
+
+export function lastSync(store: Store): string | undefined {
+  return store.sync.meta(LAST_SYNC_KEY);
+}
+
+export async function syncLocker(opts: SyncOptions): Promise<SyncResult> {
+  return new SyncRun(opts).run();
+}
+

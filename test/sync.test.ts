@@ -1,0 +1,180 @@
+import path from 'node:path';
+import { Parser } from 'n3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { listConflicts, resolve } from '../shared/api/index.js';
+import { newStats } from '../shared/pod/index.js';
+import { FIXTURES } from './helpers/home.js';
+import { login, newAccount, type Flavour } from './helpers/pod.js';
+import { replica, snapshotOf, sync, type Replica } from './helpers/sync.js';
+
+const open: Replica[] = [];
+afterEach(() => {
+  for (const r of open.splice(0)) r.close();
+});
+
+async function pair(flavour: Flavour) {
+  const account = await newAccount(flavour);
+  const a = await replica(account);
+  const b = await replica(account);
+  open.push(a, b);
+  return { account, a, b };
+}
+
+function firstEvent(r: Replica) {
+  const e = r.locker.list({ type: 'event' })[0];
+  if (!e) throw new Error('no event');
+  return e.id;
+}
+
+async function set(r: Replica, id: string, name: string, value: string) {
+  const out = await r.locker.edit(id, [{ name, value }]);
+  if (out.kind !== 'ok') throw new Error(`edit failed: ${JSON.stringify(out)}`);
+}
+
+for (const flavour of ['wac', 'acp'] as const) {
+  describe(`two lockers on one pod (${flavour})`, () => {
+    it('copies everything up and down, registers the containers, and a second sync transfers nothing', async () => {
+      const { account, a, b } = await pair(flavour);
+      const imported = await a.locker.importFiles([path.join(FIXTURES, 'calendar.ics'), path.join(FIXTURES, 'contacts.vcf')]);
+      const total = imported.imported;
+      expect(total).toBeGreaterThan(5);
+      const first = await sync(a);
+      expect(first.pushed).toBe(total);
+      const pulled = await sync(b);
+      expect(pulled.pulled).toBe(total);
+      expect(snapshotOf(b.locker)).toEqual(snapshotOf(a.locker));
+
+      // Nothing changed: no document is read or written, only container listings.
+      const stats = newStats();
+      const again = await sync(a, { stats });
+      expect(again).toMatchObject({ pushed: 0, pulled: 0, conflicts: 0 });
+      expect(stats.byMethod['PUT'] ?? 0).toBe(0);
+      expect(stats.requests).toBeLessThanOrEqual(8);
+
+      // Other Solid apps find the containers through the type index.
+      const s = await login(account);
+      try {
+        const profile = new Parser({ baseIRI: account.webId }).parse(await (await s.fetch(account.webId)).text());
+        const index = profile.find((q) => q.subject.value === account.webId && q.predicate.value === 'http://www.w3.org/ns/solid/terms#privateTypeIndex')?.object.value;
+        expect(index).toBeTruthy();
+        const regs = new Parser({ baseIRI: index }).parse(await (await s.fetch(index ?? '')).text());
+        const SOLID = 'http://www.w3.org/ns/solid/terms#';
+        const containerOf = (cls: string) => {
+          const reg = regs.find((q) => q.predicate.value === `${SOLID}forClass` && q.object.value === cls)?.subject.value;
+          return regs.find((q) => q.subject.value === reg && q.predicate.value === `${SOLID}instanceContainer`)?.object.value;
+        };
+        expect(containerOf('http://schema.org/Event')).toBe(`${account.podUrl}locker/events/`);
+        expect(containerOf('http://www.w3.org/2006/vcard/ns#Individual')).toBe(`${account.podUrl}locker/contacts/`);
+        // The records are plain Turtle documents other apps can read.
+        const ev = firstEvent(a);
+        const doc = await s.fetch(`${account.podUrl}locker/events/${ev}.ttl`);
+        expect(doc.status).toBe(200);
+        expect(await doc.text()).toContain('schema:Event');
+      } finally {
+        await s.close();
+      }
+    });
+
+    it('merges edits of different fields and turns the same field edited twice into a conflict that keeps both', async () => {
+      const { a, b } = await pair(flavour);
+      await a.locker.importFiles([path.join(FIXTURES, 'calendar.ics')]);
+      await sync(a);
+      await sync(b);
+      const id = firstEvent(a);
+
+      // Different fields: both survive.
+      await set(a, id, 'name', 'Renamed on A');
+      await set(b, id, 'description', 'Described on B');
+      await sync(a);
+      const sb = await sync(b);
+      expect(sb.conflicts).toBe(0);
+      await sync(a);
+      for (const r of [a, b]) {
+        const shown = r.locker.show(id);
+        if (shown.kind !== 'ok') throw new Error('absent');
+        expect(shown.json.properties['name']).toBe('Renamed on A');
+        expect(shown.json.properties['description']).toBe('Described on B');
+      }
+      expect(snapshotOf(a.locker)).toEqual(snapshotOf(b.locker));
+
+      // The same field: a conflict, both versions kept.
+      await set(a, id, 'name', 'Title from A');
+      await set(b, id, 'name', 'Title from B');
+      await sync(a);
+      const conflicted = await sync(b);
+      expect(conflicted.conflicts).toBe(1);
+      const [c] = listConflicts(b.locker);
+      expect(c?.fields).toEqual(['http://schema.org/name']);
+      expect(c?.local?.properties['name']).toBe('Title from B');
+      expect(c?.remote?.properties['name']).toBe('Title from A');
+      // Syncing again doesn't lose or overwrite either side.
+      await sync(b);
+      expect(listConflicts(b.locker)).toHaveLength(1);
+
+      const out = await resolve(b.locker, id, 'local');
+      expect(out.kind).toBe('ok');
+      await sync(b);
+      await sync(a);
+      for (const r of [a, b]) {
+        const shown = r.locker.show(id);
+        if (shown.kind !== 'ok') throw new Error('absent');
+        expect(shown.json.properties['name']).toBe('Title from B');
+      }
+      expect(listConflicts(b.locker)).toHaveLength(0);
+    });
+
+    it('deletes both ways, and an edit against a delete is a conflict', async () => {
+      const { a, b } = await pair(flavour);
+      await a.locker.importFiles([path.join(FIXTURES, 'calendar.ics')]);
+      await sync(a);
+      await sync(b);
+      const [e1, e2] = a.locker.list({ type: 'event' });
+      if (!e1 || !e2) throw new Error('need two events');
+      await a.locker.delete(e1.id);
+      expect((await sync(a)).deletedRemote).toBe(1);
+      expect((await sync(b)).deletedLocal).toBe(1);
+      expect(b.locker.show(e1.id).kind).toBe('absent');
+
+      await a.locker.delete(e2.id);
+      await set(b, e2.id, 'name', 'Still wanted');
+      await sync(a);
+      expect((await sync(b)).conflicts).toBe(1);
+      const [c] = listConflicts(b.locker);
+      expect(c?.remote).toBeUndefined();
+      expect(c?.local?.properties['name']).toBe('Still wanted');
+      expect((await resolve(b.locker, e2.id, 'local')).kind).toBe('ok');
+      await sync(b);
+      await sync(a);
+      expect(a.locker.show(e2.id).kind).toBe('ok');
+      expect(snapshotOf(a.locker)).toEqual(snapshotOf(b.locker));
+    });
+  });
+}
+
+describe('another Solid app edits the pod', () => {
+  it('brings in a change made directly on the pod', async () => {
+    const account = await newAccount('wac');
+    const a = await replica(account);
+    open.push(a);
+    await a.locker.importFiles([path.join(FIXTURES, 'calendar.ics')]);
+    await sync(a);
+    const id = firstEvent(a);
+    const url = `${account.podUrl}locker/events/${id}.ttl`;
+    const s = await login(account);
+    try {
+      const res = await s.fetch(url);
+      const etag = res.headers.get('etag') ?? '';
+      const body = (await res.text()).replace(/schema:name "[^"]*"/, 'schema:name "Edited by another app"');
+      const put = await s.fetch(url, { method: 'PUT', headers: { 'content-type': 'text/turtle', 'if-match': etag }, body });
+      expect(put.status).toBeLessThan(300);
+    } finally {
+      await s.close();
+    }
+    const summary = await sync(a);
+    expect(summary.pulled).toBe(1);
+    const shown = a.locker.show(id);
+    if (shown.kind !== 'ok') throw new Error('absent');
+    expect(shown.json.properties['name']).toBe('Edited by another app');
+    expect((await sync(a))).toMatchObject({ pushed: 0, pulled: 0 });
+  });
+});
