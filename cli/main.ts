@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { createHandlers, defaultHome, dispatch, openLocker, type LockerApi, type LockerEvent, type Operation } from '../shared/api/index.js';
 import { isRecordType, RECORD_TYPES } from '../shared/model/index.js';
 import { formatList, formatShow, progressLine } from './format.js';
+import { conflictsCommand, podCommand, PodUsageError, resolveCommand, syncCommand } from './pod.js';
 
 const USAGE = `usage: locker [--home DIR] <command>
 
@@ -14,6 +15,13 @@ const USAGE = `usage: locker [--home DIR] <command>
   edit <id> --set <prop>=<value>...   prop: the shape's property name (name, startDate, fn…)
   delete <id>
   export --out <file.trig|dir>
+
+  pod local start|stop|status         your own pod on this computer (the default)
+  pod connect --issuer URL (--client-id ID --client-secret S | --interactive) [--pod URL]
+  pod status                          connection, last sync, what waits to sync
+  sync [--json] [--watch]             two-way sync with the pod
+  conflicts [--json]                  records changed on both sides
+  resolve <id> --keep local|remote|merged
 
 The locker lives in --home, LOCKER_HOME, or ${defaultHome()}.`;
 
@@ -51,6 +59,13 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         format: { type: 'string' },
         set: { type: 'string', multiple: true },
         out: { type: 'string' },
+        issuer: { type: 'string' },
+        'client-id': { type: 'string' },
+        'client-secret': { type: 'string' },
+        interactive: { type: 'boolean' },
+        pod: { type: 'string' },
+        watch: { type: 'boolean' },
+        keep: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -72,7 +87,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     io.out(`Locker ${'0.1.0'}: the desktop UI is not built yet; use the command line.\n\n${USAGE}\n`);
     return 0;
   }
-  const known = ['import', 'list', 'search', 'show', 'edit', 'delete', 'export'];
+  const known = ['import', 'list', 'search', 'show', 'edit', 'delete', 'export', 'pod', 'sync', 'conflicts', 'resolve'];
   if (!known.includes(command)) {
     io.err(`locker: unknown command "${command}" (try: locker help)\n`);
     return 2;
@@ -85,9 +100,20 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   }
   const api = createHandlers(opened.locker);
   try {
-    return await run(command, args, o, api, io);
+    switch (command) {
+      case 'pod':
+        return await podCommand(args, o, opened.locker, io);
+      case 'sync':
+        return await syncCommand(o, opened.locker, io);
+      case 'conflicts':
+        return conflictsCommand(o, opened.locker, io);
+      case 'resolve':
+        return await resolveCommand(args, o, opened.locker, io);
+      default:
+        return await run(command, args, o, api, io);
+    }
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof PodUsageError) {
       io.err(`locker: ${e.message}\n`);
       return 2;
     }

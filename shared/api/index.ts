@@ -17,3 +17,4 @@ export {
   type RefreshLogin,
   type SessionResult,
 } from './pod.js';
+export { watchPod, type WatchOptions } from './watch.js';

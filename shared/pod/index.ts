@@ -17,3 +17,4 @@ export {
   type PutCondition,
 } from './resources.js';
 export { discoverPod, detectAccessControl, layoutFor, type PodLayout, type AccessControl, type DiscoveryResult } from './discovery.js';
+export { findWebSocketService, subscribeWebSocket, type ChannelResult } from './notifications.js';

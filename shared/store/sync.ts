@@ -92,6 +92,7 @@ export class SyncTable {
       hasBinary: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM binaries WHERE name = ?'),
       metaGet: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
       metaSet: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      pending: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM (SELECT 1 FROM records WHERE sync_state IN ('local', 'modified', 'deleted') LIMIT 1)"),
       baseOf: db.prepare<[string], { base_rdf: string | null }>('SELECT base_rdf FROM records WHERE id = ?'),
     };
   }
@@ -128,6 +129,11 @@ export class SyncTable {
   row(id: string): SyncRow | undefined {
     const r = this.stmts.row.get(id);
     return r ? SyncTable.toRow(r) : undefined;
+  }
+
+  /** Whether any record waits to be pushed (conflicts excluded: they wait for the person). */
+  hasPending(): boolean {
+    return (this.stmts.pending.get()?.n ?? 0) > 0;
   }
 
   baseRdf(id: string): string | undefined {
