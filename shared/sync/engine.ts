@@ -185,14 +185,12 @@ export class SyncRun {
         if (!unchanged) toFetch.push({ id, type, url: m.url, modified: m.modifiedMs });
       }
     }
-    const gone = [...rows.values()].filter((r) => r.hasBase && !seen.has(r.id) && listings.has(r.type));
-    const total = toFetch.length + gone.length;
+    // Missing from the listing: deleted on the pod. Each is confirmed by a 404 before it is applied,
+    // so a damaged listing can never delete anything here.
+    for (const r of rows.values()) if (r.hasBase && !seen.has(r.id) && listings.has(r.type)) toFetch.push({ id: r.id, type: r.type, url: this.docUrl(r.type, r.id), modified: undefined });
+    const total = toFetch.length;
     let done = 0;
     this.progress('pulling', 0, total);
-    for (const r of gone) {
-      this.applyRemoteDeleted(r.id);
-      this.progress('pulling', ++done, total);
-    }
     await pool(toFetch, this.concurrency, async (item) => {
       try {
         await this.fetchAndApply(item.id, item.type, item.modified);
