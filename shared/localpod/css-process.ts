@@ -17,6 +17,11 @@ export interface CssOptions {
   readonly socket?: string;
   /** Give up waiting for start after this long. */
   readonly startTimeoutMs?: number;
+  /**
+   * Make the server stop itself when this process dies, even by SIGKILL:
+   * it gets an IPC channel and a preloaded guard that ends it on `disconnect`.
+   */
+  readonly dieWithParent?: boolean;
 }
 
 export interface CssProcess {
@@ -41,11 +46,14 @@ export function cssBin(): string {
  * (NODE_ENV=test, VITEST, JEST_*) switch some of its libraries into test
  * modes: pass neither through.
  */
-function cleanEnv(): NodeJS.ProcessEnv {
+export function cleanEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!/^(CSS_|VITEST|JEST_|NODE_ENV$|TEST$)/.test(k)) env[k] = v;
   return env;
 }
+
+/** Preloaded into the server when `dieWithParent`: the IPC channel closes when the parent dies. */
+const PARENT_GUARD = 'process.on("disconnect",()=>process.kill(process.pid,"SIGTERM"));';
 
 /**
  * Starts Community Solid Server as a child process and resolves when it
@@ -53,11 +61,12 @@ function cleanEnv(): NodeJS.ProcessEnv {
  */
 export function startCss(opts: CssOptions): Promise<StartCssResult> {
   const config = opts.flavour === 'acp' ? '@css:config/file-acp.json' : '@css:config/file.json';
-  const args = [cssBin(), '-c', config, '-f', opts.dataDir, '-b', opts.baseUrl, '-l', 'info'];
+  const guard = opts.dieWithParent ? ['--import', `data:text/javascript,${encodeURIComponent(PARENT_GUARD)}`] : [];
+  const args = [...guard, cssBin(), '-c', config, '-f', opts.dataDir, '-b', opts.baseUrl, '-l', 'info'];
   if (opts.socket) args.push('--socket', opts.socket);
   else if (opts.port !== undefined) args.push('-p', String(opts.port));
   // `info`: readiness is read from the log line "Listening to server at"; the output is drained for the life of the process.
-  const child = spawn(process.execPath, args, { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { env: cleanEnv(), stdio: opts.dieWithParent ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve) => {
     let log = '';
     let settled = false;

@@ -1,0 +1,92 @@
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { z } from 'zod';
+import { openVault, readConnection, secretKey, writeConnection, type PodConnection, type TokenVault } from '../auth/index.js';
+import { createCssAccount } from './account.js';
+
+/** `<home>/pod/account.json`: the local pod's account, without its secrets (those are in the vault). */
+export const LocalAccountSchema = z.object({
+  issuer: z.string().url(),
+  email: z.string(),
+  webId: z.string().url(),
+  podUrl: z.string().url(),
+  clientId: z.string(),
+  createdAt: z.string(),
+});
+export type LocalAccount = z.infer<typeof LocalAccountSchema>;
+
+/** The vault key of the local account's password (kept so the user can log in to the pod's web pages). */
+export function localPasswordKey(issuer: string, email: string): string {
+  return `local-pod-password ${issuer} ${email}`;
+}
+
+/** What happened to `<home>/pod.json`. */
+export type ConnectionOutcome = 'written' | 'unchanged' | 'kept-other';
+
+export type AccountSetupResult =
+  | {
+      readonly kind: 'ok';
+      readonly account: LocalAccount;
+      readonly created: boolean;
+      readonly connection: ConnectionOutcome;
+      /** Why pod.json was left alone, for the user. */
+      readonly note?: string;
+      readonly vault: Pick<TokenVault, 'protection' | 'describe'>;
+    }
+  | { readonly kind: 'error'; readonly message: string };
+
+function readAccount(file: string): { kind: 'ok'; account: LocalAccount } | { kind: 'absent' } | { kind: 'error'; message: string } {
+  if (!existsSync(file)) return { kind: 'absent' };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    return { kind: 'error', message: `cannot read ${file}: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  const parsed = LocalAccountSchema.safeParse(raw);
+  return parsed.success ? { kind: 'ok', account: parsed.data } : { kind: 'error', message: `${file} is not a valid local account: ${parsed.error.issues[0]?.message ?? 'invalid'}` };
+}
+
+function writeAccount(file: string, account: LocalAccount): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(account, null, 2) + '\n', { mode: 0o600 });
+  renameSync(tmp, file);
+}
+
+/**
+ * The connection to write unless `<home>/pod.json` belongs to another
+ * provider (or cannot be read): that one is the user's choice, kept as is.
+ */
+function connect(home: string, account: LocalAccount): { connection: ConnectionOutcome; note?: string } {
+  const current = readConnection(home);
+  if (current.kind === 'error') return { connection: 'kept-other', note: `${current.message}: left as it is, so this locker is not connected to the local pod` };
+  if (current.kind === 'ok' && !current.connection.local && current.connection.issuer !== account.issuer) {
+    return { connection: 'kept-other', note: `this locker stays connected to ${current.connection.issuer}; the local pod runs beside it` };
+  }
+  const conn: PodConnection = { issuer: account.issuer, webId: account.webId, podUrl: account.podUrl, method: 'client-credentials', clientId: account.clientId, local: true, connectedAt: new Date().toISOString() };
+  writeConnection(home, conn);
+  return { connection: 'written' };
+}
+
+/**
+ * The local pod's account: read from `account.json`, or on first start
+ * created on the server at `baseUrl`, its password and client secret put in
+ * the vault, and `pod.json` written (unless another provider is connected).
+ */
+export async function ensureLocalAccount(home: string, accountFile: string, baseUrl: string, opts: { env?: NodeJS.ProcessEnv; podName?: string } = {}): Promise<AccountSetupResult> {
+  const vault = await openVault(home, opts.env ?? process.env);
+  const vaultInfo = { protection: vault.protection, describe: vault.describe };
+  const existing = readAccount(accountFile);
+  if (existing.kind === 'error') return existing;
+  if (existing.kind === 'ok') {
+    if (existing.account.issuer !== baseUrl) return { kind: 'error', message: `${accountFile} belongs to ${existing.account.issuer}, but the pod runs at ${baseUrl}` };
+    return { kind: 'ok', account: existing.account, created: false, connection: 'unchanged', vault: vaultInfo };
+  }
+  const made = await createCssAccount(baseUrl, opts.podName ?? 'me');
+  if (made.kind === 'error') return { kind: 'error', message: `cannot create the local pod's account: ${made.message}` };
+  const a = made.account;
+  const account: LocalAccount = { issuer: baseUrl, email: a.email, webId: a.webId, podUrl: a.podUrl, clientId: a.clientId, createdAt: new Date().toISOString() };
+  await vault.set(secretKey({ issuer: baseUrl, method: 'client-credentials', webId: a.webId }), a.clientSecret);
+  await vault.set(localPasswordKey(baseUrl, a.email), a.password);
+  writeAccount(accountFile, account);
+  return { kind: 'ok', account, created: true, ...connect(home, account), vault: vaultInfo };
+}
