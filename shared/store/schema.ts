@@ -25,7 +25,9 @@ CREATE TABLE IF NOT EXISTS records (
   sync_state TEXT NOT NULL DEFAULT 'local' CHECK (sync_state IN ('local', 'synced', 'modified', 'deleted', 'conflict')),
   deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
   -- the pod's dc:modified (ms) of the version in base_rdf: a container listing showing another time means the pod changed
-  remote_modified INTEGER
+  remote_modified INTEGER,
+  -- a create in flight: the text a PUT may have stored on the pod before the process died (so it isn't mistaken for someone else's)
+  pushing_rdf TEXT
 ) STRICT;
 
 CREATE INDEX IF NOT EXISTS records_type_start ON records (type, start_ms) WHERE deleted = 0;
@@ -84,5 +86,5 @@ CREATE VIRTUAL TABLE IF NOT EXISTS records_fts USING fts5 (
 /** Steps from an older schema to this one (run in one transaction, in order). */
 export const MIGRATIONS: Readonly<Record<number, string>> = {
   // 1 → 2: sync with a pod
-  2: `ALTER TABLE records ADD COLUMN remote_modified INTEGER;`,
+  2: `ALTER TABLE records ADD COLUMN remote_modified INTEGER; ALTER TABLE records ADD COLUMN pushing_rdf TEXT;`,
 };

@@ -66,7 +66,7 @@ export class SyncTable {
          FROM records r LEFT JOIN conflicts c ON c.id = r.id WHERE r.id = ?`,
       ),
       setSynced: db.prepare(
-        `UPDATE records SET base_rdf = @base, base_etag = @etag, remote_modified = @modified,
+        `UPDATE records SET base_rdf = @base, base_etag = @etag, remote_modified = @modified, pushing_rdf = NULL,
            sync_state = CASE WHEN deleted = 1 THEN 'deleted' WHEN content_hash = @hash THEN 'synced' ELSE 'modified' END
          WHERE id = @id`,
       ),
@@ -93,6 +93,8 @@ export class SyncTable {
       metaGet: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
       metaSet: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
       pending: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM (SELECT 1 FROM records WHERE sync_state IN ('local', 'modified', 'deleted') LIMIT 1)"),
+      setPushing: db.prepare("UPDATE records SET pushing_rdf = rdf WHERE id = ? AND base_rdf IS NULL AND deleted = 0"),
+      pushingOf: db.prepare<[string], { pushing_rdf: string | null }>('SELECT pushing_rdf FROM records WHERE id = ?'),
       baseOf: db.prepare<[string], { base_rdf: string | null }>('SELECT base_rdf FROM records WHERE id = ?'),
     };
   }
@@ -134,6 +136,18 @@ export class SyncTable {
   /** Whether any record waits to be pushed (conflicts excluded: they wait for the person). */
   hasPending(): boolean {
     return (this.stmts.pending.get()?.n ?? 0) > 0;
+  }
+
+  /** Notes, before creating records on the pod, what each create will store there (one transaction for all). */
+  markPushing(ids: readonly string[]): void {
+    this.tx(() => {
+      for (const id of ids) this.stmts.setPushing.run(id);
+    });
+  }
+
+  /** The text of a create that may have reached the pod before the process died. */
+  pushingRdf(id: string): string | undefined {
+    return this.stmts.pushingOf.get(id)?.pushing_rdf ?? undefined;
   }
 
   baseRdf(id: string): string | undefined {

@@ -264,7 +264,9 @@ export class SyncRun {
     const remoteHash = indexRecord(remote).contentHash;
     this.store.transaction(() => {
       const row = sync.row(remote.id);
-      const baseText = row ? sync.baseRdf(remote.id) : undefined;
+      // A create of ours that reached the pod before a crash is our own base, not someone else's edit.
+      const pushing = row && !row.hasBase ? sync.pushingRdf(remote.id) : undefined;
+      const baseText = row ? (sync.baseRdf(remote.id) ?? (pushing !== undefined && sameGraph(recordFromTurtle(row.type, row.id, pushing).quads, remote.quads) ? pushing : undefined)) : undefined;
       const base = baseText !== undefined && row ? recordFromTurtle(row.type, row.id, baseText) : undefined;
       if (!row) {
         sync.acceptRemote(remote, remoteRdf, remoteHash, etag, modified, binaries);
@@ -277,8 +279,9 @@ export class SyncRun {
         return;
       }
       if (base && sameGraph(base.quads, remote.quads)) {
-        // The pod has the version we agreed on (only its timestamp is news).
-        sync.setRemoteMeta(row.id, modified, etag);
+        // The pod has the version we agreed on (only its timestamp is news), or our own create that landed before a crash.
+        if (row.hasBase) sync.setRemoteMeta(row.id, modified, etag);
+        else sync.setBase(row.id, remoteRdf, remoteHash, etag, modified);
         return;
       }
       if (row.deleted) {
@@ -346,6 +349,8 @@ export class SyncRun {
       }
       this.progress('pushing', ++done, total);
     });
+    // Write-ahead: remember what each create will store, so a crash between the PUT and its bookkeeping isn't taken for a conflict.
+    this.store.sync.markPushing(rows.filter((r) => r.state === 'local' && !r.hasBase).map((r) => r.id));
     await pool(rows, this.concurrency, async (r) => {
       try {
         await this.pushOne(r.id, r.type);
