@@ -1,7 +1,51 @@
 import type { Locker } from '../shared/api/index.js';
-import type { PodIo, PodOptions } from './pod.js';
+import { localPodStatus, startLocalPod, stopLocalPod } from '../shared/localpod/index.js';
+import { PodUsageError, type PodIo, type PodOptions } from './pod.js';
 
-export async function localPodCommand(_args: readonly string[], _o: PodOptions, _locker: Locker, io: PodIo): Promise<number> {
-  io.err('locker: the local pod is not available in this build\n');
-  return 1;
+/** `locker pod local start|stop|status`: the embedded pod, reachable from this computer only. */
+export async function localPodCommand(args: readonly string[], o: PodOptions, locker: Locker, io: PodIo): Promise<number> {
+  const [sub, ...rest] = args;
+  if (rest.length) throw new PodUsageError(`pod local ${sub ?? ''} takes no more arguments`);
+  const json = (v: unknown) => io.out(`${JSON.stringify(v)}\n`);
+  switch (sub) {
+    case 'start': {
+      if (!o.json) io.err('locker: starting your local pod (the first start takes a few seconds)…\n');
+      const r = await startLocalPod(locker.home, { env: io.env });
+      if (r.kind === 'error') {
+        io.err(`locker: ${r.message}\n`);
+        return 1;
+      }
+      if (r.created && r.secrets.protection === 'plain-file') io.err(`locker: warning: ${r.secrets.describe}\n`);
+      if (o.json) json({ baseUrl: r.baseUrl, webId: r.webId, podUrl: r.podUrl, alreadyRunning: r.alreadyRunning, created: r.created, connection: r.connection });
+      else {
+        io.out(`${r.alreadyRunning ? 'your local pod is already running' : 'your local pod is running'} at ${r.baseUrl} (this computer only)\n  WebID: ${r.webId}\n  pod: ${r.podUrl}\n`);
+        if (r.connection === 'kept-other') io.out('  this locker syncs with another pod; connect to the local one with `locker pod connect`\n');
+        else io.out('  `locker sync` now syncs with it\n');
+        if (r.note) io.out(`  ${r.note}\n`);
+      }
+      return 0;
+    }
+    case 'stop': {
+      const r = await stopLocalPod(locker.home);
+      if (r.kind === 'error') {
+        io.err(`locker: ${r.message}\n`);
+        return 1;
+      }
+      if (o.json) json(r);
+      else io.out(r.kind === 'stopped' ? 'your local pod has stopped\n' : 'your local pod was not running\n');
+      return 0;
+    }
+    case 'status': {
+      const s = await localPodStatus(locker.home);
+      if (o.json) json(s);
+      else if (s.kind === 'running') io.out(`running at ${s.baseUrl} (pid ${s.pid})\n`);
+      else if (s.kind === 'error') {
+        io.err(`locker: ${s.message}\n`);
+        return 1;
+      } else io.out(`${s.kind.replace('-', ' ')}\n`);
+      return 0;
+    }
+    default:
+      throw new PodUsageError('pod local needs start, stop or status');
+  }
 }

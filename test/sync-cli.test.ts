@@ -47,6 +47,27 @@ describe('locker pod connect / sync / conflicts / resolve', () => {
     expect(usage.code).toBe(2);
   });
 
+  it('pod local start makes a pod on this computer that sync uses; stop stops it', async () => {
+    const { home, cleanup } = tempHome();
+    cleanups.push(cleanup);
+    try {
+      const started = await lockerJson<{ baseUrl: string; webId: string; connection: string }>(home, 'pod', 'local', 'start');
+      expect(started.baseUrl).toMatch(/^http:\/\/localhost:\d+\/$/);
+      expect(started.connection).toBe('written');
+      await lockerJson(home, 'import', path.join(FIXTURES, 'contacts.vcf'));
+      const s = await lockerJson<{ pushed: number }>(home, 'sync');
+      expect(s.pushed).toBeGreaterThan(0);
+      const status = await lockerJson<{ local: boolean; pending: number }>(home, 'pod', 'status');
+      expect(status).toMatchObject({ local: true, pending: 0 });
+      // The profile is public; the records are not.
+      expect((await fetch(started.webId)).status).toBe(200);
+      const root = started.webId.replace(/profile\/card#me$/, 'locker/contacts/');
+      expect((await fetch(root)).status).toBe(401);
+    } finally {
+      expect((await locker(home, 'pod', 'local', 'stop')).code).toBe(0);
+    }
+  });
+
   it('a wrong secret and an unreachable issuer are one clear line each', async () => {
     const account = await newAccount('wac');
     const { home, cleanup } = tempHome();

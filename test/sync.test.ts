@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { Parser } from 'n3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listConflicts, resolve } from '../shared/api/index.js';
+import { connectWithClientCredentials, listConflicts, resolve } from '../shared/api/index.js';
 import { newStats } from '../shared/pod/index.js';
 import { FIXTURES } from './helpers/home.js';
 import { login, newAccount, type Flavour } from './helpers/pod.js';
-import { replica, snapshotOf, sync, type Replica } from './helpers/sync.js';
+import { PLAIN, replica, snapshotOf, sync, type Replica } from './helpers/sync.js';
 
 const open: Replica[] = [];
 afterEach(() => {
@@ -176,5 +176,41 @@ describe('another Solid app edits the pod', () => {
     if (shown.kind !== 'ok') throw new Error('absent');
     expect(shown.json.properties['name']).toBe('Edited by another app');
     expect((await sync(a))).toMatchObject({ pushed: 0, pulled: 0 });
+  });
+});
+
+describe('moving to another pod', () => {
+  it('copies everything to the new pod, verifies the counts, and leaves the old pod untouched', async () => {
+    const oldAccount = await newAccount('wac');
+    const newAcct = await newAccount('acp');
+    const a = await replica(oldAccount);
+    open.push(a);
+    await a.locker.importFiles([path.join(FIXTURES, 'calendar.ics'), path.join(FIXTURES, 'contacts.vcf')]);
+    await sync(a);
+    const s = await login(oldAccount);
+    const listing = async () => (await (await s.fetch(`${oldAccount.podUrl}locker/events/`)).text()) + (await (await s.fetch(`${oldAccount.podUrl}locker/contacts/`)).text());
+    try {
+      const before = await listing();
+      // A local edit and a local delete that were never synced with the old pod go to the new one only.
+      const id = firstEvent(a);
+      await set(a, id, 'name', 'Edited before the move');
+      const r = await connectWithClientCredentials(a.locker, { issuer: newAcct.issuer, clientId: newAcct.clientId, clientSecret: newAcct.clientSecret }, { env: PLAIN });
+      if (r.kind !== 'ok') throw new Error(r.message);
+      expect(r.moving).toBe(true);
+      expect(r.accessControl).toBe('acp');
+      const moved = await sync(a);
+      expect(moved.moved?.verified).toBe(true);
+      expect(moved.moved?.counts['events']).toEqual({ local: a.locker.list({ type: 'event' }).length, pod: a.locker.list({ type: 'event' }).length });
+      expect(moved.pushed).toBe(a.locker.list().length);
+      expect(await listing()).toBe(before);
+      // A second locker on the new pod gets everything.
+      const b = await replica(newAcct);
+      open.push(b);
+      await sync(b);
+      expect(snapshotOf(b.locker)).toEqual(snapshotOf(a.locker));
+      expect(await sync(a)).toMatchObject({ pushed: 0, pulled: 0 });
+    } finally {
+      await s.close();
+    }
   });
 });
