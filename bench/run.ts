@@ -6,6 +6,7 @@ import path from 'node:path';
 import ICAL from 'ical.js';
 import { openLocker } from '../shared/api/index.js';
 import { generateCalendar, rng } from './generate.js';
+import { benchSync } from './sync.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const N = Number(process.env['BENCH_RECORDS'] ?? 100_000);
@@ -86,6 +87,8 @@ try {
     if (c.status !== 0) throw new Error(`cli search: ${c.stderr}`);
   }
 
+  const syncFigures = process.env['BENCH_SKIP_SYNC'] ? {} : await benchSync(dir);
+
   const db = path.join(home, 'locker.db');
   const dbMb = (statSync(db).size + (existsSync(`${db}-wal`) ? statSync(`${db}-wal`).size : 0)) / 1024 / 1024;
   const importPerS = N / (importMs / 1000);
@@ -108,6 +111,7 @@ try {
     rss_mb: round(rssMb, 1),
     bench_process_rss_mb: round(process.resourceUsage().maxRSS / 1024, 1),
     db_mb: round(dbMb, 1),
+    ...syncFigures,
     targets_met: { import_per_s: importPerS >= 5000, cold_start_ms: cold <= 1000, search_p95_ms: p95 <= 10, rss_mb: rssMb <= 500 },
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);

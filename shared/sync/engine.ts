@@ -49,6 +49,8 @@ const ROOT_KEY = 'sync.root';
 const ETAG_SCHEME_KEY = 'sync.etag-scheme';
 const LAST_SYNC_KEY = 'sync.last';
 const MAX_ATTEMPTS = 4;
+/** Up to this many pushed documents in a container are confirmed with a HEAD each, more with one listing. */
+const HEAD_CONFIRM_LIMIT = 32;
 
 interface Pushed {
   readonly type: RecordType;
@@ -404,33 +406,51 @@ export class SyncRun {
   }
 
   /**
-   * Learns the pod's modified time of what was just pushed from one listing
-   * per container (CSS returns no ETag on PUT). A listed time later than
-   * the PUT's answer, or another size, means someone else wrote since: left
-   * unconfirmed, the next sync reads that record.
+   * Learns the pod's modified time of what was just pushed (CSS returns no
+   * ETag on PUT): a HEAD each for a few documents, one listing per container
+   * for many. A time later than the PUT's answer, or another size, means
+   * someone else wrote since: left unconfirmed, the next sync reads it.
    */
   private async confirm(): Promise<void> {
     if (this.pushed.size === 0) return;
-    const types = [...new Set([...this.pushed.values()].map((p) => p.type))];
+    const byType = new Map<RecordType, string[]>();
+    for (const [id, p] of this.pushed) {
+      const list = byType.get(p.type);
+      if (list) list.push(id);
+      else byType.set(p.type, [id]);
+    }
     let done = 0;
-    this.progress('confirming', 0, types.length);
+    this.progress('confirming', 0, byType.size);
     if (this.etagScheme === undefined) await this.probeEtagScheme();
-    await pool(types, this.concurrency, async (type) => {
+    const ours = (p: Pushed, modifiedMs: number, size: number | undefined) =>
+      (p.dateMs === undefined || Math.floor(modifiedMs / 1000) <= Math.floor(p.dateMs / 1000)) && (size === undefined || size === p.size);
+    await pool([...byType.entries()], this.concurrency, async ([type, ids]) => {
       const container = this.layout.containers[type];
-      const listed = await listContainer(this.pod, container);
-      if (listed.kind === 'ok') {
-        this.store.transaction(() => {
-          for (const m of listed.members) {
-            const id = idOfMember(container, m.url);
-            const p = id ? this.pushed.get(id) : undefined;
-            if (!id || !p || m.modifiedMs === undefined) continue;
-            const oursByTime = p.dateMs === undefined || Math.floor(m.modifiedMs / 1000) <= Math.floor(p.dateMs / 1000);
-            const oursBySize = m.size === undefined || m.size === p.size;
-            if (oursByTime && oursBySize) this.store.sync.setRemoteMeta(id, m.modifiedMs, this.etagFor(m.modifiedMs));
-          }
+      if (ids.length <= HEAD_CONFIRM_LIMIT && this.etagScheme === 'modified-ms') {
+        // A few documents: a HEAD each is cheaper than listing a large container.
+        await pool(ids, this.concurrency, async (id) => {
+          const p = this.pushed.get(id);
+          const head = await headResource(this.pod, this.docUrl(type, id));
+          const etag = head.kind === 'ok' ? (head.headers.get('etag') ?? undefined) : undefined;
+          const m = etag ? /^(?:W\/)?"(\d{10,})-/.exec(etag) : null;
+          if (!p || !m || head.kind !== 'ok') return;
+          const len = head.headers.get('content-length');
+          if (ours(p, Number(m[1]), len === null ? undefined : Number(len))) this.store.sync.setRemoteMeta(id, Number(m[1]), etag);
         });
+      } else {
+        const listed = await listContainer(this.pod, container);
+        if (listed.kind === 'ok') {
+          this.store.transaction(() => {
+            for (const m of listed.members) {
+              const id = idOfMember(container, m.url);
+              const p = id ? this.pushed.get(id) : undefined;
+              if (!id || !p || m.modifiedMs === undefined) continue;
+              if (ours(p, m.modifiedMs, m.size)) this.store.sync.setRemoteMeta(id, m.modifiedMs, this.etagFor(m.modifiedMs));
+            }
+          });
+        }
       }
-      this.progress('confirming', ++done, types.length);
+      this.progress('confirming', ++done, byType.size);
     });
   }
 
