@@ -16,6 +16,7 @@ import type { TokenVault } from './vault.js';
  */
 
 export interface InteractiveLoginOptions {
+  /** The OIDC issuer. The session's `issuer` is its own spelling of it (keep that in pod.json). */
   readonly issuer: string;
   /** Shows the user the authorization URL (opens a browser; the CLI also prints it). */
   readonly openBrowser: (url: string) => void | Promise<void>;
@@ -133,7 +134,7 @@ async function endSession(session: Session): Promise<{ readonly ok: true } | { r
 function abortedResult(d: Deadline, timeoutMs: number): InteractiveLoginResult {
   return d.reason() === 'cancelled'
     ? { kind: 'error', reason: 'cancelled', message: 'the login was cancelled' }
-    : { kind: 'error', reason: 'timeout', message: `no answer from the browser within ${Math.round(timeoutMs / 1000)} s: the login was not completed` };
+    : { kind: 'error', reason: 'timeout', message: `no answer from the browser within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}: the login was not completed` };
 }
 
 // ---------------------------------------------------------------------------
@@ -332,9 +333,12 @@ async function finishLogin(
   }
 
   // 3. code → tokens (the library checks state, PKCE and the ID token)
+  // Only the expiry and the issuer's own spelling of its URL are kept from the token set.
   let expiresAtSec: number | undefined;
+  let canonicalIssuer: string | undefined;
   session.events.on(EVENTS.NEW_TOKENS, (tokens) => {
     expiresAtSec = tokens.expiresAt;
+    canonicalIssuer = tokens.issuer;
   });
   const exchanged = await race(session.handleIncomingRedirect(cb.url), d.signal);
   const fail = (reason: InteractiveLoginErrorReason, message: string): InteractiveLoginResult => {
@@ -358,7 +362,9 @@ async function finishLogin(
     return fail('failed', `cannot read the login state: ${safeMessage(e)}`);
   }
   if (extracted.kind !== 'ok') return fail('failed', extracted.message);
-  const key = secretKey({ issuer, method: 'interactive', webId });
+  // The issuer as it names itself (e.g. with the trailing slash): the key and session use it, so a later `loginWithRefreshToken` with `session.issuer` finds the entry.
+  const canonical = canonicalIssuer ?? issuer;
+  const key = secretKey({ issuer: canonical, method: 'interactive', webId });
   try {
     await writeStoredLogin(opts.vault, key, extracted.login);
   } catch (e) {
@@ -366,5 +372,5 @@ async function finishLogin(
   }
   cb.reply({ heading: 'Logged in', text: `Locker is now connected as ${webId}.` });
   const expiresAt = expiresAtSec !== undefined ? expiresAtSec * 1000 : undefined;
-  return { kind: 'ok', session: refreshingSession({ session, expiresAt }, { issuer, webId, vault: opts.vault, key, now: opts.now ?? Date.now }) };
+  return { kind: 'ok', session: refreshingSession({ session, expiresAt }, { issuer: canonical, webId, vault: opts.vault, key, now: opts.now ?? Date.now }) };
 }
