@@ -63,7 +63,11 @@ const JWT = /eyJ[\w-]+\.[\w-]+\.[\w-]*/g;
 export function safeMessage(e: unknown, secrets: readonly (string | undefined)[] = []): string {
   let m = e instanceof Error ? e.message : String(e);
   for (const s of secrets) if (s && s.length >= 8) m = m.split(s).join('[redacted]');
-  m = m.replace(JWT, '[redacted]').replace(/\s+/g, ' ').trim();
+  // no control characters: the message may be printed to a terminal
+  m = m
+    .replace(JWT, '[redacted]')
+    .replace(/[\u0000-\u001f\u007f-\u009f\s]+/g, ' ')
+    .trim();
   return m.length > 240 ? `${m.slice(0, 240)}…` : m;
 }
 
@@ -324,7 +328,7 @@ async function finishLogin(
 ): Promise<InteractiveLoginResult> {
   const { issuer } = opts;
   if (cb.kind === 'error') {
-    const detail = cb.description ? `${cb.error}: ${cb.description}` : cb.error;
+    const detail = safeMessage(cb.description ? `${cb.error}: ${cb.description}` : cb.error);
     const denied = cb.error === 'access_denied';
     cb.reply({ heading: denied ? 'Login cancelled' : 'Login failed', text: denied ? 'Locker was not given access to your pod.' : `The issuer answered: ${detail.slice(0, 300)}` });
     return denied
@@ -340,12 +344,18 @@ async function finishLogin(
     expiresAtSec = tokens.expiresAt;
     canonicalIssuer = tokens.issuer;
   });
-  const exchanged = await race(session.handleIncomingRedirect(cb.url), d.signal);
+  const exchange = session.handleIncomingRedirect(cb.url);
+  const exchanged = await race(exchange, d.signal);
   const fail = (reason: InteractiveLoginErrorReason, message: string): InteractiveLoginResult => {
     cb.reply({ status: 500, heading: 'Login failed', text: message });
     return { kind: 'error', reason, message };
   };
   if (exchanged.kind === 'aborted') {
+    // An exchange finishing after we gave up would arm the library's expiry timer: end that session too, whenever it settles.
+    void exchange.then(
+      () => endSession(session),
+      () => endSession(session),
+    );
     const r = abortedResult(d, timeoutMs);
     cb.reply({ status: 500, heading: 'Login failed', text: r.kind === 'error' ? r.message : 'the login was not completed' });
     return r;
