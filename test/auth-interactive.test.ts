@@ -2,6 +2,7 @@
  * Interactive login against the run's real Community Solid Server, with
  * Chromium (driven by Playwright) standing in for the user's browser.
  */
+import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -14,6 +15,8 @@ import { loginInteractive, loginWithRefreshToken, type InteractiveLoginResult } 
 import { PlainFileVault } from '../shared/auth/vault.js';
 import type { CssAccount } from '../shared/localpod/index.js';
 import { newAccount } from './helpers/pod.js';
+import { BIN, locker } from './helpers/cli.js';
+import { FIXTURES } from './helpers/home.js';
 
 const DEBIAN_CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -367,5 +370,44 @@ describe('openSystemBrowser', () => {
     const failing = fakeOpener('exit 3');
     expect(await openSystemBrowser(url, { platform: 'linux', env: { PATH: failing, DISPLAY: ':0' } })).toMatchObject({ kind: 'unavailable' });
     expect(await openSystemBrowser('javascript:alert(1)', { platform: 'linux', env: { DISPLAY: ':0' } })).toMatchObject({ kind: 'unavailable' });
+  });
+});
+
+describe.skipIf(!chromiumPath)('locker pod connect --interactive (the CLI)', () => {
+  it('prints the login address, finishes after the browser login, and later syncs with the stored refresh token', async () => {
+    const account = await newAccount('wac');
+    const home = tmpHome();
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('LOCKER_') && !k.startsWith('VITEST') && k !== 'DISPLAY' && k !== 'WAYLAND_DISPLAY' && k !== 'BROWSER'));
+    const child = spawn(process.execPath, [BIN, '--home', home, 'pod', 'connect', '--issuer', account.issuer, '--interactive'], { env: { ...env, LOCKER_VAULT: 'plain' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((res) => child.once('exit', res));
+    const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
+    try {
+      const deadline = Date.now() + 30_000;
+      let url: string | undefined;
+      while (!url && Date.now() < deadline) {
+        url = /visit:\n\s+(\S+)/.exec(err)?.[1];
+        if (!url) await new Promise((r) => setTimeout(r, 100));
+      }
+      if (!url) throw new Error(`no login address printed: ${err}`);
+      const page = await (await browser.newContext()).newPage();
+      await signIn(page, url, account, 'authorize');
+      await landingText(page);
+      expect(await exited).toBe(0);
+    } finally {
+      await browser.close();
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+    expect(out).toContain(account.webId);
+    expect(JSON.parse(readFileSync(path.join(home, 'pod.json'), 'utf8'))).toMatchObject({ method: 'interactive', webId: account.webId });
+    // A later process: no browser, the stored refresh token logs in.
+    const imported = await locker(home, 'import', path.join(FIXTURES, 'calendar.ics'));
+    expect(imported.code).toBe(0);
+    const synced = await locker(home, 'sync', '--json');
+    expect(synced.stderr).toBe('');
+    expect(JSON.parse(synced.stdout)).toMatchObject({ pushed: 6, conflicts: 0 });
   });
 });

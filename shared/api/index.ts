@@ -4,6 +4,7 @@ export { defaultHome, loadCaps } from './home.js';
 export {
   openPodSession,
   connectWithClientCredentials,
+  connectInteractively,
   finishConnect,
   discoverAndRemember,
   syncWithPod,

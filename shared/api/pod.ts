@@ -1,4 +1,4 @@
-import { loginWithClientCredentials, openVault, readConnection, secretKey, writeConnection, type PodConnection, type PodSession, type TokenVault } from '../auth/index.js';
+import { loginInteractive, loginWithClientCredentials, loginWithRefreshToken, openVault, readConnection, secretKey, writeConnection, type PodConnection, type PodSession, type TokenVault } from '../auth/index.js';
 import { discoverPod, type PodContext, type PodLayout, type RetryPolicy, type TransferStats } from '../pod/index.js';
 import { lastSync, resolveConflict, syncLocker, type ResolveChoice, type ResolveOutcome, type SyncProgress, type SyncResult } from '../sync/index.js';
 import { recordFromTurtle, recordToJson, type RecordJson } from '../model/index.js';
@@ -38,10 +38,37 @@ export async function openPodSession(home: string, penv: PodEnv = {}): Promise<S
     const r = await loginWithClientCredentials({ issuer: conn.issuer, clientId: conn.clientId, clientSecret: secret });
     return r.kind === 'ok' ? { kind: 'ok', session: r.session, connection: conn, vault } : r;
   }
-  if (!penv.refreshLogin) return { kind: 'needs-login', message: `log in to ${conn.issuer} again: \`locker pod connect --issuer ${conn.issuer} --interactive\`` };
-  const r = await penv.refreshLogin({ issuer: conn.issuer, webId: conn.webId, vault });
+  const r = await (penv.refreshLogin ?? loginWithRefreshToken)({ issuer: conn.issuer, webId: conn.webId, vault });
+  if (r.kind === 'needs-login') return { kind: 'needs-login', message: `${r.message}: log in again with \`locker pod connect --issuer ${conn.issuer} --interactive\`` };
   if (r.kind === 'ok') return { kind: 'ok', session: r.session, connection: conn, vault };
-  return r.kind === 'needs-login' ? { kind: 'needs-login', message: r.message } : { kind: 'error', message: r.message };
+  return { kind: 'error', message: r.message };
+}
+
+/**
+ * `locker pod connect --interactive`: authorization code + PKCE in the
+ * system browser with a loopback redirect; the refresh token (with its
+ * client and DPoP key) goes to the vault.
+ */
+export async function connectInteractively(
+  locker: Locker,
+  args: { issuer: string; podUrl?: string; openBrowser: (url: string) => void | Promise<void>; signal?: AbortSignal; timeoutMs?: number },
+  penv: PodEnv = {},
+): Promise<ConnectResult> {
+  const vault = await openVault(locker.home, penv.env ?? process.env);
+  const login = await loginInteractive({
+    issuer: args.issuer,
+    openBrowser: args.openBrowser,
+    vault,
+    clientName: 'Locker',
+    ...(args.signal && { signal: args.signal }),
+    ...(args.timeoutMs !== undefined && { timeoutMs: args.timeoutMs }),
+  });
+  if (login.kind === 'error') return { kind: 'error', message: login.message };
+  try {
+    return await finishConnect(locker, login.session, { issuer: login.session.issuer, method: 'interactive', ...(args.podUrl && { podUrl: args.podUrl }) }, undefined, penv);
+  } finally {
+    await login.session.close();
+  }
 }
 
 function podContext(session: PodSession, penv: PodEnv, signal?: AbortSignal): PodContext {
