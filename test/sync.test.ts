@@ -43,6 +43,11 @@ for (const flavour of ['wac', 'acp'] as const) {
       const pulled = await sync(b);
       expect(pulled.pulled).toBe(total);
       expect(snapshotOf(b.locker)).toEqual(snapshotOf(a.locker));
+      // Binaries travel as resources of their own, linked from their records.
+      const withPhoto = [...a.locker.store.iterate()].find((r) => a.locker.store.binariesOf(r.id).length > 0);
+      if (!withPhoto) throw new Error('the fixture has a contact photo');
+      const [photo] = a.locker.store.binariesOf(withPhoto.id);
+      expect(b.locker.store.getBinary(photo ?? '')?.bytes).toEqual(a.locker.store.getBinary(photo ?? '')?.bytes);
 
       // Nothing changed: no document is read or written, only container listings.
       const stats = newStats();
@@ -55,6 +60,8 @@ for (const flavour of ['wac', 'acp'] as const) {
       const s = await login(account);
       try {
         const profile = new Parser({ baseIRI: account.webId }).parse(await (await s.fetch(account.webId)).text());
+        // The profile was PATCHed, not overwritten: what CSS put there is still there.
+        expect(profile.some((q) => q.predicate.value === 'http://www.w3.org/ns/solid/terms#oidcIssuer')).toBe(true);
         const index = profile.find((q) => q.subject.value === account.webId && q.predicate.value === 'http://www.w3.org/ns/solid/terms#privateTypeIndex')?.object.value;
         expect(index).toBeTruthy();
         const regs = new Parser({ baseIRI: index }).parse(await (await s.fetch(index ?? '')).text());
@@ -70,6 +77,9 @@ for (const flavour of ['wac', 'acp'] as const) {
         const doc = await s.fetch(`${account.podUrl}locker/events/${ev}.ttl`);
         expect(doc.status).toBe(200);
         expect(await doc.text()).toContain('schema:Event');
+        const bin = await s.fetch(`${account.podUrl}locker/files/${encodeURIComponent(photo ?? '')}`);
+        expect(bin.status).toBe(200);
+        expect(new Uint8Array(await bin.arrayBuffer())).toEqual(a.locker.store.getBinary(photo ?? '')?.bytes);
       } finally {
         await s.close();
       }

@@ -26,7 +26,9 @@ export const DEFAULT_RETRY: RetryPolicy = { retries: 5, baseDelayMs: 200, maxDel
 export interface FetchedResponse {
   readonly status: number;
   readonly headers: Headers;
+  /** The body as UTF-8 text. */
   readonly body: string;
+  readonly bytes: Uint8Array;
 }
 
 const RETRY_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
@@ -56,13 +58,13 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /** Reads the whole body; a body shorter than its Content-Length is a truncated transfer (an error, retried). */
-async function readBody(res: Response): Promise<string> {
+async function readBody(res: Response): Promise<Uint8Array> {
   const buf = new Uint8Array(await res.arrayBuffer());
   const declared = res.headers.get('content-length');
   if (declared !== null && res.headers.get('content-encoding') === null && Number(declared) !== buf.byteLength) {
     throw new Error(`truncated body: ${buf.byteLength} of ${declared} bytes`);
   }
-  return new TextDecoder('utf-8', { fatal: false }).decode(buf);
+  return buf;
 }
 
 export interface RequestOptions extends RequestInit {
@@ -103,9 +105,9 @@ export async function request(fetchFn: typeof fetch, url: string, opts: RequestO
         stats.byMethod[method] = (stats.byMethod[method] ?? 0) + 1;
       }
       res = await fetchFn(url, { ...opts, method, signal });
-      const body = method === 'HEAD' ? '' : await readBody(res);
-      if (stats) stats.bodyBytes += body.length;
-      if (!RETRY_STATUS.has(res.status) || opts.expect?.includes(res.status)) return { status: res.status, headers: res.headers, body };
+      const bytes = method === 'HEAD' ? new Uint8Array(0) : await readBody(res);
+      if (stats) stats.bodyBytes += bytes.byteLength;
+      if (!RETRY_STATUS.has(res.status) || opts.expect?.includes(res.status)) return { status: res.status, headers: res.headers, body: new TextDecoder('utf-8', { fatal: false }).decode(bytes), bytes };
       failure = `${res.status} ${res.statusText}`.trim();
     } catch (e) {
       if (opts.signal?.aborted) throw new HttpError(0, url, `${method} ${url} cancelled`);

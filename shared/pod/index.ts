@@ -1,6 +1,7 @@
 export { HttpError, request, pool, newStats, DEFAULT_RETRY, type FetchedResponse, type RetryPolicy, type TransferStats, type RequestOptions } from './http.js';
 export {
   getResource,
+  getBytes,
   putResource,
   deleteResource,
   patchResource,

@@ -61,6 +61,14 @@ export async function getResource(ctx: PodContext, url: string, accept = 'text/t
   };
 }
 
+/** GET a binary resource. 404/410 → absent. */
+export async function getBytes(ctx: PodContext, url: string): Promise<{ readonly kind: 'ok'; readonly bytes: Uint8Array; readonly contentType: string | undefined } | { readonly kind: 'absent' }> {
+  const res = await request(ctx.fetch, url, opts(ctx, { expect: [404, 410] }), ctx.stats);
+  if (res.status === 404 || res.status === 410) return { kind: 'absent' };
+  if (res.status !== 200) throw fail('GET', url, res.status, '');
+  return { kind: 'ok', bytes: res.bytes, contentType: res.headers.get('content-type')?.split(';')[0]?.trim() };
+}
+
 export interface PutCondition {
   /** `create`: only if absent (If-None-Match: *); `update`: only if unchanged since `etag` (If-Match). */
   readonly mode: 'create' | 'update' | 'overwrite';

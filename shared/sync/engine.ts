@@ -1,5 +1,5 @@
 import { indexRecord, recordFromTurtle, recordToTurtle, sha256Hex, TYPES, type LockerRecord, type RecordType } from '../model/index.js';
-import { getResource, headResource, HttpError, listContainer, pool, putResource, deleteResource, type Member, type PodContext, type PodLayout } from '../pod/index.js';
+import { getBytes, getResource, headResource, HttpError, listContainer, pool, putResource, deleteResource, type Member, type PodContext, type PodLayout } from '../pod/index.js';
 import type { BinaryWrite, Store, SyncRow } from '../store/index.js';
 import { merge3, sameGraph, singleValued } from './merge.js';
 import { idOfMember, parseRemoteRecord, SAFE_BINARY } from './remote-doc.js';
@@ -250,11 +250,9 @@ export class SyncRun {
     for (const name of indexRecord(record).binaries) {
       if (!SAFE_BINARY.test(name) || this.store.sync.hasBinary(name)) continue;
       const url = `${this.layout.files}${encodeURIComponent(name)}`;
-      const res = await this.pod.fetch(url);
-      if (res.status === 404) continue;
-      if (!res.ok) throw new HttpError(res.status, url, `GET ${url}: ${res.status}`);
-      const bytes = new Uint8Array(await res.arrayBuffer());
-      out.push({ name, mediaType: res.headers.get('content-type')?.split(';')[0]?.trim() ?? 'application/octet-stream', sha256: sha256Hex(bytes), bytes });
+      const got = await getBytes(this.pod, url);
+      if (got.kind === 'absent') continue;
+      out.push({ name, mediaType: got.contentType ?? 'application/octet-stream', sha256: sha256Hex(got.bytes), bytes: got.bytes });
     }
     return out;
   }
