@@ -278,9 +278,20 @@ describe('pieces', () => {
         c.on('data', (d: Buffer) => (got += d.toString()));
         c.on('end', () => resolve(got));
         c.on('error', reject);
-        c.end('ping');
+        c.end(`GET / HTTP/1.1\r\nHost: localhost:${proxy.proxy.port}\r\n\r\nping`);
       });
-      expect(reply).toBe('PING');
+      expect(reply).toBe(`GET / HTTP/1.1\r\nHOST: LOCALHOST:${proxy.proxy.port}\r\n\r\nPING`);
+      // DNS rebinding: a request addressed to another name never reaches the pod.
+      const rebound = await new Promise<string>((resolve, reject) => {
+        const c = net.connect({ host: '127.0.0.1', port: proxy.proxy.port });
+        let got = '';
+        c.on('data', (d: Buffer) => (got += d.toString()));
+        c.on('close', () => resolve(got));
+        c.on('error', reject);
+        c.write('GET /profile/card HTTP/1.1\r\nHost: evil.example\r\n\r\n');
+      });
+      expect(rebound).toMatch(/^HTTP\/1\.1 421 /);
+      expect(rebound).not.toContain('GET');
       await new Promise<void>((r) => echo.close(() => r()));
       // nothing behind the proxy: the client's connection is closed, the proxy keeps serving
       const closed = await new Promise<string>((resolve) => {
@@ -288,6 +299,7 @@ describe('pieces', () => {
         c.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
         c.on('close', () => resolve('closed'));
         c.resume();
+        c.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${proxy.proxy.port}\r\n\r\n`);
       });
       expect(['closed', 'ECONNRESET']).toContain(closed);
       expect(await tryConnect('127.0.0.1', proxy.proxy.port)).toBe('connected');

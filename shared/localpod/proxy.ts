@@ -39,6 +39,14 @@ function closeServer(server: net.Server): Promise<void> {
   });
 }
 
+/** Request heads larger than this are refused before the Host check. */
+const MAX_HEAD = 64 * 1024;
+
+/** `localhost:<port>`, `127.0.0.1:<port>` or `[::1]:<port>` (the names this pod's URLs use). */
+export function loopbackHost(host: string, port: number): boolean {
+  return host === `localhost:${port}` || host === `127.0.0.1:${port}` || host === `[::1]:${port}`;
+}
+
 /** Errors that mean "this machine has no IPv6 loopback", not "the port is taken". */
 const NO_IPV6 = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT', 'EPROTONOSUPPORT', 'EINVAL']);
 
@@ -48,8 +56,30 @@ const NO_IPV6 = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT', 'EPROTONOSUPPORT', 'EI
  */
 export async function startLoopbackProxy(opts: { port: number; target: string; onError?: (message: string) => void }): Promise<ProxyResult> {
   const connections = new Set<net.Socket>();
+  let listeningPort = opts.port;
   const handle = (client: net.Socket) => {
     connections.add(client);
+    client.on('close', () => connections.delete(client));
+    // DNS rebinding: a web page whose name now points at 127.0.0.1 would reach the pod with its own Host.
+    // Only requests addressed to this computer's loopback names get through.
+    let head = Buffer.alloc(0);
+    const onHead = (chunk: Buffer) => {
+      head = Buffer.concat([head, chunk]);
+      const end = head.indexOf('\r\n\r\n');
+      if (end < 0 && head.length < MAX_HEAD) return;
+      client.off('data', onHead);
+      client.pause();
+      const host = /\r\nhost:[ \t]*([^\r\n]*)/i.exec(head.subarray(0, end < 0 ? head.length : end).toString('latin1'))?.[1]?.trim().toLowerCase();
+      if (end < 0 || !host || !loopbackHost(host, listeningPort)) {
+        client.end('HTTP/1.1 421 Misdirected Request\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: 44\r\n\r\nThis pod answers on this computer only.\r\n\r\n');
+        return;
+      }
+      forward(client, head);
+    };
+    client.on('data', onHead);
+    client.on('error', () => client.destroy());
+  };
+  const forward = (client: net.Socket, first: Buffer) => {
     const upstream = net.connect({ path: opts.target, allowHalfOpen: true });
     connections.add(upstream);
     const drop = () => {
@@ -62,16 +92,15 @@ export async function startLoopbackProxy(opts: { port: number; target: string; o
       if (e.code !== 'ECONNREFUSED' && e.code !== 'ENOENT' && e.code !== 'ECONNRESET' && e.code !== 'EPIPE') opts.onError?.(`proxy: ${e.message}`);
       drop();
     });
-    client.on('close', () => {
-      connections.delete(client);
-      upstream.destroy();
-    });
+    client.on('close', () => upstream.destroy());
     upstream.on('close', () => {
       connections.delete(upstream);
       client.destroy();
     });
+    upstream.write(first);
     client.pipe(upstream);
     upstream.pipe(client);
+    client.resume();
   };
   const make = () => net.createServer({ allowHalfOpen: true, pauseOnConnect: false }, handle);
 
@@ -95,6 +124,7 @@ export async function startLoopbackProxy(opts: { port: number; target: string; o
       if (v6.code === 'EADDRINUSE' && opts.port === 0) continue; // a free port on 127.0.0.1 can be taken on ::1: try another
       return { kind: v6.code === 'EADDRINUSE' ? 'in-use' : 'error', message: last };
     }
+    listeningPort = v4.port;
     for (const s of servers) s.on('error', (e) => opts.onError?.(`proxy listener: ${e.message}`));
     return {
       kind: 'ok',
