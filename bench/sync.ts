@@ -1,6 +1,5 @@
 // Sync figures for `npm run bench`: first sync vs raw parallel PUTs, re-sync of unchanged records, k changes among many.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { openLocker, type Locker } from '../shared/api/index.js';
 import { loginWithClientCredentials, type PodSession } from '../shared/auth/index.js';
@@ -8,20 +7,10 @@ import { createCssAccount, startCss } from '../shared/localpod/index.js';
 import { discoverPod, newStats, pool, type PodLayout, type TransferStats } from '../shared/pod/index.js';
 import { syncLocker } from '../shared/sync/index.js';
 import { generateCalendar } from './generate.js';
+import { freePort } from '../test/helpers/css-global.js';
 
 const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function lockerWith(dir: string, name: string, n: number, seed: number): Promise<Locker> {
   const home = path.join(dir, name);

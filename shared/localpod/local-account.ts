@@ -1,7 +1,8 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { openVault, readConnection, secretKey, writeConnection, type PodConnection, type TokenVault } from '../auth/index.js';
 import { createCssAccount } from './account.js';
+import { readJsonFile } from './json-file.js';
 
 /** `<home>/pod/account.json`: the local pod's account, without its secrets (those are in the vault). */
 export const LocalAccountSchema = z.object({
@@ -35,15 +36,8 @@ export type AccountSetupResult =
   | { readonly kind: 'error'; readonly message: string };
 
 function readAccount(file: string): { kind: 'ok'; account: LocalAccount } | { kind: 'absent' } | { kind: 'error'; message: string } {
-  if (!existsSync(file)) return { kind: 'absent' };
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    return { kind: 'error', message: `cannot read ${file}: ${e instanceof Error ? e.message : String(e)}` };
-  }
-  const parsed = LocalAccountSchema.safeParse(raw);
-  return parsed.success ? { kind: 'ok', account: parsed.data } : { kind: 'error', message: `${file} is not a valid local account: ${parsed.error.issues[0]?.message ?? 'invalid'}` };
+  const r = readJsonFile(file, LocalAccountSchema, 'a valid local account');
+  return r.kind === 'ok' ? { kind: 'ok', account: r.value } : r;
 }
 
 function writeAccount(file: string, account: LocalAccount): void {

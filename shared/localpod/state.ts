@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
+import { readJsonFile } from './json-file.js';
 
 /**
  * `<home>/pod/state.json`. `port` and `baseUrl` outlive the daemon (the base
@@ -20,16 +21,8 @@ export type LocalPodState = z.infer<typeof LocalPodStateSchema>;
 export type ReadStateResult = { readonly kind: 'ok'; readonly state: LocalPodState } | { readonly kind: 'absent' } | { readonly kind: 'error'; readonly message: string };
 
 export function readState(file: string): ReadStateResult {
-  if (!existsSync(file)) return { kind: 'absent' };
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    return { kind: 'error', message: `cannot read ${file}: ${e instanceof Error ? e.message : String(e)}` };
-  }
-  const parsed = LocalPodStateSchema.safeParse(raw);
-  if (!parsed.success) return { kind: 'error', message: `${file} is not a valid local pod state: ${parsed.error.issues[0]?.message ?? 'invalid'}` };
-  return { kind: 'ok', state: parsed.data };
+  const r = readJsonFile(file, LocalPodStateSchema, 'a valid local pod state');
+  return r.kind === 'ok' ? { kind: 'ok', state: r.value } : r;
 }
 
 /** Atomic: a reader sees the old or the new state, never half of one. */
