@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { createHandlers, defaultHome, dispatch, openLocker, type LockerApi, type LockerEvent, type Operation } from '../shared/api/index.js';
 import { isRecordType, RECORD_TYPES } from '../shared/model/index.js';
 import { formatList, formatShow, progressLine } from './format.js';
+import { auditCommand, grantCommand, grantsCommand, revokeCommand } from './grants.js';
 import { conflictsCommand, podCommand, PodUsageError, resolveCommand, syncCommand } from './pod.js';
 
 const USAGE = `usage: locker [--home DIR] <command>
@@ -22,6 +23,13 @@ const USAGE = `usage: locker [--home DIR] <command>
   sync [--json] [--watch]             two-way sync with the pod
   conflicts [--json]                  records changed on both sides
   resolve <id> --keep local|remote|merged
+
+  grant --agent WEBID [--client ID] (--type T | --path P)... [--modes read[,append,write]]
+        [--purpose dpv:TERM] [--until ISO | --for 30d] [--json]
+  grant --request <url|file> [--yes]  an app's access request: shows it, asks y/N
+  grants [--all] [--json]             who can see what, why, until when
+  revoke <grantId> | revoke --agent WEBID
+  audit [--json]                      the rules actually on the pod; ! marks what Locker didn't write
 
 The locker lives in --home, LOCKER_HOME, or ${defaultHome()}.`;
 
@@ -52,7 +60,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       options: {
         home: { type: 'string' },
         json: { type: 'boolean' },
-        type: { type: 'string' },
+        type: { type: 'string', multiple: true },
         from: { type: 'string' },
         to: { type: 'string' },
         limit: { type: 'string' },
@@ -66,6 +74,16 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         pod: { type: 'string' },
         watch: { type: 'boolean' },
         keep: { type: 'string' },
+        agent: { type: 'string' },
+        client: { type: 'string' },
+        path: { type: 'string', multiple: true },
+        modes: { type: 'string' },
+        purpose: { type: 'string' },
+        until: { type: 'string' },
+        for: { type: 'string' },
+        all: { type: 'boolean' },
+        request: { type: 'string' },
+        yes: { type: 'boolean', short: 'y' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -87,7 +105,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     io.out(`Locker ${'0.1.0'}: the desktop UI is not built yet; use the command line.\n\n${USAGE}\n`);
     return 0;
   }
-  const known = ['import', 'list', 'search', 'show', 'edit', 'delete', 'export', 'pod', 'sync', 'conflicts', 'resolve'];
+  const known = ['import', 'list', 'search', 'show', 'edit', 'delete', 'export', 'pod', 'sync', 'conflicts', 'resolve', 'grant', 'grants', 'revoke', 'audit'];
   if (!known.includes(command)) {
     io.err(`locker: unknown command "${command}" (try: locker help)\n`);
     return 2;
@@ -109,8 +127,19 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         return conflictsCommand(o, opened.locker, io);
       case 'resolve':
         return await resolveCommand(args, o, opened.locker, io);
-      default:
-        return await run(command, args, o, api, io);
+      case 'grant':
+        if (args.length) throw new UsageError('grant takes no positional arguments');
+        return await grantCommand(o, opened.locker, io);
+      case 'grants':
+        return await grantsCommand(o, opened.locker, io);
+      case 'revoke':
+        return await revokeCommand(args, o, opened.locker, io);
+      case 'audit':
+        return await auditCommand(o, opened.locker, io);
+      default: {
+        if ((o.type?.length ?? 0) > 1) throw new UsageError(`${command} takes one --type`);
+        return await run(command, args, { ...o, type: o.type?.[0] }, api, io);
+      }
     }
   } catch (e) {
     if (e instanceof UsageError || e instanceof PodUsageError) {

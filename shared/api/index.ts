@@ -8,6 +8,7 @@ export {
   finishConnect,
   discoverAndRemember,
   syncWithPod,
+  withPod,
   listConflicts,
   resolve,
   podStatus,
@@ -19,3 +20,5 @@ export {
   type SessionResult,
 } from './pod.js';
 export { watchPod, type WatchOptions } from './watch.js';
+export { createGrant, revokeGrants, expireGrants, listGrants, resolveTargets, settleGrants, viewOf, type GrantInput, type GrantView, type GrantResult, type RevokeResult } from './grants.js';
+export { auditPod, type AuditReport, type AuditRule } from './audit.js';

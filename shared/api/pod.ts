@@ -152,6 +152,33 @@ function rememberedLayout(locker: Locker, webId: string): PodLayout | undefined 
   }
 }
 
+/** Logs in, finds the layout (remembered, else discovered) and runs `fn`; the session is closed afterwards. */
+export async function withPod<T>(
+  locker: Locker,
+  penv: PodEnv,
+  fn: (pod: { session: PodSession; layout: PodLayout; ctx: PodContext }) => Promise<T>,
+  session?: PodSession,
+): Promise<T | { kind: 'error'; message: string }> {
+  let s = session;
+  if (!s) {
+    const opened = await openPodSession(locker.home, penv);
+    if (opened.kind !== 'ok') return { kind: 'error', message: opened.message };
+    s = opened.session;
+  }
+  try {
+    let layout = rememberedLayout(locker, s.webId);
+    if (!layout) {
+      const conn = readConnection(locker.home);
+      const found = await discoverAndRemember(locker, s, penv, conn.kind === 'ok' ? conn.connection.podUrl : undefined);
+      if (found.kind === 'error') return found;
+      layout = found.layout;
+    }
+    return await fn({ session: s, layout, ctx: podContext(s, penv) });
+  } finally {
+    if (!session) await s.close();
+  }
+}
+
 /** `locker sync`: log in, find the layout (remembered from connect), run one two-way sync. */
 export async function syncWithPod(locker: Locker, penv: PodEnv = {}, opts: { onProgress?: (p: SyncProgress) => void; signal?: AbortSignal; session?: PodSession } = {}): Promise<SyncResult> {
   let session = opts.session;

@@ -85,3 +85,31 @@ function randomSecret(): string {
   crypto.getRandomValues(bytes);
   return Buffer.from(bytes).toString('base64url');
 }
+
+/** Another set of client credentials for an existing account (logs in with its password). */
+export async function addClientCredentials(
+  baseUrl: string,
+  account: Pick<CssAccount, 'email' | 'password' | 'webId'>,
+  name: string,
+  opts: { fetch?: typeof fetch } = {},
+): Promise<{ kind: 'ok'; clientId: string; clientSecret: string } | { kind: 'error'; message: string }> {
+  const f = opts.fetch ?? fetch;
+  try {
+    const index = await call(f, `${baseUrl}.account/`, undefined);
+    const loginUrl = (index['controls'] as Controls | undefined)?.password?.login;
+    if (!loginUrl) throw new AccountApiError('the server offers no password login');
+    const login = await call(f, loginUrl, undefined, { email: account.email, password: account.password });
+    const token = login['authorization'];
+    if (typeof token !== 'string') throw new AccountApiError('the server did not return an account token');
+    const controls = (await call(f, `${baseUrl}.account/`, token))['controls'] as Controls | undefined;
+    const ccCtl = controls?.account?.clientCredentials;
+    if (!ccCtl) throw new AccountApiError('the server offers no client credentials');
+    const cc = await call(f, ccCtl, token, { name, webId: account.webId });
+    const id = cc['id'];
+    const secret = cc['secret'];
+    if (typeof id !== 'string' || typeof secret !== 'string') throw new AccountApiError('the server did not return client credentials');
+    return { kind: 'ok', clientId: id, clientSecret: secret };
+  } catch (e) {
+    return { kind: 'error', message: e instanceof Error ? e.message : String(e) };
+  }
+}

@@ -1,3 +1,4 @@
 export { openStore, Store, type BinaryWrite, type ListQuery, type OpenResult, type PutOutcome, type RecordSummary, type SearchQuery, type StoredRecord, type SyncState } from './store.js';
 export { SCHEMA_VERSION } from './schema.js';
 export { SyncTable, type SyncRow, type ConflictRow } from './sync.js';
+export { GrantTable, type GrantRow, type GrantState, type GrantTarget } from './grants.js';

@@ -74,6 +74,25 @@ CREATE TABLE IF NOT EXISTS binaries_on_pod (
   name TEXT PRIMARY KEY
 ) STRICT;
 
+-- Grants: who may do what with which records on the pod, why and until when. The pod holds the rules and the
+-- ledger; this table remembers which rules are the grant's own, so revoking removes exactly those.
+CREATE TABLE IF NOT EXISTS grants (
+  id TEXT PRIMARY KEY,
+  agent TEXT NOT NULL,
+  client TEXT,
+  targets TEXT NOT NULL,
+  modes TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  until_ms INTEGER NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'active', 'revoking', 'revoked', 'expired')),
+  ended_ms INTEGER,
+  pod_root TEXT NOT NULL,
+  access_control TEXT NOT NULL,
+  ledger TEXT NOT NULL,
+  request TEXT
+) STRICT;
+
 CREATE VIRTUAL TABLE IF NOT EXISTS records_fts USING fts5 (
   title, body,
   content = '',

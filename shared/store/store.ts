@@ -5,6 +5,7 @@ import { docIri, indexRecord, recordFromTurtle, recordToTurtle, isRecordType, ty
 import { toFtsQuery } from '../search/index.js';
 import { MIGRATIONS, SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
 import { SyncTable } from './sync.js';
+import { GrantTable } from './grants.js';
 
 export type SyncState = 'local' | 'synced' | 'modified' | 'deleted' | 'conflict';
 
@@ -131,6 +132,8 @@ export class Store {
   private readonly stmts;
   /** Sync bookkeeping (bases, ETags, conflicts) over the same database. */
   readonly sync: SyncTable;
+  /** Grants given to apps and bots. */
+  readonly grants: GrantTable;
 
   constructor(private readonly db: Database.Database) {
     this.stmts = {
@@ -160,6 +163,7 @@ export class Store {
       counts: db.prepare<[], { type: string; n: number }>('SELECT type, count(*) AS n FROM records WHERE deleted = 0 GROUP BY type'),
       byEmail: db.prepare<[string, string], { record_id: string }>('SELECT record_id FROM record_emails WHERE email = ? AND role = ?'),
     };
+    this.grants = new GrantTable(db);
     this.sync = new SyncTable(
       db,
       (record, now, binaries) => {

@@ -1,0 +1,120 @@
+import { auditPod, createGrant, expireGrants, listGrants, revokeGrants, type GrantView, type Locker } from '../shared/api/index.js';
+import { parseDuration, parseModes, parsePurpose } from '../shared/consent/index.js';
+import { isRecordType, RECORD_TYPES, type RecordType } from '../shared/model/index.js';
+import { PodUsageError, type PodIo } from './pod.js';
+
+export interface GrantOptions {
+  json?: boolean | undefined;
+  agent?: string | undefined;
+  client?: string | undefined;
+  type?: string | string[] | undefined;
+  path?: string[] | undefined;
+  modes?: string | undefined;
+  purpose?: string | undefined;
+  until?: string | undefined;
+  for?: string | undefined;
+  all?: boolean | undefined;
+  request?: string | undefined;
+  yes?: boolean | undefined;
+}
+
+const DEFAULT_DURATION = '30d';
+
+function listOf(v: string | string[] | undefined): string[] {
+  return v === undefined ? [] : Array.isArray(v) ? v : [v];
+}
+
+export function untilFrom(o: Pick<GrantOptions, 'until' | 'for'>, now: number): number {
+  if (o.until && o.for) throw new PodUsageError('give --until or --for, not both');
+  if (o.until) {
+    const ms = Date.parse(o.until);
+    if (Number.isNaN(ms)) throw new PodUsageError(`--until must be a date and time (ISO 8601); got "${o.until.slice(0, 60)}"`);
+    return ms;
+  }
+  const d = parseDuration(o.for ?? DEFAULT_DURATION);
+  if (d.kind === 'error') throw new PodUsageError(d.message);
+  return now + d.ms;
+}
+
+function describe(g: GrantView): string {
+  const ended = g.state === 'active' || g.state === 'pending' ? `${g.timeLeft} left (until ${g.until})` : `${g.state}${g.ended ? ` ${g.ended}` : ''}`;
+  return `${g.id}  ${g.agent}${g.client ? ` (app ${g.client})` : ''}\n  may ${g.modes.join(', ')}: ${g.what.join(', ')}\n  why: ${g.purposeLabel}\n  ${ended}\n`;
+}
+
+/** `locker grant …` */
+export async function grantCommand(o: GrantOptions, locker: Locker, io: PodIo): Promise<number> {
+  if (o.request) {
+    const { requestCommand } = await import('./request.js');
+    return requestCommand(o, locker, io);
+  }
+  if (!o.agent) throw new PodUsageError('grant needs --agent WEBID (or --request URL)');
+  const types: RecordType[] = [];
+  for (const t of listOf(o.type)) {
+    if (!isRecordType(t)) throw new PodUsageError(`unknown type "${t}" (one of: ${RECORD_TYPES.join(', ')})`);
+    types.push(t);
+  }
+  const modes = parseModes(o.modes ?? 'read');
+  if (modes.kind === 'error') throw new PodUsageError(modes.message);
+  const purpose = parsePurpose(o.purpose ?? 'dpv:ServiceProvision');
+  if (purpose.kind === 'error') throw new PodUsageError(purpose.message);
+  const now = Date.now();
+  const untilMs = untilFrom(o, now);
+  const r = await createGrant(locker, { env: io.env }, { agent: o.agent, ...(o.client && { client: o.client }), types, paths: o.path ?? [], modes: modes.modes, purpose: purpose.iri, untilMs }, now);
+  if (r.kind === 'error') {
+    io.err(`locker: ${r.message}\n`);
+    return 1;
+  }
+  for (const w of r.warnings) io.err(`locker: warning: ${w}\n`);
+  if (o.json) io.out(`${JSON.stringify({ id: r.grant.id, until: r.grant.until, resources: r.grant.resources })}\n`);
+  else io.out(`granted ${r.grant.id}\n${describe(r.grant)}  revoke with: locker revoke ${r.grant.id}\n`);
+  return 0;
+}
+
+/** `locker grants [--all]`: who can see what, why, until when. Expired grants are revoked first. */
+export async function grantsCommand(o: GrantOptions, locker: Locker, io: PodIo): Promise<number> {
+  const settled = await expireGrants(locker, { env: io.env });
+  if (settled.kind === 'error') io.err(`locker: could not revoke expired grants on the pod now: ${settled.message}\n`);
+  else for (const id of settled.expired) io.err(`locker: grant ${id} expired and was revoked\n`);
+  const list = listGrants(locker, { all: o.all === true });
+  if (o.json) io.out(`${JSON.stringify(list)}\n`);
+  else if (list.length === 0) io.out(o.all ? 'no grants yet\n' : 'no active grants: no app or bot can see your records on the pod\n');
+  else for (const g of list) io.out(describe(g));
+  return settled.kind === 'error' ? 1 : 0;
+}
+
+/** `locker revoke <id>` or `locker revoke --agent WEBID` (fire an agent). */
+export async function revokeCommand(args: readonly string[], o: GrantOptions, locker: Locker, io: PodIo): Promise<number> {
+  if ((args.length === 1) === (o.agent !== undefined)) throw new PodUsageError('revoke needs a grant id, or --agent WEBID to revoke all of its grants');
+  const r = await revokeGrants(locker, { env: io.env }, args[0] ? { id: args[0] } : { agent: o.agent ?? '' });
+  if (r.kind !== 'ok') {
+    io.err(`locker: ${r.message}\n`);
+    return 1;
+  }
+  if (o.json) io.out(`${JSON.stringify(r)}\n`);
+  else io.out(`revoked ${r.revoked.join(', ')}\n`);
+  return 0;
+}
+
+/** `locker audit`: who can do what on the pod, as the pod says, flagging rules Locker did not write. */
+export async function auditCommand(o: GrantOptions, locker: Locker, io: PodIo): Promise<number> {
+  const r = await auditPod(locker, { env: io.env });
+  if (r.kind === 'error') {
+    io.err(`locker: ${r.message}\n`);
+    return 1;
+  }
+  if (o.json) {
+    io.out(`${JSON.stringify(r.report)}\n`);
+    return 0;
+  }
+  io.out(`access control: ${r.report.accessControl.toUpperCase()}\n`);
+  for (const rule of r.report.rules) {
+    const who = rule.who.length ? rule.who.join(', ') : 'nobody';
+    const apps = rule.clients.length ? ` (${rule.clients.join(', ')})` : '';
+    const deny = rule.deny.length ? `; denied ${rule.deny.join(', ')}` : '';
+    io.out(`${rule.flagged ? '!' : ' '} ${rule.resource} [${rule.scope}]: ${who}${apps} may ${rule.allow.join(', ') || 'nothing'}${deny} — ${rule.by}${rule.note ? ` (${rule.note})` : ''}\n`);
+  }
+  for (const i of r.report.inheriting) io.out(`  ${i}: no rules of its own (inherits)\n`);
+  const flagged = r.report.rules.filter((x) => x.flagged).length;
+  io.out(flagged ? `${flagged} rule${flagged === 1 ? '' : 's'} marked ! were not written by Locker (or outlived their grant)\n` : 'every rule is yours or a grant you gave\n');
+  return 0;
+}

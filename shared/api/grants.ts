@@ -1,0 +1,221 @@
+import { addRules, endDocument, grantDocument, ledgerUrl, removeRules, revocationUrl, timeLeft, purposeLabel, writeLedgerDocument, type AccessSystem, type GrantMode } from '../consent/index.js';
+import { randomId, TYPES, type RecordType } from '../model/index.js';
+import { headResource, HttpError, putResource, type PodContext, type PodLayout } from '../pod/index.js';
+import type { GrantRow, GrantTarget } from '../store/index.js';
+import type { Locker } from './locker.js';
+import { withPod, type PodEnv } from './pod.js';
+
+export interface GrantInput {
+  readonly agent: string;
+  readonly client?: string;
+  readonly types: readonly RecordType[];
+  /** Paths under the locker's root: `events/` (a container) or `events/<id>.ttl` (one record). */
+  readonly paths: readonly string[];
+  readonly modes: readonly GrantMode[];
+  /** A DPV purpose IRI. */
+  readonly purpose: string;
+  readonly untilMs: number;
+  /** The access request this grant answers (client-ID document URL). */
+  readonly request?: string;
+}
+
+export interface GrantView {
+  readonly id: string;
+  readonly agent: string;
+  readonly client?: string;
+  readonly what: readonly string[];
+  readonly resources: readonly string[];
+  readonly modes: readonly string[];
+  readonly purpose: string;
+  readonly purposeLabel: string;
+  readonly created: string;
+  readonly until: string;
+  readonly timeLeft: string;
+  readonly state: GrantRow['state'];
+  readonly ended?: string;
+  readonly ledger: string;
+}
+
+export type GrantResult = { readonly kind: 'ok'; readonly grant: GrantView; readonly warnings: readonly string[] } | { readonly kind: 'error'; readonly message: string };
+
+export function viewOf(g: GrantRow, now = Date.now()): GrantView {
+  return {
+    id: g.id,
+    agent: g.agent,
+    ...(g.client && { client: g.client }),
+    what: g.targets.map((t) => t.label),
+    resources: g.targets.map((t) => t.url),
+    modes: g.modes,
+    purpose: g.purpose,
+    purposeLabel: purposeLabel(g.purpose),
+    created: new Date(g.createdMs).toISOString(),
+    until: new Date(g.untilMs).toISOString(),
+    timeLeft: g.state === 'active' || g.state === 'pending' ? timeLeft(g.untilMs, now) : g.state,
+    state: g.state,
+    ...(g.endedMs !== undefined && { ended: new Date(g.endedMs).toISOString() }),
+    ledger: g.ledger,
+  };
+}
+
+function isWebUrl(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return u.protocol === 'https:' || u.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
+/** Resolves what the person chose into pod resources — never the pod or the locker's root as a whole. */
+export function resolveTargets(layout: PodLayout, types: readonly RecordType[], paths: readonly string[]): { kind: 'ok'; targets: GrantTarget[] } | { kind: 'error'; message: string } {
+  const out = new Map<string, GrantTarget>();
+  for (const t of types) out.set(layout.containers[t], { url: layout.containers[t], container: true, label: t });
+  const containers = new Set([...Object.values(layout.containers), layout.files]);
+  for (const raw of paths) {
+    const p = raw.trim().replace(/^\.\//, '');
+    const m = /^([a-z-]+)\/(?:([A-Za-z0-9_-]{1,128})\.ttl)?$/.exec(p);
+    const container = m?.[1] ? `${layout.root}${m[1]}/` : undefined;
+    if (!m || !container || !containers.has(container)) {
+      return { kind: 'error', message: `--path must be one of Locker's containers (${Object.values(TYPES).map((t) => `${t.container}/`).join(', ')}, files/) or a record in one (events/<id>.ttl); got "${raw.slice(0, 80)}"` };
+    }
+    const url = m[2] ? `${container}${m[2]}.ttl` : container;
+    out.set(url, { url, container: !m[2], label: p });
+  }
+  if (out.size === 0) return { kind: 'error', message: 'say what to share: --type T or --path P (never the whole pod)' };
+  return { kind: 'ok', targets: [...out.values()] };
+}
+
+async function ensureExists(ctx: PodContext, t: GrantTarget): Promise<void> {
+  const head = await headResource(ctx, t.url);
+  if (head.kind === 'ok') return;
+  if (!t.container) throw new HttpError(404, t.url, `${t.url} is not on the pod (sync first)`);
+  await putResource(ctx, t.url, '', 'text/turtle', { mode: 'create' });
+}
+
+function system(layout: PodLayout): AccessSystem | undefined {
+  return layout.accessControl === 'wac' || layout.accessControl === 'acp' ? layout.accessControl : undefined;
+}
+
+/** Removes a grant's rules everywhere and writes the end into the ledger. Idempotent: safe to repeat after a crash. */
+async function endGrant(locker: Locker, ctx: PodContext, owner: string, g: GrantRow, reason: 'revoked' | 'expired', now: number): Promise<void> {
+  locker.store.grants.setState(g.id, 'revoking');
+  for (const t of g.targets) await removeRules(ctx, t.url, `locker-grant-${g.id}`);
+  const end = revocationUrl(g.podRoot, g.id);
+  await writeLedgerDocument(ctx, end, endDocument(g, owner, g.ledger, reason, now));
+  await addRules(ctx, g.accessControl === 'acp' ? 'acp' : 'wac', owner, { key: `locker-ledger-${g.id}`, agent: g.agent, modes: ['read'], resource: end, container: false, ledger: g.ledger });
+  locker.store.grants.setState(g.id, reason, now);
+}
+
+/**
+ * Finishes what a crash interrupted (a grant never acknowledged is taken back,
+ * a revocation is completed) and revokes every grant whose time is up. Runs
+ * before every grant command, on every sync, and on a timer in watch mode.
+ */
+export async function settleGrants(locker: Locker, ctx: PodContext, owner: string, now = Date.now()): Promise<{ expired: string[]; finished: string[] }> {
+  const expired: string[] = [];
+  const finished: string[] = [];
+  for (const g of locker.store.grants.list()) {
+    if (g.state === 'pending' || g.state === 'revoking') {
+      await endGrant(locker, ctx, owner, g, 'revoked', now);
+      finished.push(g.id);
+    } else if (g.state === 'active' && g.untilMs <= now) {
+      await endGrant(locker, ctx, owner, g, 'expired', now);
+      expired.push(g.id);
+    }
+  }
+  return { expired, finished };
+}
+
+/** `locker grant`: writes the rules (WAC or ACP, as the pod uses), the ledger entry, and remembers the grant. */
+export async function createGrant(locker: Locker, penv: PodEnv, input: GrantInput, now = Date.now()): Promise<GrantResult> {
+  if (!isWebUrl(input.agent)) return { kind: 'error', message: `--agent must be a WebID (an https URL); got "${input.agent.slice(0, 80)}"` };
+  if (input.client !== undefined && !isWebUrl(input.client) && !/^[A-Za-z0-9._~-]{1,200}$/.test(input.client)) {
+    return { kind: 'error', message: `--client must be the app's client id (its client-ID document URL, or a client-credentials id); got "${input.client.slice(0, 80)}"` };
+  }
+  if (input.modes.length === 0) return { kind: 'error', message: 'give at least one mode' };
+  if (input.untilMs <= now) return { kind: 'error', message: 'the grant would end before it starts' };
+  const r = await withPod(locker, penv, async ({ session, layout, ctx }): Promise<GrantResult> => {
+    const sys = system(layout);
+    if (!sys) return { kind: 'error', message: `cannot tell whether ${layout.storage} uses WAC or ACP, so Locker cannot write rules there` };
+    if (input.agent === session.webId) return { kind: 'error', message: 'that is you: the owner always has full access' };
+    const resolved = resolveTargets(layout, input.types, input.paths);
+    if (resolved.kind === 'error') return resolved;
+    const warnings: string[] = [];
+    if (input.client && sys === 'wac') {
+      warnings.push(`this pod uses WAC, which cannot restrict a grant to one app for bots (acl:origin binds only browsers): ${input.agent} gets this access with any app`);
+    }
+    try {
+      await locker.exclusive(() => settleGrants(locker, ctx, session.webId, now));
+      const id = randomId();
+      const ledger = ledgerUrl(layout.root, id);
+      const row: Omit<GrantRow, 'state' | 'endedMs'> = {
+        id,
+        agent: input.agent,
+        ...(input.client !== undefined && { client: input.client }),
+        targets: resolved.targets,
+        modes: [...input.modes],
+        purpose: input.purpose,
+        createdMs: now,
+        untilMs: input.untilMs,
+        podRoot: layout.root,
+        accessControl: sys,
+        ledger,
+        ...(input.request !== undefined && { request: input.request }),
+      } as Omit<GrantRow, 'state' | 'endedMs'>;
+      // Remembered before anything is written: a crash leaves a "pending" grant that the next run takes back.
+      locker.store.grants.insert(row);
+      await writeLedgerDocument(ctx, ledger, grantDocument(row, session.webId));
+      await addRules(ctx, sys, session.webId, { key: `locker-ledger-${id}`, agent: input.agent, modes: ['read'], resource: ledger, container: false, ledger });
+      for (const t of resolved.targets) {
+        await ensureExists(ctx, t);
+        await addRules(ctx, sys, session.webId, { key: `locker-grant-${id}`, agent: input.agent, ...(input.client !== undefined && { client: input.client }), modes: input.modes, resource: t.url, container: t.container, ledger });
+      }
+      locker.store.grants.setState(id, 'active');
+      const stored = locker.store.grants.get(id);
+      if (!stored) return { kind: 'error', message: 'the grant vanished from the store' };
+      return { kind: 'ok', grant: viewOf(stored, now), warnings };
+    } catch (e) {
+      if (e instanceof HttpError) return { kind: 'error', message: e.message };
+      throw e;
+    }
+  });
+  return r;
+}
+
+export type RevokeResult = { readonly kind: 'ok'; readonly revoked: readonly string[] } | { readonly kind: 'absent'; readonly message: string } | { readonly kind: 'error'; readonly message: string };
+
+/** `locker revoke <id>`, or `--agent` to fire an agent: every one of its grants. */
+export async function revokeGrants(locker: Locker, penv: PodEnv, which: { id?: string; agent?: string }, now = Date.now()): Promise<RevokeResult> {
+  const grants = locker.store.grants.list().filter((g) => (which.id !== undefined && g.id === which.id) || (which.agent !== undefined && g.agent === which.agent));
+  if (grants.length === 0) {
+    const ended = which.id ? locker.store.grants.get(which.id) : undefined;
+    return { kind: 'absent', message: ended ? `grant ${ended.id} has already ${ended.state === 'expired' ? 'expired' : 'been revoked'}` : which.id ? `no grant ${which.id}` : `no active grant for ${which.agent ?? ''}` };
+  }
+  return withPod(locker, penv, async ({ session, ctx }): Promise<RevokeResult> => {
+    try {
+      for (const g of grants) await locker.exclusive(() => endGrant(locker, ctx, session.webId, g, 'revoked', now));
+      return { kind: 'ok', revoked: grants.map((g) => g.id) };
+    } catch (e) {
+      if (e instanceof HttpError) return { kind: 'error', message: e.message };
+      throw e;
+    }
+  });
+}
+
+/** Revokes what has expired (and finishes interrupted work) against the pod. */
+export async function expireGrants(locker: Locker, penv: PodEnv, now = Date.now()): Promise<{ kind: 'ok'; expired: readonly string[] } | { kind: 'error'; message: string }> {
+  if (!locker.store.grants.list().some((g) => g.state !== 'active' || g.untilMs <= now)) return { kind: 'ok', expired: [] };
+  return withPod(locker, penv, async ({ session, ctx }) => {
+    try {
+      const r = await locker.exclusive(() => settleGrants(locker, ctx, session.webId, now));
+      return { kind: 'ok' as const, expired: r.expired };
+    } catch (e) {
+      if (e instanceof HttpError) return { kind: 'error' as const, message: e.message };
+      throw e;
+    }
+  });
+}
+
+export function listGrants(locker: Locker, opts: { all?: boolean } = {}, now = Date.now()): GrantView[] {
+  return locker.store.grants.list(opts).map((g) => viewOf(g, now));
+}

@@ -1,0 +1,4 @@
+export { parseModes, parsePurpose, parseDuration, purposeLabel, timeLeft, COMMON_PURPOSES, GRANT_MODES, MODE_IRI, DPV, ACL, ACP, ODRL, LK, type GrantMode } from './terms.js';
+export { addRules, removeRules, accessDocOf, readAccessDoc, type AccessSystem, type RuleSpec } from './rules.js';
+export { grantDocument, endDocument, ledgerUrl, revocationUrl, writeLedgerDocument } from './ledger.js';
+export { wacRules, acpRules, type FoundRule } from './audit.js';
