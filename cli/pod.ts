@@ -1,5 +1,6 @@
 import {
   connectWithClientCredentials,
+  expireGrants,
   listConflicts,
   podStatus,
   resolve,
@@ -127,7 +128,12 @@ export async function syncCommand(o: PodOptions, locker: Locker, io: PodIo): Pro
   if (!o.watch) {
     const r = await syncWithPod(locker, penvOf(io), onProgress ? { onProgress } : {});
     if (lastLen) io.err(`\r${' '.repeat(lastLen)}\r`);
-    return reportSync(r, io, o.json === true);
+    const code = reportSync(r, io, o.json === true);
+    // Every run revokes grants whose time is up.
+    const expired = await expireGrants(locker, penvOf(io));
+    if (expired.kind === 'error') io.err(`locker: could not revoke expired grants yet: ${expired.message}\n`);
+    else for (const id of expired.expired) io.err(`locker: grant ${id} expired and was revoked\n`);
+    return code;
   }
   const ctrl = new AbortController();
   const stop = () => ctrl.abort();
@@ -135,10 +141,15 @@ export async function syncCommand(o: PodOptions, locker: Locker, io: PodIo): Pro
   process.once('SIGTERM', stop);
   try {
     const pollMs = Number(io.env['LOCKER_WATCH_POLL_MS']);
+    const grantCheckMs = Number(io.env['LOCKER_WATCH_GRANT_MS']);
     await watchPod(locker, penvOf(io), {
       signal: ctrl.signal,
       ...(Number.isFinite(pollMs) && pollMs > 0 && { pollMs }),
+      ...(Number.isFinite(grantCheckMs) && grantCheckMs > 0 && { grantCheckMs }),
       onNotice: (m) => io.err(`locker: ${m}\n`),
+      onExpired: (ids) => {
+        for (const id of ids) io.err(`locker: grant ${id} expired and was revoked\n`);
+      },
       onSync: (r, reason) => {
         const s = r.summary;
         if (o.json) io.out(`${JSON.stringify({ reason, ...(s ?? {}), ...(r.kind === 'error' && { error: r.message }) })}\n`);

@@ -4,11 +4,12 @@
  * checked with each agent's own login before a grant, after it, after a
  * revoke and after expiry.
  */
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PodSession } from '../shared/auth/index.js';
 import { addClientCredentials, type CssAccount } from '../shared/localpod/index.js';
-import { locker, lockerJson } from './helpers/cli.js';
+import { BIN, locker, lockerJson } from './helpers/cli.js';
 import { FIXTURES } from './helpers/home.js';
 import { login, newAccount, type Flavour } from './helpers/pod.js';
 import { replica, sync, type Replica } from './helpers/sync.js';
@@ -159,6 +160,24 @@ for (const flavour of ['wac', 'acp'] as const satisfies readonly Flavour[]) {
       const all = await lockerJson<Array<{ id: string; state: string }>>(w.r.home, 'grants', '--all');
       expect(all.find((x) => x.id === g.id)?.state).toBe('expired');
       await ownerHasControl(w);
+    });
+
+    it('while the app runs, a timer revokes a grant when its time is up', async () => {
+      const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('LOCKER_') && !k.startsWith('VITEST')));
+      const child = spawn(process.execPath, [BIN, '--home', w.r.home, 'sync', '--watch'], { env: { ...env, LOCKER_VAULT: 'plain', LOCKER_WATCH_GRANT_MS: '300' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      try {
+        const g = await lockerJson<{ id: string }>(w.r.home, 'grant', '--agent', w.bot.webId, '--type', 'event', '--for', '2s');
+        expect((await w.sessions.bot.fetch(w.eventDoc)).status).toBe(200);
+        const deadline = Date.now() + 15_000;
+        while (!err.includes(`grant ${g.id} expired and was revoked`) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 100));
+        expect(err).toContain(`grant ${g.id} expired and was revoked`);
+        expect((await w.sessions.bot.fetch(w.eventDoc)).status).toBe(403);
+      } finally {
+        child.kill('SIGTERM');
+        await new Promise((res) => child.once('exit', res));
+      }
     });
 
     it(flavour === 'acp' ? 'a bot using another client id is refused' : 'a client restriction is reported as not enforceable', async () => {

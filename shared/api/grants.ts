@@ -106,6 +106,9 @@ async function endGrant(locker: Locker, ctx: PodContext, owner: string, g: Grant
   locker.store.grants.setState(g.id, reason, now);
 }
 
+/** How long a grant may be "pending" (its rules being written) before it counts as interrupted. */
+const PENDING_GRACE_MS = 120_000;
+
 /**
  * Finishes what a crash interrupted (a grant never acknowledged is taken back,
  * a revocation is completed) and revokes every grant whose time is up. Runs
@@ -115,7 +118,8 @@ export async function settleGrants(locker: Locker, ctx: PodContext, owner: strin
   const expired: string[] = [];
   const finished: string[] = [];
   for (const g of locker.store.grants.list()) {
-    if (g.state === 'pending' || g.state === 'revoking') {
+    // A grant still "pending" after a while was interrupted (another process may be writing a fresh one right now).
+    if ((g.state === 'pending' && now - g.createdMs > PENDING_GRACE_MS) || g.state === 'revoking') {
       await endGrant(locker, ctx, owner, g, 'revoked', now);
       finished.push(g.id);
     } else if (g.state === 'active' && g.untilMs <= now) {

@@ -2,6 +2,7 @@ import WebSocket from 'ws';
 import { findWebSocketService, subscribeWebSocket, type PodLayout } from '../pod/index.js';
 import type { SyncResult } from '../sync/index.js';
 import type { Locker } from './locker.js';
+import { settleGrants } from './grants.js';
 import { discoverAndRemember, openPodSession, syncWithPod, type PodEnv } from './pod.js';
 
 export interface WatchOptions {
@@ -14,6 +15,9 @@ export interface WatchOptions {
   readonly signal: AbortSignal;
   readonly onSync?: (r: SyncResult, reason: string) => void;
   readonly onNotice?: (message: string) => void;
+  /** Check for expired grants this often (they are revoked on the pod at once). */
+  readonly grantCheckMs?: number;
+  readonly onExpired?: (grantIds: readonly string[]) => void;
 }
 
 /**
@@ -104,12 +108,31 @@ export async function watchPod(locker: Locker, penv: PodEnv, opts: WatchOptions)
     if (!running && Date.now() - failedAt > (opts.pollMs ?? 30_000) && locker.store.sync.hasPending()) runSync('local change');
   }, opts.localCheckMs ?? 1000);
 
+  // Grants end on time while the app runs: nothing relies on the grantee being honest.
+  let settling = false;
+  const grantTimer = setInterval(() => {
+    if (settling || !locker.store.grants.list().some((g) => g.state !== 'active' || g.untilMs <= Date.now())) return;
+    settling = true;
+    void locker
+      .exclusive(() => settleGrants(locker, ctx, session.webId))
+      .then(
+        (r) => {
+          if (r.expired.length) opts.onExpired?.(r.expired);
+        },
+        (e: unknown) => notice(`could not revoke expired grants yet: ${e instanceof Error ? e.message : String(e)}`),
+      )
+      .finally(() => {
+        settling = false;
+      });
+  }, opts.grantCheckMs ?? 15_000);
+
   await new Promise<void>((resolve) => {
     if (opts.signal.aborted) return resolve();
     opts.signal.addEventListener('abort', () => resolve(), { once: true });
   });
   clearInterval(poll);
   clearInterval(local);
+  clearInterval(grantTimer);
   if (timer) clearTimeout(timer);
   for (const ws of sockets) ws.terminate();
   await running;
