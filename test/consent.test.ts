@@ -12,7 +12,8 @@ import { addClientCredentials, type CssAccount } from '../shared/localpod/index.
 import { BIN, locker, lockerJson } from './helpers/cli.js';
 import { FIXTURES } from './helpers/home.js';
 import { login, newAccount, type Flavour } from './helpers/pod.js';
-import { replica, sync, type Replica } from './helpers/sync.js';
+import { PLAIN, replica, sync, type Replica } from './helpers/sync.js';
+import { settleGrants, withPod } from '../shared/api/index.js';
 
 type Outcome = 'ok' | 'denied' | 'anonymous';
 
@@ -160,6 +161,18 @@ for (const flavour of ['wac', 'acp'] as const satisfies readonly Flavour[]) {
       const all = await lockerJson<Array<{ id: string; state: string }>>(w.r.home, 'grants', '--all');
       expect(all.find((x) => x.id === g.id)?.state).toBe('expired');
       await ownerHasControl(w);
+    });
+
+    it('a grant interrupted by a crash (never acknowledged) is taken back by the next run', async () => {
+      const g = await lockerJson<{ id: string }>(w.r.home, 'grant', '--agent', w.bot.webId, '--type', 'event', '--for', '1h');
+      expect((await w.sessions.bot.fetch(w.eventDoc)).status).toBe(200);
+      // As if the process died after writing the rules but before marking the grant active.
+      w.r.locker.store.grants.setState(g.id, 'pending');
+      const later = Date.now() + 5 * 60_000;
+      const settled = await withPod(w.r.locker, { env: PLAIN }, ({ session, ctx }) => settleGrants(w.r.locker, ctx, session.webId, later));
+      expect(settled).toMatchObject({ finished: [g.id] });
+      expect((await w.sessions.bot.fetch(w.eventDoc)).status).toBe(403);
+      expect(w.r.locker.store.grants.get(g.id)?.state).toBe('revoked');
     });
 
     it('while the app runs, a timer revokes a grant when its time is up', async () => {
