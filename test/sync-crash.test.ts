@@ -101,7 +101,7 @@ describe('kill -9 during sync', () => {
         expect(sa.size).toBe(400);
         const sb = snapshotOf(lb);
         const differing = [...sa.keys()].filter((id) => sa.get(id) !== sb.get(id));
-        expect(differing.map((id) => `${id}\nA: ${sa.get(id)}\nB: ${sb.get(id)}`).slice(0, 2)).toEqual([]);
+        expect(differing.map((id) => `${id}\nA: ${JSON.stringify(la.store.sync.row(id))} ${sa.get(id)}\nB: ${JSON.stringify(lb.store.sync.row(id))} ${sb.get(id)}`).slice(0, 2)).toEqual([]);
         expect(sb).toEqual(sa);
         // The pod holds each record exactly once, and nothing else.
         const s = await login(account);

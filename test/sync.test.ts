@@ -224,3 +224,31 @@ describe('moving to another pod', () => {
     }
   });
 });
+
+describe('a damaged copy on the pod', () => {
+  it('an empty document (a write cut off mid-body) is never taken for the record: the local version is written back', async () => {
+    const account = await newAccount('wac');
+    const a = await replica(account);
+    const b = await replica(account);
+    open.push(a, b);
+    await a.locker.importFiles([path.join(FIXTURES, 'calendar.ics')]);
+    await sync(a);
+    await sync(b);
+    const id = firstEvent(a);
+    const url = `${account.podUrl}locker/events/${id}.ttl`;
+    const s = await login(account);
+    try {
+      expect((await s.fetch(url, { method: 'PUT', headers: { 'content-type': 'text/turtle' }, body: '' })).status).toBeLessThan(300);
+      const repaired = await sync(b);
+      expect(repaired.skipped.map((k) => k.message).join()).toMatch(/empty or not a Locker event record/);
+      expect(repaired.pushed).toBe(1);
+      expect(await (await s.fetch(url)).text()).toContain('schema:Event');
+      await sync(a);
+      expect(snapshotOf(a.locker)).toEqual(snapshotOf(b.locker));
+      expect(a.locker.show(id).kind).toBe('ok');
+      expect(listConflicts(a.locker)).toEqual([]);
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -26,7 +26,7 @@ CREATE TABLE IF NOT EXISTS records (
   deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
   -- the pod's dc:modified (ms) of the version in base_rdf: a container listing showing another time means the pod changed
   remote_modified INTEGER,
-  -- a create in flight: the text a PUT may have stored on the pod before the process died (so it isn't mistaken for someone else's)
+  -- a write in flight: the text a PUT may have stored on the pod before the process died (so it isn't mistaken for someone else's)
   pushing_rdf TEXT
 ) STRICT;
 

@@ -93,7 +93,11 @@ export class SyncTable {
       metaGet: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
       metaSet: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
       pending: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM (SELECT 1 FROM records WHERE sync_state IN ('local', 'modified', 'deleted') LIMIT 1)"),
-      setPushing: db.prepare("UPDATE records SET pushing_rdf = rdf WHERE id = ? AND base_rdf IS NULL AND deleted = 0"),
+      repair: db.prepare(
+        `UPDATE records SET base_rdf = COALESCE(base_rdf, ''), base_etag = ?, remote_modified = ?,
+           sync_state = CASE WHEN deleted = 1 THEN 'deleted' ELSE 'modified' END WHERE id = ?`,
+      ),
+      setPushing: db.prepare('UPDATE records SET pushing_rdf = rdf WHERE id = ? AND deleted = 0'),
       pushingOf: db.prepare<[string], { pushing_rdf: string | null }>('SELECT pushing_rdf FROM records WHERE id = ?'),
       baseOf: db.prepare<[string], { base_rdf: string | null }>('SELECT base_rdf FROM records WHERE id = ?'),
     };
@@ -138,14 +142,14 @@ export class SyncTable {
     return (this.stmts.pending.get()?.n ?? 0) > 0;
   }
 
-  /** Notes, before creating records on the pod, what each create will store there (one transaction for all). */
+  /** Notes, before writing records to the pod, what each write will store there (one transaction for all). */
   markPushing(ids: readonly string[]): void {
     this.tx(() => {
       for (const id of ids) this.stmts.setPushing.run(id);
     });
   }
 
-  /** The text of a create that may have reached the pod before the process died. */
+  /** The text of a write that may have reached the pod before the process died. */
   pushingRdf(id: string): string | undefined {
     return this.stmts.pushingOf.get(id)?.pushing_rdf ?? undefined;
   }
@@ -188,6 +192,15 @@ export class SyncTable {
   /** The pod's modified time (and ETag, when known) of the version already in base. */
   setRemoteMeta(id: string, modifiedMs: number | undefined, etag: string | undefined): void {
     this.stmts.setRemoteMeta.run(modifiedMs ?? null, etag ?? null, id);
+  }
+
+  /**
+   * The pod's copy is damaged (empty, or not a record at all — e.g. a PUT cut
+   * off mid-body, which CSS stores as it got it): keep the local version and
+   * write it over that copy (conditionally, on the damaged copy's ETag).
+   */
+  markForRepair(id: string, etag: string | undefined, modifiedMs: number | undefined): void {
+    this.stmts.repair.run(etag ?? null, modifiedMs ?? null, id);
   }
 
   /** Forgets that the record was ever on the pod: it will be created there again. */

@@ -1,4 +1,4 @@
-import { indexRecord, recordFromTurtle, recordToTurtle, sha256Hex, TYPES, type LockerRecord, type RecordType } from '../model/index.js';
+import { docIri, indexRecord, recordFromTurtle, recordToTurtle, sha256Hex, TYPES, type LockerRecord, type RecordType } from '../model/index.js';
 import { getBytes, getResource, headResource, HttpError, listContainer, pool, putResource, deleteResource, type Member, type PodContext, type PodLayout } from '../pod/index.js';
 import type { BinaryWrite, Store, SyncRow } from '../store/index.js';
 import { merge3, sameGraph, singleValued } from './merge.js';
@@ -57,6 +57,14 @@ interface Pushed {
   readonly dateMs: number | undefined;
   readonly size: number;
 }
+
+/** A document is a record when its main subject has the record's class. */
+function isRecord(r: LockerRecord): boolean {
+  const subject = `${docIri(r.type, r.id)}#it`;
+  return r.quads.some((q) => q.subject.value === subject && q.predicate.value === RDF_TYPE && q.object.value === TYPES[r.type].class);
+}
+
+const RDF_TYPE = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type';
 
 function byteLength(s: string): number {
   return Buffer.byteLength(s, 'utf8');
@@ -220,10 +228,21 @@ export class SyncRun {
       } catch (e) {
         // A body cut short in transit parses badly too: read it once more before calling it broken.
         if (attempt < 1) continue;
-        this.summary.skipped.push({ url, message: `not valid Turtle: ${message(e)}` });
+        this.summary.skipped.push({ url, message: `not valid Turtle (${message(e)}); Locker writes its own version back` });
+        this.store.transaction(() => {
+          if (this.store.sync.row(id)) this.store.sync.markForRepair(id, got.etag, this.modifiedOf(got.etag, listedModified));
+        });
         return false;
       }
       const modified = this.modifiedOf(got.etag, listedModified);
+      if (!isRecord(remote)) {
+        // Empty, or no record in it: a damaged copy (a write cut off mid-body is stored like that by CSS).
+        this.summary.skipped.push({ url, message: `the pod's copy is empty or not a Locker ${type} record; Locker writes its own version back` });
+        this.store.transaction(() => {
+          if (this.store.sync.row(id)) this.store.sync.markForRepair(id, got.etag, modified);
+        });
+        return false;
+      }
       const binaries = await this.missingBinaries(remote);
       this.applyRemote(remote, got.etag, modified, binaries);
       return true;
@@ -264,9 +283,10 @@ export class SyncRun {
     const remoteHash = indexRecord(remote).contentHash;
     this.store.transaction(() => {
       const row = sync.row(remote.id);
-      // A create of ours that reached the pod before a crash is our own base, not someone else's edit.
-      const pushing = row && !row.hasBase ? sync.pushingRdf(remote.id) : undefined;
-      const baseText = row ? (sync.baseRdf(remote.id) ?? (pushing !== undefined && sameGraph(recordFromTurtle(row.type, row.id, pushing).quads, remote.quads) ? pushing : undefined)) : undefined;
+      // A write of ours that reached the pod before a crash is our own new base, not someone else's edit.
+      const pushing = row ? sync.pushingRdf(remote.id) : undefined;
+      const ourWriteLanded = row !== undefined && pushing !== undefined && sameGraph(recordFromTurtle(row.type, row.id, pushing).quads, remote.quads);
+      const baseText = row ? (ourWriteLanded ? pushing : sync.baseRdf(remote.id)) : undefined;
       const base = baseText !== undefined && row ? recordFromTurtle(row.type, row.id, baseText) : undefined;
       if (!row) {
         sync.acceptRemote(remote, remoteRdf, remoteHash, etag, modified, binaries);
@@ -280,7 +300,7 @@ export class SyncRun {
       }
       if (base && sameGraph(base.quads, remote.quads)) {
         // The pod has the version we agreed on (only its timestamp is news), or our own create that landed before a crash.
-        if (row.hasBase) sync.setRemoteMeta(row.id, modified, etag);
+        if (row.hasBase && !ourWriteLanded) sync.setRemoteMeta(row.id, modified, etag);
         else sync.setBase(row.id, remoteRdf, remoteHash, etag, modified);
         return;
       }
@@ -349,8 +369,8 @@ export class SyncRun {
       }
       this.progress('pushing', ++done, total);
     });
-    // Write-ahead: remember what each create will store, so a crash between the PUT and its bookkeeping isn't taken for a conflict.
-    this.store.sync.markPushing(rows.filter((r) => r.state === 'local' && !r.hasBase).map((r) => r.id));
+    // Write-ahead: remember what each write will store, so a crash between the PUT and its bookkeeping isn't taken for a conflict.
+    this.store.sync.markPushing(rows.filter((r) => !r.deleted).map((r) => r.id));
     await pool(rows, this.concurrency, async (r) => {
       try {
         await this.pushOne(r.id, r.type);
@@ -387,12 +407,12 @@ export class SyncRun {
       if (!stored) return;
       if (row.hasBase && !row.baseEtag) {
         // We don't know the pod's current ETag: read it (and anything new) first.
-        if (!(await this.fetchAndApply(id, type))) return;
+        await this.fetchAndApply(id, type);
         continue;
       }
       const put = await putResource(this.pod, url, stored.rdf, TURTLE, row.hasBase ? { mode: 'update', etag: row.baseEtag } : { mode: 'create' });
       if (put.kind === 'precondition-failed') {
-        if (!(await this.fetchAndApply(id, type))) return;
+        await this.fetchAndApply(id, type);
         continue;
       }
       this.store.sync.setBase(id, stored.rdf, stored.contentHash, put.etag, undefined);
