@@ -252,3 +252,27 @@ describe('a damaged copy on the pod', () => {
     }
   });
 });
+
+describe('a conflict settled elsewhere', () => {
+  it('ends when the pod comes to hold exactly this side’s version', async () => {
+    const account = await newAccount('wac');
+    const a = await replica(account);
+    const b = await replica(account);
+    open.push(a, b);
+    await a.locker.importFiles([path.join(FIXTURES, 'calendar.ics')]);
+    await sync(a);
+    await sync(b);
+    const id = firstEvent(a);
+    await set(a, id, 'name', 'From A');
+    await set(b, id, 'name', 'From B');
+    await sync(a);
+    expect((await sync(b)).conflicts).toBe(1);
+    // A's person agrees with B and types the same title.
+    await set(a, id, 'name', 'From B');
+    await sync(a);
+    const after = await sync(b);
+    expect(after.conflicts).toBe(0);
+    expect(listConflicts(b.locker)).toEqual([]);
+    expect(snapshotOf(a.locker)).toEqual(snapshotOf(b.locker));
+  });
+});

@@ -294,6 +294,12 @@ export class SyncRun {
         return;
       }
       if (row.inConflict) {
+        // Settled elsewhere the way this side has it (another replica kept this version): the conflict is over.
+        const local = row.deleted ? undefined : this.store.getRecord(row.id);
+        if (local && sameGraph(local.quads, remote.quads)) {
+          sync.acceptRemote(remote, remoteRdf, remoteHash, etag, modified, binaries);
+          return;
+        }
         const existing = sync.conflict(row.id);
         sync.putConflict({ id: row.id, remoteRdf, remoteEtag: etag, remoteModified: modified, fields: existing?.fields ?? [] });
         return;
