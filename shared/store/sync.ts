@@ -287,7 +287,7 @@ export class SyncTable {
   reset(): void {
     this.tx(() => {
       for (const r of this.db.prepare<[], { id: string }>('SELECT id FROM records WHERE deleted = 1').all()) this.hardRemove(r.id);
-      this.db.exec("UPDATE records SET base_rdf = NULL, base_etag = NULL, remote_modified = NULL, sync_state = 'local'");
+      this.db.exec("UPDATE records SET base_rdf = NULL, base_etag = NULL, remote_modified = NULL, pushing_rdf = NULL, sync_state = 'local'");
       this.db.exec('DELETE FROM conflicts');
       this.db.exec('DELETE FROM binaries_on_pod');
     });
