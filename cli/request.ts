@@ -1,16 +1,12 @@
 import { createInterface } from 'node:readline/promises';
 import { createGrant, type Locker } from '../shared/api/index.js';
-import { fetchAccessRequest, parsePurpose, purposeLabel, timeLeft, type AccessRequest } from '../shared/consent/index.js';
+import { displayText, fetchAccessRequest, parsePurpose, purposeLabel, timeLeft, type AccessRequest } from '../shared/consent/index.js';
 import { TYPES, type RecordType } from '../shared/model/index.js';
 import { untilFrom, type GrantOptions } from './grants.js';
 import { PodUsageError, type PodIo } from './pod.js';
 
 const DAY = 86_400_000;
 
-function oneLine(s: string, max = 80): string {
-  const flat = s.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
 
 interface Planned {
   readonly types: RecordType[];
@@ -32,7 +28,7 @@ function plan(req: AccessRequest, locker: Locker): Planned {
       const n = counts[t] ?? 0;
       const preview = locker
         .list({ type: t, limit: 3 })
-        .map((r) => `"${oneLine(r.title, 40)}"`)
+        .map((r) => `"${displayText(r.title, 40)}"`)
         .join(', ');
       const verb = need.modes.includes('write') ? 'read and change' : need.modes.includes('append') && !need.modes.includes('read') ? 'add to' : need.modes.includes('append') ? 'read and add to' : 'read';
       lines.push(`  - ${verb} your ${TYPES[t].container}: ${n} record${n === 1 ? '' : 's'}${preview ? `, e.g. ${preview}` : ''}${need.required ? '' : ' (optional)'}`);
@@ -64,7 +60,7 @@ export async function requestCommand(o: GrantOptions, locker: Locker, io: PodIo)
   const req = fetched.request;
   const planned = plan(req, locker);
   if (planned.types.length === 0) {
-    io.err(`locker: ${oneLine(req.name ?? req.clientId)} asks for nothing Locker keeps${req.notes.length ? ` (${req.notes.map((n) => oneLine(n)).join('; ')})` : ''}\n`);
+    io.err(`locker: ${displayText(req.name ?? req.clientId, 80)} asks for nothing Locker keeps${req.notes.length ? ` (${req.notes.map((n) => displayText(n, 80)).join('; ')})` : ''}\n`);
     return 1;
   }
   const purposeText = o.purpose ?? req.purpose;
@@ -75,13 +71,13 @@ export async function requestCommand(o: GrantOptions, locker: Locker, io: PodIo)
   const untilMs = o.until || o.for ? untilFrom(o, now) : now + (req.durationMs ?? 30 * DAY);
   const agent = o.agent ?? req.clientId;
   const summary = [
-    `${oneLine(req.name ?? 'An app')}${req.homepage ? ` (${oneLine(req.homepage)})` : ''} asks for access`,
-    `  app: ${oneLine(req.clientId, 200)}${agent !== req.clientId ? `, acting as ${oneLine(agent, 200)}` : ''}`,
-    ...(req.logo ? [`  logo: ${oneLine(req.logo, 200)} (not loaded)`] : []),
+    `${displayText(req.name ?? 'An app', 80)}${req.homepage ? ` (${displayText(req.homepage, 80)})` : ''} asks for access`,
+    `  app: ${displayText(req.clientId, 200)}${agent !== req.clientId ? `, acting as ${displayText(agent, 200)}` : ''}`,
+    ...(req.logo ? [`  logo: ${displayText(req.logo, 200)} (not loaded)`] : []),
     `  why: ${purposeLabel(purpose.iri)}`,
     `  for: ${timeLeft(untilMs, now)} (until ${new Date(untilMs).toISOString()})`,
     ...planned.lines,
-    ...req.notes.map((n) => `  (${oneLine(n, 160)})`),
+    ...req.notes.map((n) => `  (${displayText(n, 160)})`),
   ];
   io.err(`${summary.join('\n')}\n`);
   const yes = o.yes === true || (await ask(io, 'Grant this? [y/N] '));

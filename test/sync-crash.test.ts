@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openLocker, type Locker } from '../shared/api/index.js';
 import { listContainer } from '../shared/pod/index.js';
 import { generateCalendar } from '../bench/generate.js';
-import { rng } from './helpers/faults.js';
+import { withSeed } from './helpers/faults.js';
 import { BIN } from './helpers/cli.js';
 import { tempHome } from './helpers/home.js';
 import { login, newAccount } from './helpers/pod.js';
@@ -48,9 +48,7 @@ function reopen(r: Replica): Locker {
 
 describe('kill -9 during sync', () => {
   it('resumes after kills while pushing and pulling, without duplicates or lost edits', { timeout: 300_000 }, async () => {
-    const seed = Number(process.env['LOCKER_SEED'] ?? Date.now() % 1_000_000);
-    const random = rng(seed);
-    try {
+    await withSeed('sync-crash', async (random, seed) => {
       const account = await newAccount('wac');
       const a = await replica(account);
       const b = await replica(account);
@@ -120,9 +118,6 @@ describe('kill -9 during sync', () => {
         la.close();
         lb.close();
       }
-    } catch (e) {
-      console.error(`sync-crash failed: rerun with LOCKER_SEED=${seed}`);
-      throw e;
-    }
+    });
   });
 });

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { syncWithPod } from '../shared/api/index.js';
 import type { RetryPolicy } from '../shared/pod/index.js';
-import { faultyFetch, newCounts, rng } from './helpers/faults.js';
+import { faultyFetch, newCounts, withSeed } from './helpers/faults.js';
 import { FIXTURES } from './helpers/home.js';
 import { login, newAccount } from './helpers/pod.js';
 import { PLAIN, replica, snapshotOf, sync, type Replica } from './helpers/sync.js';
@@ -16,9 +16,7 @@ const FAST: RetryPolicy = { retries: 8, baseDelayMs: 5, maxDelayMs: 40, timeoutM
 
 describe('sync under faults', () => {
   it('survives 500s, 429s, hangs past the timeout, resets, lost answers, truncated bodies and 412 races without losing an edit', async () => {
-    const seed = Number(process.env['LOCKER_SEED'] ?? Date.now() % 1_000_000);
-    const random = rng(seed);
-    try {
+    await withSeed('sync-faults', async (random) => {
       const account = await newAccount('wac');
       const a = await replica(account);
       const b = await replica(account);
@@ -93,9 +91,6 @@ describe('sync under faults', () => {
         }
         expect(r.locker.store.sync.conflicts()).toEqual([]);
       }
-    } catch (e) {
-      console.error(`sync-faults failed with LOCKER_SEED=${seed}`);
-      throw e;
-    }
+    });
   });
 });

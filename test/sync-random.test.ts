@@ -8,7 +8,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { listConflicts, resolve, syncWithPod } from '../shared/api/index.js';
 import { iri, lit, RecordBuilder, recordFromTurtle, recordToJson } from '../shared/model/index.js';
-import { rng } from './helpers/faults.js';
+import { withSeed } from './helpers/faults.js';
 import { newAccount } from './helpers/pod.js';
 import { PLAIN, replica, snapshotOf, sync, type Replica } from './helpers/sync.js';
 
@@ -37,10 +37,8 @@ function valuesHeld(rs: readonly Replica[], id: string, field: string): string[]
 
 describe('three replicas, random edits', () => {
   it(`${OPS} random operations end with equal replicas and nothing acknowledged lost`, { timeout: 600_000 }, async () => {
-    const seed = Number(process.env['LOCKER_SEED'] ?? Date.now() % 1_000_000);
-    const random = rng(seed);
-    const pick = <T>(xs: readonly T[]): T | undefined => xs[Math.floor(random() * xs.length)];
-    try {
+    await withSeed('sync-random', async (random, seed) => {
+      const pick = <T>(xs: readonly T[]): T | undefined => xs[Math.floor(random() * xs.length)];
       const account = await newAccount('wac');
       const rs = [await replica(account), await replica(account), await replica(account)];
       open.push(...rs);
@@ -138,9 +136,6 @@ describe('three replicas, random edits', () => {
       }
       console.log(`sync-random seed ${seed}: ${JSON.stringify(counts)}, ${s0?.size ?? 0} records at the end`);
       expect(counts.sync).toBeGreaterThan(OPS / 5);
-    } catch (e) {
-      console.error(`sync-random failed: rerun with LOCKER_SEED=${seed}`);
-      throw e;
-    }
+    });
   });
 });

@@ -20,6 +20,15 @@ async function pair(flavour: Flavour) {
   return { account, a, b };
 }
 
+/** Two lockers on one new pod, both holding the calendar fixture, synced. */
+async function syncedPair(flavour: Flavour) {
+  const p = await pair(flavour);
+  await p.a.locker.importFiles([path.join(FIXTURES, 'calendar.ics')]);
+  await sync(p.a);
+  await sync(p.b);
+  return p;
+}
+
 function firstEvent(r: Replica) {
   const e = r.locker.list({ type: 'event' })[0];
   if (!e) throw new Error('no event');
@@ -86,10 +95,7 @@ for (const flavour of ['wac', 'acp'] as const) {
     });
 
     it('merges edits of different fields and turns the same field edited twice into a conflict that keeps both', async () => {
-      const { a, b } = await pair(flavour);
-      await a.locker.importFiles([path.join(FIXTURES, 'calendar.ics')]);
-      await sync(a);
-      await sync(b);
+      const { a, b } = await syncedPair(flavour);
       const id = firstEvent(a);
 
       // Different fields: both survive.
@@ -134,10 +140,7 @@ for (const flavour of ['wac', 'acp'] as const) {
     });
 
     it('deletes both ways, and an edit against a delete is a conflict', async () => {
-      const { a, b } = await pair(flavour);
-      await a.locker.importFiles([path.join(FIXTURES, 'calendar.ics')]);
-      await sync(a);
-      await sync(b);
+      const { a, b } = await syncedPair(flavour);
       const [e1, e2] = a.locker.list({ type: 'event' });
       if (!e1 || !e2) throw new Error('need two events');
       await a.locker.delete(e1.id);
@@ -227,13 +230,7 @@ describe('moving to another pod', () => {
 
 describe('a damaged copy on the pod', () => {
   it('an empty document (a write cut off mid-body) is never taken for the record: the local version is written back', async () => {
-    const account = await newAccount('wac');
-    const a = await replica(account);
-    const b = await replica(account);
-    open.push(a, b);
-    await a.locker.importFiles([path.join(FIXTURES, 'calendar.ics')]);
-    await sync(a);
-    await sync(b);
+    const { account, a, b } = await syncedPair('wac');
     const id = firstEvent(a);
     const url = `${account.podUrl}locker/events/${id}.ttl`;
     const s = await login(account);
@@ -255,13 +252,7 @@ describe('a damaged copy on the pod', () => {
 
 describe('a conflict settled elsewhere', () => {
   it('ends when the pod comes to hold exactly this side’s version', async () => {
-    const account = await newAccount('wac');
-    const a = await replica(account);
-    const b = await replica(account);
-    open.push(a, b);
-    await a.locker.importFiles([path.join(FIXTURES, 'calendar.ics')]);
-    await sync(a);
-    await sync(b);
+    const { a, b } = await syncedPair('wac');
     const id = firstEvent(a);
     await set(a, id, 'name', 'From A');
     await set(b, id, 'name', 'From B');

@@ -9,6 +9,8 @@ export {
   discoverAndRemember,
   syncWithPod,
   withPod,
+  podLayout,
+  podContext,
   listConflicts,
   resolve,
   podStatus,

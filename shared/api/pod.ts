@@ -71,7 +71,7 @@ export async function connectInteractively(
   }
 }
 
-function podContext(session: PodSession, penv: PodEnv, signal?: AbortSignal): PodContext {
+export function podContext(session: PodSession, penv: PodEnv, signal?: AbortSignal): PodContext {
   const f = penv.wrapFetch ? penv.wrapFetch(session.fetch) : session.fetch;
   return { fetch: f, ...(penv.policy && { policy: penv.policy }), ...(penv.stats && { stats: penv.stats }), ...(signal && { signal }) };
 }
@@ -152,57 +152,45 @@ function rememberedLayout(locker: Locker, webId: string): PodLayout | undefined 
   }
 }
 
-/** Logs in, finds the layout (remembered, else discovered) and runs `fn`; the session is closed afterwards. */
+/** The pod's layout: remembered from connect, else discovered (and remembered). */
+export async function podLayout(locker: Locker, session: PodSession, penv: PodEnv): Promise<{ kind: 'ok'; layout: PodLayout } | { kind: 'error'; message: string }> {
+  const layout = rememberedLayout(locker, session.webId);
+  if (layout) return { kind: 'ok', layout };
+  const conn = readConnection(locker.home);
+  return discoverAndRemember(locker, session, penv, conn.kind === 'ok' ? conn.connection.podUrl : undefined);
+}
+
+/** Logs in (unless given a session), finds the layout and runs `fn`; a session it opened is closed afterwards. */
 export async function withPod<T>(
   locker: Locker,
   penv: PodEnv,
   fn: (pod: { session: PodSession; layout: PodLayout; ctx: PodContext }) => Promise<T>,
-  session?: PodSession,
+  opts: { session?: PodSession; signal?: AbortSignal } = {},
 ): Promise<T | { kind: 'error'; message: string }> {
-  let s = session;
+  let s = opts.session;
   if (!s) {
     const opened = await openPodSession(locker.home, penv);
     if (opened.kind !== 'ok') return { kind: 'error', message: opened.message };
     s = opened.session;
   }
   try {
-    let layout = rememberedLayout(locker, s.webId);
-    if (!layout) {
-      const conn = readConnection(locker.home);
-      const found = await discoverAndRemember(locker, s, penv, conn.kind === 'ok' ? conn.connection.podUrl : undefined);
-      if (found.kind === 'error') return found;
-      layout = found.layout;
-    }
-    return await fn({ session: s, layout, ctx: podContext(s, penv) });
+    const found = await podLayout(locker, s, penv);
+    if (found.kind === 'error') return found;
+    return await fn({ session: s, layout: found.layout, ctx: podContext(s, penv, opts.signal) });
   } finally {
-    if (!session) await s.close();
+    if (!opts.session) await s.close();
   }
 }
 
 /** `locker sync`: log in, find the layout (remembered from connect), run one two-way sync. */
 export async function syncWithPod(locker: Locker, penv: PodEnv = {}, opts: { onProgress?: (p: SyncProgress) => void; signal?: AbortSignal; session?: PodSession } = {}): Promise<SyncResult> {
-  let session = opts.session;
-  let owned = false;
-  if (!session) {
-    const opened = await openPodSession(locker.home, penv);
-    if (opened.kind !== 'ok') return { kind: 'error', message: opened.message };
-    session = opened.session;
-    owned = true;
-  }
-  try {
-    let layout = rememberedLayout(locker, session.webId);
-    if (!layout) {
-      const conn = readConnection(locker.home);
-      const found = await discoverAndRemember(locker, session, penv, conn.kind === 'ok' ? conn.connection.podUrl : undefined);
-      if (found.kind === 'error') return found;
-      layout = found.layout;
-    }
-    return await locker.exclusive(() =>
-      syncLocker({ store: locker.store, pod: podContext(session, penv, opts.signal), layout, ...(penv.concurrency && { concurrency: penv.concurrency }), ...(opts.onProgress && { onProgress: opts.onProgress }) }),
-    );
-  } finally {
-    if (owned) await session.close();
-  }
+  return withPod(
+    locker,
+    penv,
+    ({ layout, ctx }) =>
+      locker.exclusive(() => syncLocker({ store: locker.store, pod: ctx, layout, ...(penv.concurrency && { concurrency: penv.concurrency }), ...(opts.onProgress && { onProgress: opts.onProgress }) })),
+    { ...(opts.session && { session: opts.session }), ...(opts.signal && { signal: opts.signal }) },
+  );
 }
 
 export interface ConflictView {

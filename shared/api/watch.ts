@@ -1,9 +1,9 @@
 import WebSocket from 'ws';
-import { findWebSocketService, subscribeWebSocket, type PodLayout } from '../pod/index.js';
+import { findWebSocketService, subscribeWebSocket } from '../pod/index.js';
 import type { SyncResult } from '../sync/index.js';
 import type { Locker } from './locker.js';
 import { settleGrants } from './grants.js';
-import { discoverAndRemember, openPodSession, syncWithPod, type PodEnv } from './pod.js';
+import { openPodSession, podContext, podLayout, syncWithPod, type PodEnv } from './pod.js';
 
 export interface WatchOptions {
   /** Poll the pod this often (listings only; catches edits, which container notifications don't report). */
@@ -62,14 +62,10 @@ export async function watchPod(locker: Locker, penv: PodEnv, opts: WatchOptions)
     timer = setTimeout(() => runSync(reason), opts.debounceMs ?? 300);
   };
 
-  const layoutText = locker.store.sync.meta('pod.layout');
-  let layout: PodLayout | undefined = layoutText ? (JSON.parse(layoutText) as PodLayout) : undefined;
-  if (!layout || layout.webId !== session.webId) {
-    const found = await discoverAndRemember(locker, session, penv);
-    if (found.kind === 'error') throw new Error(found.message);
-    layout = found.layout;
-  }
-  const ctx = { fetch: penv.wrapFetch ? penv.wrapFetch(session.fetch) : session.fetch };
+  const found = await podLayout(locker, session, penv);
+  if (found.kind === 'error') throw new Error(found.message);
+  const layout = found.layout;
+  const ctx = podContext(session, penv, opts.signal);
 
   const subscribe = async (topic: string, service: string, attempt = 0): Promise<void> => {
     if (opts.signal.aborted) return;

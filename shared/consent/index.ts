@@ -2,4 +2,4 @@ export { parseModes, parsePurpose, parseDuration, purposeLabel, timeLeft, COMMON
 export { addRules, removeRules, accessDocOf, readAccessDoc, type AccessSystem, type RuleSpec } from './rules.js';
 export { grantDocument, endDocument, ledgerUrl, revocationUrl, writeLedgerDocument } from './ledger.js';
 export { wacRules, acpRules, type FoundRule } from './audit.js';
-export { fetchAccessRequest, type AccessRequest, type AccessNeed, type AccessMode, type FetchAccessRequestOptions, type AccessRequestResult } from './request.js';
+export { fetchAccessRequest, displayText, type AccessRequest, type AccessNeed, type AccessMode, type FetchAccessRequestOptions, type AccessRequestResult } from './request.js';

@@ -155,7 +155,7 @@ const ACCEPT = 'application/ld+json, text/turtle;q=0.9, application/json;q=0.5';
 
 type Result<T> = { kind: 'ok'; value: T } | { kind: 'error'; message: string };
 const ok = <T>(value: T): Result<T> => ({ kind: 'ok', value });
-const fail = <T>(message: string): Result<T> => ({ kind: 'error', message: clean(message, 400) });
+const fail = <T>(message: string): Result<T> => ({ kind: 'error', message: displayText(message, 400) });
 
 /** Control, bidi-override and invisible formatting characters: never shown to people. */
 function isControl(cp: number): boolean {
@@ -163,7 +163,7 @@ function isControl(cp: number): boolean {
 }
 
 /** One line of text safe to show: no control characters, whitespace collapsed, at most `max` characters. */
-function clean(text: string, max: number): string {
+export function displayText(text: string, max: number): string {
   let out = '';
   let count = 0;
   let space = false;
@@ -188,7 +188,7 @@ function clean(text: string, max: number): string {
 }
 
 /** An IRI as it may appear in a note. */
-const show = (iri: string): string => clean(iri, 160);
+const show = (iri: string): string => displayText(iri, 160);
 
 /** An absolute IRI without control characters or spaces, or undefined. */
 function safeIri(value: string): string | undefined {
@@ -208,17 +208,17 @@ const withoutFragment = (iri: string): string => {
 function errorText(e: unknown): string {
   if (e instanceof Error) {
     const cause = (e as Error & { cause?: unknown }).cause;
-    if (cause instanceof Error && cause.message) return clean(`${e.message}: ${cause.message}`, 200);
-    return clean(e.message, 200);
+    if (cause instanceof Error && cause.message) return displayText(`${e.message}: ${cause.message}`, 200);
+    return displayText(e.message, 200);
   }
-  return clean(String(e), 200);
+  return displayText(String(e), 200);
 }
 
 class Notes {
   private readonly items: string[] = [];
   private dropped = 0;
   add(text: string): void {
-    const line = clean(text, 300);
+    const line = displayText(text, 300);
     if (!line || this.items.includes(line)) return;
     if (this.items.length >= MAX_NOTES) this.dropped++;
     else this.items.push(line);
@@ -236,7 +236,7 @@ function refusal(u: URL): string | undefined {
   }
   if (u.protocol === 'http:') return `refused ${show(u.href)}: only https addresses are fetched (plain http only from this computer)`;
   if (u.protocol === 'file:') return `refused ${show(u.href)}: file: addresses are not followed; give the file's path instead`;
-  return `refused ${show(u.href)}: the ${clean(u.protocol, 20)} scheme is not fetched; give an https address or a file path`;
+  return `refused ${show(u.href)}: the ${displayText(u.protocol, 20)} scheme is not fetched; give an https address or a file path`;
 }
 
 // ---------------------------------------------------------------------------
@@ -354,7 +354,7 @@ async function fetchRemote(start: URL, limits: Limits): Promise<Result<Fetched>>
     }
     if (!res.ok) {
       await res.body?.cancel();
-      return fail(`${show(current.href)} answered ${res.status}${res.statusText ? ` ${clean(res.statusText, 40)}` : ''}`);
+      return fail(`${show(current.href)} answered ${res.status}${res.statusText ? ` ${displayText(res.statusText, 40)}` : ''}`);
     }
     const declared = formatOfMedia(res.headers.get('content-type') ?? '', current.href);
     if (declared.kind === 'error') {
@@ -587,7 +587,7 @@ class JsonLdReader {
     const state = defined.get(term);
     if (state === true) return;
     if (state === false) {
-      this.notes.add(`ignored the JSON-LD term "${clean(term, 60)}": its definition is circular`);
+      this.notes.add(`ignored the JSON-LD term "${displayText(term, 60)}": its definition is circular`);
       ctx.terms.set(term, null);
       return;
     }
@@ -608,7 +608,7 @@ class JsonLdReader {
       const scoped = def['@context'];
       const remote = asArray(scoped).filter((c): c is string => typeof c === 'string' && !BUNDLED_CONTEXTS.has(c));
       if (remote.length > 0) this.notes.add(`ignored the JSON-LD context ${show(remote[0] ?? '')}: Locker never fetches remote contexts`);
-      else this.notes.add(`ignored the scoped JSON-LD context of the term "${clean(term, 60)}"`);
+      else this.notes.add(`ignored the scoped JSON-LD context of the term "${displayText(term, 60)}"`);
     }
     let id: string | null | undefined;
     if ('@id' in def) {
@@ -808,7 +808,7 @@ function firstText(stores: readonly Store[], s: Term, predicates: readonly strin
   for (const store of stores) {
     const literals = objects(store, s, predicates).filter((t) => t.termType === 'Literal');
     const preferred = literals.find((t) => t.termType === 'Literal' && (t.language === '' || t.language.startsWith('en'))) ?? literals[0];
-    const text = preferred ? clean(preferred.value, max) : '';
+    const text = preferred ? displayText(preferred.value, max) : '';
     if (text) return text;
   }
   return undefined;
@@ -916,7 +916,7 @@ function purposesOf(store: Store, s: Term, notes: Notes): string[] {
     if (iri?.startsWith(DPV_W3C)) iri = DPV + iri.slice(DPV_W3C.length);
     const parsed = iri?.startsWith(DPV) ? parsePurpose(iri) : undefined;
     if (parsed?.kind === 'ok') out.push(parsed.iri);
-    else notes.add(`ignored the purpose "${clean(t.value, 120)}": Locker records purposes as DPV terms such as dpv:ServiceProvision`);
+    else notes.add(`ignored the purpose "${displayText(t.value, 120)}": Locker records purposes as DPV terms such as dpv:ServiceProvision`);
   }
   return out;
 }
@@ -925,18 +925,18 @@ function purposesOf(store: Store, s: Term, notes: Notes): string[] {
 function durationMs(text: string, notes: Notes): number | undefined {
   const m = /^P(?:(\d{1,9})Y)?(?:(\d{1,9})M)?(?:(\d{1,9})W)?(?:(\d{1,9})D)?(?:T(?:(\d{1,9})H)?(?:(\d{1,9})M)?(?:(\d{1,9}(?:\.\d{1,3})?)S)?)?$/.exec(text.trim());
   if (!m || text.trim().endsWith('T') || text.trim() === 'P') {
-    notes.add(`ignored the duration "${clean(text, 40)}": not an xsd:duration such as P30D`);
+    notes.add(`ignored the duration "${displayText(text, 40)}": not an xsd:duration such as P30D`);
     return undefined;
   }
   const n = (i: number): number => Number(m[i] ?? 0);
   if (m[1] || m[2]) notes.add('counted months as 30 days and years as 365 days');
   const ms = (((n(1) * 365 + n(2) * 30 + n(3) * 7 + n(4)) * 24 + n(5)) * 60 + n(6)) * 60_000 + n(7) * 1000;
   if (ms <= 0) {
-    notes.add(`ignored the duration "${clean(text, 40)}": it is zero`);
+    notes.add(`ignored the duration "${displayText(text, 40)}": it is zero`);
     return undefined;
   }
   if (ms > MAX_GRANT_MS) {
-    notes.add(`the app asks for ${clean(text, 40)}; a grant lasts five years at most`);
+    notes.add(`the app asks for ${displayText(text, 40)}; a grant lasts five years at most`);
     return MAX_GRANT_MS;
   }
   return ms;
@@ -1081,6 +1081,6 @@ export async function fetchAccessRequest(source: string, opts: FetchAccessReques
   try {
     return await readRequest(source, opts);
   } catch (e) {
-    return { kind: 'error', message: clean(`reading the access request failed: ${errorText(e)}`, 400) };
+    return { kind: 'error', message: displayText(`reading the access request failed: ${errorText(e)}`, 400) };
   }
 }

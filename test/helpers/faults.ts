@@ -1,6 +1,19 @@
 /** Seeded randomness and a fault-injecting wrapper around an authenticated fetch. */
 
-export { rng } from '../../bench/generate.js';
+import { rng } from '../../bench/generate.js';
+
+export { rng };
+
+/** Runs a seeded test body (LOCKER_SEED replays one) and prints the seed when it fails. */
+export async function withSeed(name: string, fn: (random: () => number, seed: number) => Promise<void>): Promise<void> {
+  const seed = Number(process.env['LOCKER_SEED'] ?? Date.now() % 1_000_000);
+  try {
+    await fn(rng(seed), seed);
+  } catch (e) {
+    console.error(`${name} failed: rerun with LOCKER_SEED=${seed}`);
+    throw e;
+  }
+}
 
 export interface FaultCounts {
   reset: number;
