@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { docIri, indexRecord, recordFromTurtle, recordToTurtle, isRecordType, type LockerRecord, type RecordIndex, type RecordType } from '../model/index.js';
 import { toFtsQuery } from '../search/index.js';
 import { MIGRATIONS, SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type Database from 'better-sqlite3-multiple-ciphers';
 import { isRecordType, type LockerRecord, type RecordType } from '../model/index.js';
 import type { BinaryWrite, SyncState } from './store.js';
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { sha256Hex } from '../../shared/model/index.js';
 
 /** A digest of everything in a locker's database, to prove that a failed command changed nothing. */
