@@ -10,7 +10,7 @@ export async function localPodCommand(args: readonly string[], o: PodOptions, lo
   switch (sub) {
     case 'start': {
       if (!o.json) io.err('locker: starting your local pod (the first start takes a few seconds)…\n');
-      const r = await startLocalPod(locker.home, { env: io.env });
+      const r = await startLocalPod(locker.home, { env: io.env, ...(locker.dataKey && { dataKey: locker.dataKey }) });
       if (r.kind === 'error') {
         io.err(`locker: ${r.message}\n`);
         return 1;

@@ -4,6 +4,9 @@ import { createHandlers, defaultHome, dispatch, openLocker, type LockerApi, type
 import { isRecordType, RECORD_TYPES } from '../shared/model/index.js';
 import { formatList, formatShow, progressLine } from './format.js';
 import { auditCommand, grantCommand, grantsCommand, revokeCommand } from './grants.js';
+import { watchAgent } from '../shared/crypto/index.js';
+import { initCommand, KeyUsageError, lockCommand, obtainKey, passphraseCommand, unlockCommand, type ObtainedKey } from './keys.js';
+import { askSecret } from './prompt.js';
 import { conflictsCommand, podCommand, PodUsageError, resolveCommand, syncCommand } from './pod.js';
 
 const USAGE = `usage: locker [--home DIR] <command>
@@ -16,6 +19,12 @@ const USAGE = `usage: locker [--home DIR] <command>
   edit <id> --set <prop>=<value>...   prop: the shape's property name (name, startDate, fn…)
   delete <id>
   export --out <file.trig|dir>
+
+  init [--encrypt] [--key-file F] [--no-recovery-key]
+                                      a new locker, or encrypt this one in place
+  unlock [--for 15m] [--recovery-key] keep the key in memory for a while (an agent)
+  lock                                wipe it: every command refuses until unlocked
+  passphrase change [--recovery-key] [--new-key-file F]
 
   pod local start|stop|status         your own pod on this computer (the default)
   pod connect --issuer URL (--client-id ID --client-secret S | --interactive) [--pod URL]
@@ -40,6 +49,8 @@ export interface Io {
   readonly err: (s: string) => void;
   readonly errIsTty: boolean;
   readonly env: NodeJS.ProcessEnv;
+  /** Asks for a secret on the terminal without echo (absent: no terminal). */
+  readonly askSecret?: (prompt: string) => Promise<string | undefined>;
 }
 
 const processIo: Io = {
@@ -47,6 +58,7 @@ const processIo: Io = {
   err: (s) => process.stderr.write(s),
   errIsTty: process.stderr.isTTY === true,
   env: process.env,
+  askSecret,
 };
 
 /** Runs one `locker` command; returns the exit code. Errors are one line on stderr. */
@@ -85,6 +97,11 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         request: { type: 'string' },
         yes: { type: 'boolean', short: 'y' },
         help: { type: 'boolean', short: 'h' },
+        encrypt: { type: 'boolean' },
+        'key-file': { type: 'string' },
+        'new-key-file': { type: 'string' },
+        'recovery-key': { type: 'boolean' },
+        'no-recovery-key': { type: 'boolean' },
       },
     });
   } catch (e) {
@@ -105,24 +122,54 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     io.out(`Locker ${'0.1.0'}: the desktop UI is not built yet; use the command line.\n\n${USAGE}\n`);
     return 0;
   }
+  const home = o.home ? path.resolve(o.home) : defaultHome(io.env);
+  const keyCommands: Record<string, (() => Promise<number>) | undefined> = {
+    init: () => initCommand(home, o, io),
+    unlock: () => unlockCommand(home, o, io),
+    lock: () => lockCommand(home, o, io),
+    passphrase: () => passphraseCommand(home, args, o, io),
+  };
+  const keyCommand = keyCommands[command];
+  if (keyCommand) {
+    try {
+      if (command !== 'passphrase' && args.length) throw new KeyUsageError(`${command} takes no arguments`);
+      return await keyCommand();
+    } catch (e) {
+      io.err(`locker: ${e instanceof Error ? e.message : String(e)}\n`);
+      return e instanceof KeyUsageError ? 2 : 1;
+    }
+  }
   const known = ['import', 'list', 'search', 'show', 'edit', 'delete', 'export', 'pod', 'sync', 'conflicts', 'resolve', 'grant', 'grants', 'revoke', 'audit'];
   if (!known.includes(command)) {
     io.err(`locker: unknown command "${command}" (try: locker help)\n`);
     return 2;
   }
-  const home = o.home ? path.resolve(o.home) : defaultHome(io.env);
-  const opened = openLocker(home, io.env);
-  if (opened.kind === 'error') {
+  let key: ObtainedKey;
+  try {
+    key = await obtainKey(home, o, io);
+  } catch (e) {
+    io.err(`locker: ${e instanceof Error ? e.message : String(e)}\n`);
+    return e instanceof KeyUsageError ? 2 : 1;
+  }
+  if (key.kind === 'locked' || key.kind === 'error') {
+    io.err(`locker: ${key.message}\n`);
+    return 1;
+  }
+  const opened = openLocker(home, io.env, key.kind === 'ok' ? { key: key.key } : {});
+  if (opened.kind !== 'ok') {
     io.err(`locker: ${opened.message}\n`);
     return 1;
   }
+  // A long-running command stops when the unlock agent locks.
+  const lockWatch = key.kind === 'ok' && key.from === 'agent' && command === 'sync' && o.watch ? new AbortController() : undefined;
+  const agentWatch = lockWatch ? watchAgent(home, (reason) => (io.err(`locker: the locker locked (${reason}); stopping\n`), lockWatch.abort())) : undefined;
   const api = createHandlers(opened.locker);
   try {
     switch (command) {
       case 'pod':
         return await podCommand(args, o, opened.locker, io);
       case 'sync':
-        return await syncCommand(o, opened.locker, io);
+        return await syncCommand(o, opened.locker, io, lockWatch?.signal);
       case 'conflicts':
         return conflictsCommand(o, opened.locker, io);
       case 'resolve':
@@ -149,6 +196,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     io.err(`locker: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   } finally {
+    agentWatch?.stop();
     opened.locker.close();
   }
 }

@@ -116,7 +116,7 @@ function reportSync(r: SyncResult, io: PodIo, json: boolean): number {
   return r.summary.errors.length > 0 ? 1 : 0;
 }
 
-export async function syncCommand(o: PodOptions, locker: Locker, io: PodIo): Promise<number> {
+export async function syncCommand(o: PodOptions, locker: Locker, io: PodIo, stopSignal?: AbortSignal): Promise<number> {
   let lastLen = 0;
   const onProgress = io.errIsTty
     ? (p: SyncProgress) => {
@@ -137,6 +137,7 @@ export async function syncCommand(o: PodOptions, locker: Locker, io: PodIo): Pro
   }
   const ctrl = new AbortController();
   const stop = () => ctrl.abort();
+  stopSignal?.addEventListener('abort', stop);
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {

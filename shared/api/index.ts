@@ -1,4 +1,4 @@
-export { openLocker, Locker, type EditOutcome, type ImportError, type ImportOptions, type ImportProgress, type ImportSummary, type OpenLockerResult, type ShowResult } from './locker.js';
+export { openLocker, Locker, LOCKED_MESSAGE, type OpenLockerOptions, type EditOutcome, type ImportError, type ImportOptions, type ImportProgress, type ImportSummary, type OpenLockerResult, type ShowResult } from './locker.js';
 export { createHandlers, dispatch, Inputs, type CallContext, type Input, type LockerApi, type LockerEvent, type Operation, type Outputs } from './contract.js';
 export { defaultHome, loadCaps } from './home.js';
 export {
@@ -24,3 +24,4 @@ export {
 export { watchPod, type WatchOptions } from './watch.js';
 export { createGrant, revokeGrants, expireGrants, listGrants, resolveTargets, settleGrants, viewOf, type GrantInput, type GrantView, type GrantResult, type RevokeResult } from './grants.js';
 export { auditPod, type AuditReport, type AuditRule } from './audit.js';
+export { changePassphrase, encryptionState, encryptLocker, finishConversion, unlockKey, DB_FILE, type ChangeResult, type EncryptionState, type EncryptOptions, type EncryptResult, type KeySource, type UnlockResult } from './encryption.js';

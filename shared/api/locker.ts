@@ -5,6 +5,8 @@ import { formatBytes, ImportAbort, linkPeople, openSource, ProblemLog, stamp, ty
 import { applyEdits, recordToJson, recordToTurtle, type LockerRecord, type PropertyChange, type RecordJson, type RecordType, type ValidationProblem } from '../model/index.js';
 import { openStore, type BinaryWrite, type ListQuery, type RecordSummary, type Store } from '../store/index.js';
 import { loadCaps } from './home.js';
+import { DB_FILE, encryptionState, finishConversion } from './encryption.js';
+import type { DataKey } from '../crypto/index.js';
 
 export interface ImportError {
   readonly file: string;
@@ -48,19 +50,38 @@ export type EditOutcome =
   | { readonly kind: 'not-editable'; readonly name: string }
   | { readonly kind: 'invalid'; readonly problems: readonly ValidationProblem[] };
 
-export type OpenLockerResult = { readonly kind: 'ok'; readonly locker: Locker } | { readonly kind: 'error'; readonly message: string };
+export type OpenLockerResult = { readonly kind: 'ok'; readonly locker: Locker } | { readonly kind: 'error' | 'locked' | 'in-use'; readonly message: string };
+
+export interface OpenLockerOptions {
+  /** The data key of an encrypted locker (from `unlockKey` or the unlock agent). The locker wipes it on close. */
+  readonly key?: DataKey | undefined;
+}
+
+export const LOCKED_MESSAGE = 'the locker is locked: run `locker unlock` (or give LOCKER_PASSPHRASE or --key-file)';
 
 const MAX_FILES = 100_000;
 /** Records validated and written per step of an import. */
 const IMPORT_BATCH = 1000;
 
 /** Opens the locker in `home` (creating it), reading its import limits from config. */
-export function openLocker(home: string, env: NodeJS.ProcessEnv = process.env): OpenLockerResult {
+export function openLocker(home: string, env: NodeJS.ProcessEnv = process.env, opts: OpenLockerOptions = {}): OpenLockerResult {
   const caps = loadCaps(home, env);
   if (caps.kind === 'error') return caps;
-  const opened = openStore(path.join(home, 'locker.db'));
+  const state = encryptionState(home);
+  if (state.kind === 'error') return state;
+  if (state.kind === 'encrypted') {
+    if (!opts.key || opts.key.isWiped) return { kind: 'locked', message: LOCKED_MESSAGE };
+    if (state.keys.state === 'converting') {
+      // An encryption was cut short: finish it now that the key is here (the plain database is intact until then).
+      const done = finishConversion(home, opts.key);
+      if (done.kind !== 'ok') return done;
+    }
+  }
+  const key = state.kind === 'encrypted' ? opts.key : undefined;
+  const opened = openStore(path.join(home, DB_FILE), { key });
+  if (opened.kind === 'wrong-key') return { kind: 'locked', message: 'this key does not open the locker' };
   if (opened.kind === 'error') return opened;
-  return { kind: 'ok', locker: new Locker(home, opened.store, caps.caps) };
+  return { kind: 'ok', locker: new Locker(home, opened.store, caps.caps, key) };
 }
 
 /** The core's operations over one locker. Every transport (CLI, HTTP, IPC) calls these. */
@@ -69,10 +90,17 @@ export class Locker {
     readonly home: string,
     readonly store: Store,
     readonly caps: ImportCaps,
+    /** Set when the locker is encrypted: the key its secrets vault and backups use. Wiped on close. */
+    readonly dataKey?: DataKey,
   ) {}
+
+  get encrypted(): boolean {
+    return this.dataKey !== undefined;
+  }
 
   close(): void {
     this.store.close();
+    this.dataKey?.wipe();
   }
 
   /** Expands directories (recursively, skipping hidden entries and symlinks) into files. */

@@ -1,4 +1,4 @@
-import { loginInteractive, loginWithClientCredentials, loginWithRefreshToken, openVault, readConnection, secretKey, writeConnection, type PodConnection, type PodSession, type TokenVault } from '../auth/index.js';
+import { loginInteractive, loginWithClientCredentials, loginWithRefreshToken, openVault, readConnection, secretKey, writeConnection, type PodConnection, type PodSession, type TokenVault, type VaultKey } from '../auth/index.js';
 import { discoverPod, type PodContext, type PodLayout, type RetryPolicy, type TransferStats } from '../pod/index.js';
 import { lastSync, resolveConflict, syncLocker, type ResolveChoice, type ResolveOutcome, type SyncProgress, type SyncResult } from '../sync/index.js';
 import { recordFromTurtle, recordToJson, type RecordJson } from '../model/index.js';
@@ -26,12 +26,12 @@ export interface PodEnv {
 }
 
 /** Logs in with what `<home>/pod.json` and the vault hold. */
-export async function openPodSession(home: string, penv: PodEnv = {}): Promise<SessionResult> {
+export async function openPodSession(home: string, penv: PodEnv = {}, dataKey?: VaultKey): Promise<SessionResult> {
   const read = readConnection(home);
   if (read.kind === 'absent') return { kind: 'not-connected', message: 'no pod connected: run `locker pod local start` or `locker pod connect --issuer URL …`' };
   if (read.kind === 'error') return read;
   const conn = read.connection;
-  const vault = await openVault(home, penv.env ?? process.env);
+  const vault = await openVault(home, penv.env ?? process.env, dataKey);
   const secret = await vault.get(secretKey(conn));
   if (conn.method === 'client-credentials') {
     if (!secret || !conn.clientId) return { kind: 'needs-login', message: `the client secret for ${conn.issuer} is missing from ${vault.protection === 'os-keychain' ? 'the keychain' : 'the secrets file'}: run \`locker pod connect\` again` };
@@ -54,7 +54,7 @@ export async function connectInteractively(
   args: { issuer: string; podUrl?: string; openBrowser: (url: string) => void | Promise<void>; signal?: AbortSignal; timeoutMs?: number },
   penv: PodEnv = {},
 ): Promise<ConnectResult> {
-  const vault = await openVault(locker.home, penv.env ?? process.env);
+  const vault = await openVault(locker.home, penv.env ?? process.env, locker.dataKey);
   const login = await loginInteractive({
     issuer: args.issuer,
     openBrowser: args.openBrowser,
@@ -125,7 +125,7 @@ export async function finishConnect(
   const found = await discoverAndRemember(locker, session, penv, conn.podUrl);
   if (found.kind === 'error') return found;
   const connection: PodConnection = { ...conn, webId: session.webId, connectedAt: new Date().toISOString() };
-  const vault = await openVault(locker.home, penv.env ?? process.env);
+  const vault = await openVault(locker.home, penv.env ?? process.env, locker.dataKey);
   if (secret !== undefined) await vault.set(secretKey(connection), secret);
   writeConnection(locker.home, connection);
   const previous = locker.store.sync.meta('sync.root');
@@ -169,7 +169,7 @@ export async function withPod<T>(
 ): Promise<T | { kind: 'error'; message: string }> {
   let s = opts.session;
   if (!s) {
-    const opened = await openPodSession(locker.home, penv);
+    const opened = await openPodSession(locker.home, penv, locker.dataKey);
     if (opened.kind !== 'ok') return { kind: 'error', message: opened.message };
     s = opened.session;
   }

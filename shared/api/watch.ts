@@ -28,7 +28,7 @@ export interface WatchOptions {
  * added or removed). Resolves when the signal aborts.
  */
 export async function watchPod(locker: Locker, penv: PodEnv, opts: WatchOptions): Promise<void> {
-  const opened = await openPodSession(locker.home, penv);
+  const opened = await openPodSession(locker.home, penv, locker.dataKey);
   if (opened.kind !== 'ok') throw new Error(opened.message);
   const session = opened.session;
   const sockets = new Set<WebSocket>();

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -8,7 +9,7 @@ import path from 'node:path';
  * plain-file fallback is announced to the user (`protection`), never silent.
  */
 export interface TokenVault {
-  readonly protection: 'os-keychain' | 'plain-file';
+  readonly protection: 'os-keychain' | 'plain-file' | 'encrypted-locker';
   /** One sentence for the user about where secrets are kept. */
   readonly describe: string;
   get(key: string): Promise<string | undefined>;
@@ -25,6 +26,10 @@ export class PlainFileVault implements TokenVault {
   constructor(home: string) {
     this.file = path.join(home, 'secrets.json');
     this.describe = `No OS keychain is available: login secrets are kept unencrypted in ${this.file} (readable by your user account only).`;
+  }
+
+  readAll(): Record<string, string> {
+    return this.read();
   }
 
   private read(): Record<string, string> {
@@ -53,6 +58,85 @@ export class PlainFileVault implements TokenVault {
 
   async delete(key: string): Promise<void> {
     const data = this.read();
+    delete data[key];
+    this.write(data);
+  }
+}
+
+/** What the vault needs of an encrypted locker's data key. */
+export interface VaultKey {
+  hex(): string;
+}
+
+/**
+ * An encrypted locker's secrets: `<home>/secrets.enc` (AES-256-GCM under a
+ * key derived from the locker's data key), so they are exactly as protected
+ * as the records. A `secrets.json` left from before the locker was encrypted
+ * is moved in and deleted on first use.
+ */
+export class EncryptedFileVault implements TokenVault {
+  readonly protection = 'encrypted-locker' as const;
+  readonly describe: string;
+  private readonly file: string;
+  private readonly plainFile: string;
+  private readonly key: Buffer;
+
+  constructor(home: string, dataKey: VaultKey) {
+    this.file = path.join(home, 'secrets.enc');
+    this.plainFile = path.join(home, 'secrets.json');
+    this.describe = 'Login secrets are kept inside the encrypted locker (with your records).';
+    this.key = Buffer.from(hkdfSync('sha256', Buffer.from(dataKey.hex(), 'hex'), Buffer.alloc(0), 'locker secrets v1', 32));
+  }
+
+  private read(): Record<string, string> {
+    const out: Record<string, string> = {};
+    if (existsSync(this.file)) {
+      const blob = readFileSync(this.file);
+      if (blob.length < 28) throw new Error(`${this.file} is damaged`);
+      const decipher = createDecipheriv('aes-256-gcm', this.key, blob.subarray(0, 12));
+      decipher.setAuthTag(blob.subarray(blob.length - 16));
+      let text: string;
+      try {
+        text = Buffer.concat([decipher.update(blob.subarray(12, blob.length - 16)), decipher.final()]).toString('utf8');
+      } catch {
+        throw new Error(`${this.file} cannot be read with this locker's key (damaged or from another locker)`);
+      }
+      const parsed: unknown = JSON.parse(text);
+      if (parsed && typeof parsed === 'object') for (const [k, v] of Object.entries(parsed)) if (typeof v === 'string') out[k] = v;
+    }
+    return out;
+  }
+
+  private write(data: Record<string, string>): void {
+    const nonce = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.key, nonce);
+    const blob = Buffer.concat([nonce, cipher.update(JSON.stringify(data), 'utf8'), cipher.final(), cipher.getAuthTag()]);
+    const tmp = `${this.file}.tmp`;
+    writeFileSync(tmp, blob, { mode: 0o600 });
+    renameSync(tmp, this.file);
+  }
+
+  /** Moves a plain `secrets.json` (from before encryption) in, then deletes it. */
+  private absorbPlain(): Record<string, string> {
+    const data = this.read();
+    if (!existsSync(this.plainFile)) return data;
+    const plain = new PlainFileVault(path.dirname(this.plainFile)).readAll();
+    const merged = { ...plain, ...data };
+    this.write(merged);
+    rmSync(this.plainFile, { force: true });
+    return merged;
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    return this.absorbPlain()[key];
+  }
+
+  async set(key: string, value: string): Promise<void> {
+    this.write({ ...this.absorbPlain(), [key]: value });
+  }
+
+  async delete(key: string): Promise<void> {
+    const data = this.absorbPlain();
     delete data[key];
     this.write(data);
   }
@@ -113,10 +197,11 @@ export class MacKeychainVault implements TokenVault {
 
 /**
  * Picks the best vault this machine offers for the CLI: the OS keychain when
- * it answers, else the announced plain file. `LOCKER_VAULT=plain` forces the
+ * it answers, else (an encrypted locker) a file encrypted with the locker's
+ * key, else the announced plain file. `LOCKER_VAULT=plain` forces the
  * file (tests, headless servers). The desktop app uses Electron's safeStorage.
  */
-export async function openVault(home: string, env: NodeJS.ProcessEnv = process.env): Promise<TokenVault> {
+export async function openVault(home: string, env: NodeJS.ProcessEnv = process.env, dataKey?: VaultKey): Promise<TokenVault> {
   const scope = path.resolve(home);
   if (env['LOCKER_VAULT'] !== 'plain') {
     if (process.platform === 'darwin') {
@@ -127,6 +212,10 @@ export async function openVault(home: string, env: NodeJS.ProcessEnv = process.e
       // exit 1 = not found (the keyring answered); 127/ENOENT = no secret-tool
       if (probe.code === 0 || probe.code === 1) return new SecretToolVault(scope);
     }
+  }
+  if (existsSync(path.join(home, 'keys.json'))) {
+    if (!dataKey) throw new Error('the locker is locked: unlock it to use its login secrets');
+    return new EncryptedFileVault(home, dataKey);
   }
   return new PlainFileVault(home);
 }

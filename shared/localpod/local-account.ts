@@ -1,6 +1,6 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
-import { openVault, readConnection, secretKey, writeConnection, type PodConnection, type TokenVault } from '../auth/index.js';
+import { openVault, readConnection, secretKey, writeConnection, type PodConnection, type TokenVault, type VaultKey } from '../auth/index.js';
 import { createCssAccount } from './account.js';
 import { readJsonFile } from './json-file.js';
 
@@ -66,8 +66,8 @@ function connect(home: string, account: LocalAccount): { connection: ConnectionO
  * created on the server at `baseUrl`, its password and client secret put in
  * the vault, and `pod.json` written (unless another provider is connected).
  */
-export async function ensureLocalAccount(home: string, accountFile: string, baseUrl: string, opts: { env?: NodeJS.ProcessEnv; podName?: string } = {}): Promise<AccountSetupResult> {
-  const vault = await openVault(home, opts.env ?? process.env);
+export async function ensureLocalAccount(home: string, accountFile: string, baseUrl: string, opts: { env?: NodeJS.ProcessEnv; podName?: string; dataKey?: VaultKey } = {}): Promise<AccountSetupResult> {
+  const vault = await openVault(home, opts.env ?? process.env, opts.dataKey);
   const vaultInfo = { protection: vault.protection, describe: vault.describe };
   const existing = readAccount(accountFile);
   if (existing.kind === 'error') return existing;

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { docIri, indexRecord, recordFromTurtle, recordToTurtle, isRecordType, type LockerRecord, type RecordIndex, type RecordType } from '../model/index.js';
@@ -58,7 +58,7 @@ export interface SearchQuery {
   readonly limit?: number | undefined;
 }
 
-export type OpenResult = { readonly kind: 'ok'; readonly store: Store } | { readonly kind: 'error'; readonly message: string };
+export type OpenResult = { readonly kind: 'ok'; readonly store: Store } | { readonly kind: 'error'; readonly message: string } | { readonly kind: 'wrong-key'; readonly message: string };
 
 /** How many full-text hits get ranked by bm25 at most: ranking every hit of a common word is what costs time at 100k records. */
 const RANK_WINDOW = 2000;
@@ -92,12 +92,25 @@ function toSummary(r: SummaryRow): RecordSummary {
   };
 }
 
+export interface OpenStoreOptions {
+  /** The data key of an encrypted locker; without it the file must be a plain SQLite database. */
+  readonly key?: DataKeyLike | undefined;
+}
+
+/** What the store needs of a data key (see shared/crypto's DataKey). */
+export interface DataKeyLike {
+  hex(): string;
+}
+
 /** Opens (creating if needed) the locker database at `file`. */
-export function openStore(file: string): OpenResult {
+export function openStore(file: string, opts: OpenStoreOptions = {}): OpenResult {
   let db: Database.Database | undefined;
   try {
     mkdirSync(path.dirname(file), { recursive: true });
     db = new Database(file);
+    if (opts.key) applyKey(db, opts.key);
+    // Nothing spills to temporary files in the clear (sorts, big indexes): temporary data stays in memory.
+    db.pragma('temp_store = MEMORY');
     db.pragma('journal_mode = WAL');
     // FULL: a commit is on disk before it is acknowledged (WAL is already safe against kill -9 with NORMAL).
     db.pragma('synchronous = FULL');
@@ -120,7 +133,30 @@ export function openStore(file: string): OpenResult {
   } catch (e) {
     db?.close();
     const message = e instanceof Error ? e.message : String(e);
+    if (opts.key && /not a database/i.test(message)) return { kind: 'wrong-key', message: `${file} cannot be read with this key` };
     return { kind: 'error', message: /not a database|malformed/i.test(message) ? `${file} is not a Locker database (${message})` : `cannot open ${file}: ${message}` };
+  }
+}
+
+/** SQLCipher 4 pages with the raw 256-bit data key (no key derivation inside SQLite: the key is already random). */
+export function applyKey(db: Database.Database, key: DataKeyLike): void {
+  db.pragma(`cipher = 'sqlcipher'`);
+  db.pragma('legacy = 4');
+  db.pragma(`key = "x'${key.hex()}'"`);
+}
+
+const SQLITE_MAGIC = 'SQLite format 3\0';
+
+/** True when `file` starts with SQLite's plain header (an unencrypted database); false for an encrypted one or a missing/empty file. */
+export function isPlainDatabase(file: string): boolean {
+  if (!existsSync(file)) return false;
+  const fd = openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(16);
+    const n = readSync(fd, head, 0, 16, 0);
+    return n === 16 && head.toString('latin1') === SQLITE_MAGIC;
+  } finally {
+    closeSync(fd);
   }
 }
 

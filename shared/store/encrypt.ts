@@ -1,0 +1,102 @@
+import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { applyKey, isPlainDatabase, type DataKeyLike } from './store.js';
+
+export type EncryptFileResult =
+  | { readonly kind: 'ok'; readonly records: number }
+  | { readonly kind: 'in-use'; readonly message: string }
+  | { readonly kind: 'error'; readonly message: string };
+
+function fsyncFile(file: string): void {
+  const fd = openSync(file, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function syncDir(dir: string): void {
+  if (process.platform === 'win32') return;
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The scratch file a conversion builds; a leftover one (from a crash) is simply removed. */
+export function scratchOf(file: string): string {
+  return `${file}.encrypting`;
+}
+
+export function removeScratch(file: string): void {
+  for (const f of [scratchOf(file), `${scratchOf(file)}-journal`, `${scratchOf(file)}-wal`, `${scratchOf(file)}-shm`]) rmSync(f, { force: true });
+}
+
+/**
+ * Encrypts a plain locker database in place, so that a kill at any moment
+ * leaves either the old plain file or the new encrypted one, complete:
+ *
+ * 1. the plain database is taken for this process alone (exclusive locking,
+ *    rollback journal: refused while another process has it open),
+ * 2. copied to a scratch file, which SQLite re-encrypts page by page
+ *    (`PRAGMA rekey`) and which is checked and fsynced,
+ * 3. renamed over the original (atomic), and the folder fsynced.
+ *
+ * The caller must have stored the (wrapped) key durably before calling this:
+ * after step 3 the data can only be read with it.
+ */
+export function encryptDatabaseFile(file: string, key: DataKeyLike): EncryptFileResult {
+  if (!isPlainDatabase(file)) return { kind: 'error', message: `${file} is not a plain Locker database` };
+  removeScratch(file);
+  const source = new Database(file, { timeout: 0 });
+  try {
+    try {
+      source.pragma('locking_mode = EXCLUSIVE');
+      const mode = source.pragma('journal_mode = DELETE', { simple: true });
+      if (mode !== 'delete') return { kind: 'in-use', message: 'another Locker process has this locker open (close it, e.g. a running `sync --watch`, and try again)' };
+      source.exec('BEGIN EXCLUSIVE; COMMIT');
+    } catch (e) {
+      if (/locked|busy/i.test((e as Error).message)) return { kind: 'in-use', message: 'another Locker process has this locker open (close it, e.g. a running `sync --watch`, and try again)' };
+      throw e;
+    }
+    const records = (source.prepare('SELECT count(*) AS n FROM records').get() as { n: number } | undefined)?.n ?? 0;
+    const scratch = scratchOf(file);
+    copyFileSync(file, scratch);
+    const copy = new Database(scratch);
+    try {
+      copy.pragma(`cipher = 'sqlcipher'`);
+      copy.pragma('legacy = 4');
+      copy.pragma(`rekey = "x'${key.hex()}'"`);
+    } finally {
+      copy.close();
+    }
+    // Check the result with the key before it replaces anything.
+    const check = new Database(scratch);
+    try {
+      applyKey(check, key);
+      const ok = check.pragma('quick_check', { simple: true });
+      const n = (check.prepare('SELECT count(*) AS n FROM records').get() as { n: number } | undefined)?.n ?? -1;
+      if (ok !== 'ok' || n !== records) {
+        removeScratch(file);
+        return { kind: 'error', message: `the encrypted copy did not check out (${String(ok)}, ${n} of ${records} records): nothing was changed` };
+      }
+    } finally {
+      check.close();
+    }
+    if (isPlainDatabase(scratch)) {
+      removeScratch(file);
+      return { kind: 'error', message: 'SQLite did not encrypt the copy: nothing was changed' };
+    }
+    fsyncFile(scratch);
+    renameSync(scratch, file);
+    syncDir(path.dirname(file));
+    for (const f of [`${file}-wal`, `${file}-shm`]) if (existsSync(f)) rmSync(f, { force: true });
+    return { kind: 'ok', records };
+  } finally {
+    source.close();
+  }
+}

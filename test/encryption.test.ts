@@ -1,0 +1,251 @@
+/**
+ * Privacy at rest: an encrypted locker keeps nothing readable on disk, a
+ * locked one refuses everything, the passphrase and the recovery key open
+ * it, and the unlock agent locks on request, when idle and after sleep.
+ */
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../cli/main.js';
+import { connectWithClientCredentials, openLocker, syncWithPod } from '../shared/api/index.js';
+import { detectSleep, keyFromAgent, lockAgent } from '../shared/crypto/index.js';
+import { tempHome } from './helpers/home.js';
+import { newAccount } from './helpers/pod.js';
+
+const cleanups: Array<() => void | Promise<unknown>> = [];
+afterAll(async () => {
+  for (const c of cleanups) await c();
+});
+
+const PASS = 'correct horse battery staple';
+
+async function run(home: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(['--home', home, ...args], { out: (s) => (stdout += s), err: (s) => (stderr += s), errIsTty: false, env: { LOCKER_VAULT: 'plain', ...env } });
+  return { code, stdout, stderr };
+}
+
+function newHome(): string {
+  const { home, cleanup } = tempHome('locker-enc-');
+  cleanups.push(async () => {
+    await lockAgent(home);
+    cleanup();
+  });
+  return home;
+}
+
+/** Every file under `dir` (recursively), its raw bytes. */
+function allFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...allFiles(p));
+    else if (e.isFile()) out.push(p);
+  }
+  return out;
+}
+
+function filesContaining(dir: string, needle: string): string[] {
+  const forms = [Buffer.from(needle, 'utf8'), Buffer.from(needle, 'utf16le'), Buffer.from(needle.toLowerCase(), 'utf8')];
+  return allFiles(dir).filter((f) => {
+    const bytes = readFileSync(f);
+    return forms.some((n) => bytes.includes(n));
+  });
+}
+
+/** A small JPEG whose comment segment carries `text`. */
+function jpegWith(text: string): Buffer {
+  const comment = Buffer.from(text, 'latin1');
+  const com = Buffer.concat([Buffer.from([0xff, 0xfe, (comment.length + 2) >> 8, (comment.length + 2) & 0xff]), comment]);
+  const app0 = Buffer.from([0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00]);
+  return Buffer.concat([Buffer.from([0xff, 0xd8]), app0, com, Buffer.from([0xff, 0xd9])]);
+}
+
+function plantFiles(dir: string, mark: string): string[] {
+  const ics = path.join(dir, 'cal.ics');
+  writeFileSync(
+    ics,
+    ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//test//EN', 'BEGIN:VEVENT', 'UID:enc-1@test', 'DTSTART:20261201T100000Z', 'DTEND:20261201T110000Z', `SUMMARY:Clinic visit ${mark}RECORD`, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n'),
+  );
+  const photo = jpegWith(`${mark}PHOTO`).toString('base64');
+  const vcf = path.join(dir, 'people.vcf');
+  writeFileSync(vcf, ['BEGIN:VCARD', 'VERSION:3.0', 'UID:enc-person@test', 'FN:Ada Example', 'N:Example;Ada;;;', `PHOTO;ENCODING=b;TYPE=JPEG:${photo}`, 'END:VCARD', ''].join('\r\n'));
+  const trig = path.join(dir, 'note.trig');
+  writeFileSync(
+    trig,
+    `@base <https://locker.invalid/>.\n@prefix schema: <http://schema.org/>.\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#>.\n<notes/diary1.ttl> { <notes/diary1.ttl#it> a schema:NoteDigitalDocument; schema:name "Diary"; schema:text "Dear diary, ${mark}NOTE"; schema:dateCreated "2026-11-20T08:00:00Z"^^xsd:dateTime. }\n`,
+  );
+  return [ics, vcf, trig];
+}
+
+describe('an encrypted locker', () => {
+  it('keeps no planted string anywhere under its home: records, photo bytes, notes, sync bases, login secrets, WAL included', { timeout: 120_000 }, async () => {
+    const home = newHome();
+    const { home: files, cleanup } = tempHome('locker-enc-files-');
+    cleanups.push(cleanup);
+    const mark = `Zq${Date.now().toString(36)}Planted`;
+    const init = await run(home, ['init', '--encrypt', '--json'], { LOCKER_PASSPHRASE: PASS });
+    expect(init.code, init.stderr).toBe(0);
+    expect(JSON.parse(init.stdout)).toMatchObject({ encrypted: true, converted: false });
+    const imported = await run(home, ['import', ...plantFiles(files, mark), '--json'], { LOCKER_PASSPHRASE: PASS });
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(JSON.parse(imported.stdout)).toMatchObject({ imported: 3 });
+
+    // Connect and sync (bases and the client secret land in the locker), edit, search — with the store open.
+    const account = await newAccount('wac', 'enc');
+    const r = await (async () => {
+      const { unlockKey } = await import('../shared/api/index.js');
+      const k = await unlockKey(home, { kind: 'passphrase', passphrase: PASS });
+      if (k.kind !== 'ok') throw new Error('unlock');
+      const o = openLocker(home, {}, { key: k.key });
+      if (o.kind !== 'ok') throw new Error(o.message);
+      return o.locker;
+    })();
+    try {
+      const c = await connectWithClientCredentials(r, { issuer: account.issuer, clientId: account.clientId, clientSecret: account.clientSecret }, { env: { LOCKER_VAULT: 'plain' } });
+      expect(c.kind).toBe('ok');
+      const s = await syncWithPod(r, { env: { LOCKER_VAULT: 'plain' } });
+      expect(s.kind).toBe('ok');
+      expect(r.search(`${mark}NOTE`).length).toBe(1);
+      const event = r.list({ type: 'event' })[0];
+      expect(event).toBeDefined();
+      expect((await r.edit(event?.id ?? '', [{ name: 'description', value: `edited ${mark}EDIT` }])).kind).toBe('ok');
+      // While open (WAL not checkpointed): nothing readable.
+      expect(filesContaining(home, mark)).toEqual([]);
+      expect(filesContaining(home, account.clientSecret)).toEqual([]);
+      expect(existsSync(path.join(home, 'secrets.json'))).toBe(false);
+    } finally {
+      r.close();
+    }
+    const out = path.join(files, 'backup.locker');
+    expect((await run(home, ['export', '--encrypt', '--out', out], { LOCKER_PASSPHRASE: PASS })).code).toBe(0);
+    for (const m of ['RECORD', 'PHOTO', 'NOTE', 'EDIT']) expect(filesContaining(home, `${mark}${m}`)).toEqual([]);
+    expect(filesContaining(files, `${mark}`).map((f) => path.basename(f)).sort()).toEqual(['cal.ics', 'note.trig']); // the inputs themselves (photo is base64 in people.vcf); never the backup
+    // And the data is all there for the key holder.
+    const shown = await run(home, ['search', `${mark}PHOTO`, '--json'], { LOCKER_PASSPHRASE: PASS });
+    expect(shown.code).toBe(0);
+    const list = JSON.parse((await run(home, ['list', '--json'], { LOCKER_PASSPHRASE: PASS })).stdout) as Array<{ type: string }>;
+    expect(list.map((x) => x.type).sort()).toEqual(['contact', 'event', 'note']);
+  });
+
+  it('refuses every read and write while locked, with one clear line, and changes nothing', async () => {
+    const home = newHome();
+    const { home: files, cleanup } = tempHome('locker-enc-files-');
+    cleanups.push(cleanup);
+    expect((await run(home, ['init', '--encrypt'], { LOCKER_PASSPHRASE: PASS })).code).toBe(0);
+    expect((await run(home, ['import', ...plantFiles(files, 'x')], { LOCKER_PASSPHRASE: PASS })).code).toBe(0);
+    const before = readFileSync(path.join(home, 'locker.db'));
+    const id = (JSON.parse((await run(home, ['list', '--json'], { LOCKER_PASSPHRASE: PASS })).stdout) as Array<{ id: string }>)[0]?.id ?? '';
+    const commands = [
+      ['list'],
+      ['search', 'clinic'],
+      ['show', id],
+      ['edit', id, '--set', 'name=changed'],
+      ['delete', id],
+      ['import', path.join(files, 'cal.ics')],
+      ['export', '--out', path.join(files, 'out.trig')],
+      ['sync'],
+      ['conflicts'],
+      ['grants'],
+      ['pod', 'status'],
+    ];
+    for (const args of commands) {
+      const r = await run(home, args);
+      expect(r.code, args.join(' ')).not.toBe(0);
+      expect(r.stdout, args.join(' ')).toBe('');
+      expect(r.stderr.trim(), args.join(' ')).toBe('locker: the locker is locked: run `locker unlock` (or give LOCKER_PASSPHRASE or --key-file)');
+    }
+    const wrong = await run(home, ['list'], { LOCKER_PASSPHRASE: 'not the passphrase' });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('wrong passphrase');
+    expect(existsSync(path.join(files, 'out.trig'))).toBe(false);
+    expect(readFileSync(path.join(home, 'locker.db')).equals(before)).toBe(true);
+  });
+
+  it('opens with the recovery key when the passphrase is forgotten; a changed passphrase replaces the old one', async () => {
+    const home = newHome();
+    const init = await run(home, ['init', '--encrypt', '--json'], { LOCKER_PASSPHRASE: PASS });
+    const recoveryKey = (JSON.parse(init.stdout) as { recoveryKey: string }).recoveryKey;
+    expect(recoveryKey).toMatch(/^([0-9A-Z]{4}-){7}[0-9A-Z]{4}$/);
+    const { home: files, cleanup } = tempHome('locker-enc-files-');
+    cleanups.push(cleanup);
+    expect((await run(home, ['import', ...plantFiles(files, 'y')], { LOCKER_PASSPHRASE: PASS })).code).toBe(0);
+
+    const typo = recoveryKey.toLowerCase().replace(/-/g, ' ');
+    const changed = await run(home, ['passphrase', 'change', '--recovery-key'], { LOCKER_RECOVERY_KEY: typo, LOCKER_NEW_PASSPHRASE: 'a brand new passphrase' });
+    expect(changed.code, changed.stderr).toBe(0);
+    expect((await run(home, ['list'], { LOCKER_PASSPHRASE: PASS })).stderr).toContain('wrong passphrase');
+    const listed = await run(home, ['list', '--json'], { LOCKER_PASSPHRASE: 'a brand new passphrase' });
+    expect(JSON.parse(listed.stdout)).toHaveLength(3);
+    const bad = await run(home, ['passphrase', 'change', '--recovery-key'], { LOCKER_RECOVERY_KEY: 'AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA', LOCKER_NEW_PASSPHRASE: 'whatever whatever' });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('wrong recovery key');
+    // The recovery key still works after the change.
+    expect((await run(home, ['unlock', '--recovery-key', '--for', '1m'], { LOCKER_RECOVERY_KEY: recoveryKey })).code).toBe(0);
+    expect((await run(home, ['list', '--json'])).code).toBe(0);
+    expect((await run(home, ['lock'])).stdout).toBe('locked\n');
+  });
+
+  it('the unlock agent: unlocked commands need no passphrase; lock, idle time and sleep lock it again and wipe the key', { timeout: 60_000 }, async () => {
+    const home = newHome();
+    expect((await run(home, ['init', '--encrypt'], { LOCKER_PASSPHRASE: PASS })).code).toBe(0);
+    expect((await run(home, ['unlock'], { LOCKER_PASSPHRASE: 'wrong wrong wrong' })).code).toBe(1);
+    expect(await keyFromAgent(home)).toBeUndefined();
+    const un = await run(home, ['unlock', '--for', '3s'], { LOCKER_PASSPHRASE: PASS });
+    expect(un.code, un.stderr).toBe(0);
+    expect((await run(home, ['list'])).code).toBe(0);
+    // Each use moves the idle deadline; then it locks by itself.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await run(home, ['list'])).code).toBe(0);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await run(home, ['list'])).code).toBe(0);
+    await new Promise((r) => setTimeout(r, 4500));
+    const idle = await run(home, ['list']);
+    expect(idle.code).toBe(1);
+    expect(idle.stderr).toContain('locked');
+    // Explicit lock.
+    expect((await run(home, ['unlock', '--for', '10m'], { LOCKER_PASSPHRASE: PASS })).code).toBe(0);
+    expect(await keyFromAgent(home)).toBeDefined();
+    expect((await run(home, ['lock'])).stdout).toBe('locked\n');
+    expect(await keyFromAgent(home)).toBeUndefined();
+    expect((await run(home, ['lock'])).stdout).toBe('already locked\n');
+    expect((await run(home, ['list'])).code).toBe(1);
+  });
+
+  it('notices sleep from the clocks: the wall clock jumps while the monotonic one stands still', () => {
+    let wall = 1_000_000;
+    let mono = 0;
+    const slept: number[] = [];
+    const d = detectSleep({ onSleep: (ms) => slept.push(ms), intervalMs: 1e9, wallClock: () => wall, monotonicClock: () => mono });
+    wall += 5000;
+    mono += 5000;
+    d.check(); // a normal tick
+    wall += 20_000;
+    mono += 1000;
+    d.check(); // 19 s gap: under the 30 s threshold (clock adjustments, a slow tick)
+    expect(slept).toEqual([]);
+    wall += 3_600_000;
+    mono += 2000;
+    d.check(); // an hour asleep
+    d.stop();
+    expect(slept).toEqual([3_598_000]);
+  });
+
+  it('a key file can stand in for the passphrase; one that others can read is refused', async () => {
+    const home = newHome();
+    const { home: dir, cleanup } = tempHome('locker-enc-key-');
+    cleanups.push(cleanup);
+    const keyFile = path.join(dir, 'locker.key');
+    const init = await run(home, ['init', '--encrypt', '--key-file', keyFile]);
+    expect(init.code, init.stderr).toBe(0);
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    expect((await run(home, ['list', '--key-file', keyFile])).code).toBe(0);
+    expect((await run(home, ['list'])).code).toBe(1);
+    const { chmodSync } = await import('node:fs');
+    chmodSync(keyFile, 0o644);
+    const loose = await run(home, ['list', '--key-file', keyFile]);
+    expect(loose.code).toBe(2);
+    expect(loose.stderr).toContain('chmod 600');
+  });
+});
