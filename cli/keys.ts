@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { changePassphrase, encryptionState, encryptLocker, openLocker, unlockKey, type KeySource } from '../shared/api/index.js';
+import { generateIdentity } from 'age-encryption';
+import type { BackupProtection } from '../shared/seal/index.js';
 import { agentStatus, keyFromAgent, lockAgent, startAgent, type DataKey } from '../shared/crypto/index.js';
 
 export class KeyUsageError extends Error {}
@@ -233,4 +235,33 @@ export async function passphraseCommand(home: string, args: readonly string[], o
   if (o.json) io.out(`${JSON.stringify({ changed: true })}\n`);
   else io.out('passphrase changed (your recovery key still works)\n');
   return 0;
+}
+
+/**
+ * The secret for an encrypted backup: `--backup-key F` (an age identity
+ * file, made when sealing to a file that does not exist yet, or a file holding
+ * a passphrase), else LOCKER_BACKUP_PASSPHRASE or LOCKER_PASSPHRASE, else the prompt.
+ */
+export async function backupProtection(o: { 'backup-key'?: string | undefined }, io: KeyIo, mode: 'seal' | 'open'): Promise<BackupProtection | undefined> {
+  const file = o['backup-key'];
+  if (file) {
+    if (mode === 'seal' && !existsSync(file)) {
+      const identity = await generateIdentity();
+      writeFileSync(file, `# Locker backup key (age identity). Keep it apart from the backup; without it the backup cannot be opened.\n${identity}\n`, { mode: 0o600, flag: 'wx' });
+      io.err(`locker: wrote a new backup key ${file}; keep it somewhere safe, apart from the backup\n`);
+    }
+    const text = readKeyFile(file);
+    const identity = text.split(/\r?\n/).find((l) => l.startsWith('AGE-SECRET-KEY-'));
+    return identity ? { kind: 'identity', identity } : { kind: 'passphrase', passphrase: text };
+  }
+  const env = io.env['LOCKER_BACKUP_PASSPHRASE'] ?? io.env['LOCKER_PASSPHRASE'];
+  if (env) return { kind: 'passphrase', passphrase: env };
+  if (!io.askSecret) return undefined;
+  const first = await io.askSecret(mode === 'seal' ? 'Passphrase for the backup: ' : 'Passphrase of the backup: ');
+  if (first === undefined) return undefined;
+  if (mode === 'seal') {
+    if (first.length < 8) throw new KeyUsageError('choose a backup passphrase of at least 8 characters');
+    if ((await io.askSecret('Repeat it: ')) !== first) throw new KeyUsageError('the two passphrases differ; nothing was written');
+  }
+  return { kind: 'passphrase', passphrase: first };
 }

@@ -1,11 +1,13 @@
+import { closeSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createHandlers, defaultHome, dispatch, openLocker, type LockerApi, type LockerEvent, type Operation } from '../shared/api/index.js';
+import { backupToPod, createHandlers, defaultHome, dispatch, fetchPodBackup, openLocker, type Locker, type LockerApi, type LockerEvent, type Operation } from '../shared/api/index.js';
 import { isRecordType, RECORD_TYPES } from '../shared/model/index.js';
 import { formatList, formatShow, progressLine } from './format.js';
 import { auditCommand, grantCommand, grantsCommand, revokeCommand } from './grants.js';
 import { watchAgent } from '../shared/crypto/index.js';
-import { initCommand, KeyUsageError, lockCommand, obtainKey, passphraseCommand, unlockCommand, type ObtainedKey } from './keys.js';
+import { isSealedBackup } from '../shared/seal/index.js';
+import { backupProtection, initCommand, KeyUsageError, lockCommand, obtainKey, passphraseCommand, unlockCommand, type ObtainedKey } from './keys.js';
 import { askSecret } from './prompt.js';
 import { conflictsCommand, podCommand, PodUsageError, resolveCommand, syncCommand } from './pod.js';
 
@@ -19,6 +21,10 @@ const USAGE = `usage: locker [--home DIR] <command>
   edit <id> --set <prop>=<value>...   prop: the shape's property name (name, startDate, fn…)
   delete <id>
   export --out <file.trig|dir>
+  export --encrypt --out <file.locker> [--backup-key F]
+                                      one encrypted file (age): passphrase or key file
+  backup --to-pod [--backup-key F]    the same, into a private container of your pod
+  backup --from-pod [URL]             restore the newest (or that) backup from the pod
 
   init [--encrypt] [--key-file F] [--no-recovery-key]
                                       a new locker, or encrypt this one in place
@@ -102,6 +108,9 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         'new-key-file': { type: 'string' },
         'recovery-key': { type: 'boolean' },
         'no-recovery-key': { type: 'boolean' },
+        'backup-key': { type: 'string' },
+        'to-pod': { type: 'boolean' },
+        'from-pod': { type: 'boolean' },
       },
     });
   } catch (e) {
@@ -139,7 +148,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       return e instanceof KeyUsageError ? 2 : 1;
     }
   }
-  const known = ['import', 'list', 'search', 'show', 'edit', 'delete', 'export', 'pod', 'sync', 'conflicts', 'resolve', 'grant', 'grants', 'revoke', 'audit'];
+  const known = ['import', 'list', 'search', 'show', 'edit', 'delete', 'export', 'backup', 'pod', 'sync', 'conflicts', 'resolve', 'grant', 'grants', 'revoke', 'audit'];
   if (!known.includes(command)) {
     io.err(`locker: unknown command "${command}" (try: locker help)\n`);
     return 2;
@@ -183,9 +192,11 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         return await revokeCommand(args, o, opened.locker, io);
       case 'audit':
         return await auditCommand(o, opened.locker, io);
+      case 'backup':
+        return await backupCommand(args, o, opened.locker, io);
       default: {
         if ((o.type?.length ?? 0) > 1) throw new UsageError(`${command} takes one --type`);
-        return await run(command, args, { ...o, type: o.type?.[0] }, api, io);
+        return await run(command, args, { ...o, type: o.type?.[0] }, api, io, opened.locker);
       }
     }
   } catch (e) {
@@ -201,7 +212,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   }
 }
 
-type Options = { json?: boolean | undefined; type?: string | undefined; from?: string | undefined; to?: string | undefined; limit?: string | undefined; format?: string | undefined; set?: string[] | undefined; out?: string | undefined };
+type Options = { encrypt?: boolean | undefined; 'backup-key'?: string | undefined; json?: boolean | undefined; type?: string | undefined; from?: string | undefined; to?: string | undefined; limit?: string | undefined; format?: string | undefined; set?: string[] | undefined; out?: string | undefined };
 
 async function call<K extends Operation>(api: LockerApi, op: K, payload: unknown, emit?: (e: LockerEvent) => void): Promise<Awaited<ReturnType<LockerApi[K]>>> {
   const r = await dispatch(api, op, payload, emit ? { emit } : undefined);
@@ -220,7 +231,7 @@ function one(args: readonly string[], what: string): string {
   return args[0];
 }
 
-async function run(command: string, args: readonly string[], o: Options, api: LockerApi, io: Io): Promise<number> {
+async function run(command: string, args: readonly string[], o: Options, api: LockerApi, io: Io, locker: Locker): Promise<number> {
   const json = (v: unknown) => io.out(`${JSON.stringify(v)}\n`);
   switch (command) {
     case 'import': {
@@ -234,7 +245,10 @@ async function run(command: string, args: readonly string[], o: Options, api: Lo
             lastLen = line.length;
           }
         : undefined;
-      const summary = await call(api, 'import.start', { paths: args.map((a) => path.resolve(a)) }, emit);
+      const paths = args.map((a) => path.resolve(a));
+      const summary = paths.some(isSealedFile)
+        ? await locker.importFiles(paths, { unseal: () => backupProtection(o, io, 'open'), ...(emit && { onProgress: (progress) => emit({ type: 'import.progress', progress }) }) })
+        : await call(api, 'import.start', { paths }, emit);
       if (io.errIsTty && lastLen) io.err(`\r${' '.repeat(lastLen)}\r`);
       if (o.json) json(summary);
       else io.out(`imported ${summary.imported}, updated ${summary.updated}, unchanged ${summary.skipped}${summary.errors.length ? `, ${summary.errors.length} file${summary.errors.length === 1 ? '' : 's'} refused` : ''}\n`);
@@ -312,7 +326,18 @@ async function run(command: string, args: readonly string[], o: Options, api: Lo
       return 0;
     }
     case 'export': {
+      if (o.encrypt) {
+        if (!o.out) throw new UsageError('export --encrypt needs --out <file.locker>');
+        const protection = await backupProtection(o, io, 'seal');
+        if (!protection) throw new UsageError('export --encrypt needs a passphrase (the prompt, LOCKER_BACKUP_PASSPHRASE or LOCKER_PASSPHRASE) or --backup-key F');
+        const out = path.resolve(o.out);
+        const r = await locker.exportSealed(out, protection);
+        if (o.json) json(r);
+        else io.out(`wrote ${r.records} records${r.binaries ? ` and ${r.binaries} files` : ''}, encrypted, to ${shown(r.file)} (${Math.ceil(r.bytes / 1024)} KB)\n`);
+        return 0;
+      }
       if (!o.out) throw new UsageError('export needs --out <file.trig|dir>');
+      if (locker.encrypted) io.err('locker: note: this export is not encrypted (your locker is); use --encrypt for a protected file\n');
       const r = await call(api, 'export.run', { out: path.resolve(o.out) });
       if (o.json) json(r);
       else io.out(`exported ${r.records} records${r.binaries ? ` and ${r.binaries} files` : ''} to ${shown(r.file)}\n`);
@@ -320,6 +345,57 @@ async function run(command: string, args: readonly string[], o: Options, api: Lo
     }
   }
   throw new UsageError(`unknown command "${command}"`);
+}
+
+/** True when `file` is an encrypted Locker backup (an age file), by its first bytes. */
+function isSealedFile(file: string): boolean {
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      const head = Buffer.alloc(32);
+      const n = readSync(fd, head, 0, 32, 0);
+      return isSealedBackup(head.subarray(0, n));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false; // a folder or unreadable: the import reports it
+  }
+}
+
+/** `locker backup --to-pod | --from-pod [URL]`. */
+async function backupCommand(args: readonly string[], o: { json?: boolean | undefined; 'backup-key'?: string | undefined; 'to-pod'?: boolean | undefined; 'from-pod'?: boolean | undefined }, locker: Locker, io: Io): Promise<number> {
+  const json = (v: unknown) => io.out(`${JSON.stringify(v)}\n`);
+  const penv = { env: io.env };
+  if (o['to-pod'] === o['from-pod']) throw new UsageError('backup takes --to-pod or --from-pod [URL]');
+  if (o['to-pod']) {
+    if (args.length) throw new UsageError('backup --to-pod takes no arguments');
+    const protection = await backupProtection(o, io, 'seal');
+    if (!protection) throw new UsageError('backup --to-pod needs a passphrase (the prompt, LOCKER_BACKUP_PASSPHRASE or LOCKER_PASSPHRASE) or --backup-key F');
+    const r = await backupToPod(locker, penv, protection);
+    if (r.kind === 'error') {
+      io.err(`locker: ${r.message}\n`);
+      return 1;
+    }
+    if (o.json) json(r);
+    else io.out(`backed up ${r.records} records${r.binaries ? ` and ${r.binaries} files` : ''} to ${r.url} (${Math.ceil(r.bytes / 1024)} KB, encrypted; only you can read it)\n`);
+    return 0;
+  }
+  if (args.length > 1) throw new UsageError('backup --from-pod takes at most one URL');
+  const got = await fetchPodBackup(locker, penv, args[0]);
+  if (got.kind !== 'ok') {
+    io.err(`locker: ${got.message}\n`);
+    return 1;
+  }
+  const r = await locker.importBytes(got.url, got.bytes, got.bytes.byteLength, () => undefined, undefined, { unseal: () => backupProtection(o, io, 'open') });
+  if (r.kind === 'failed') {
+    io.err(`locker: ${r.message}\n`);
+    return 1;
+  }
+  const summary = { imported: r.created, updated: r.updated, skipped: r.unchanged, errors: [] };
+  if (o.json) json(summary);
+  else io.out(`restored from ${got.url}: imported ${r.created}, updated ${r.updated}, unchanged ${r.unchanged}\n`);
+  return 0;
 }
 
 /** A path as the user would like to read it: relative when under the current folder. */

@@ -25,3 +25,4 @@ export { watchPod, type WatchOptions } from './watch.js';
 export { createGrant, revokeGrants, expireGrants, listGrants, resolveTargets, settleGrants, viewOf, type GrantInput, type GrantView, type GrantResult, type RevokeResult } from './grants.js';
 export { auditPod, type AuditReport, type AuditRule } from './audit.js';
 export { changePassphrase, encryptionState, encryptLocker, finishConversion, unlockKey, DB_FILE, type ChangeResult, type EncryptionState, type EncryptOptions, type EncryptResult, type KeySource, type UnlockResult } from './encryption.js';
+export { backupContainer, backupToPod, fetchPodBackup, type FetchBackupResult, type PodBackupResult } from './backup.js';

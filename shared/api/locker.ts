@@ -5,6 +5,7 @@ import { formatBytes, ImportAbort, linkPeople, openSource, ProblemLog, stamp, ty
 import { applyEdits, recordToJson, recordToTurtle, type LockerRecord, type PropertyChange, type RecordJson, type RecordType, type ValidationProblem } from '../model/index.js';
 import { openStore, type BinaryWrite, type ListQuery, type RecordSummary, type Store } from '../store/index.js';
 import { loadCaps } from './home.js';
+import { backupNeeds, isSealedBackup, openSealedBackup, sealBackup, type BackupProtection, type SealSummary } from '../seal/index.js';
 import { DB_FILE, encryptionState, finishConversion } from './encryption.js';
 import type { DataKey } from '../crypto/index.js';
 
@@ -39,6 +40,8 @@ export interface ImportOptions {
   /** Called after a file's records are committed (durable): they survive a crash from here on. */
   readonly onCommitted?: (file: string, ids: readonly string[]) => void;
   readonly signal?: AbortSignal;
+  /** Supplies the passphrase or key for an encrypted backup being imported (asks the person). */
+  readonly unseal?: (file: string, needs: 'passphrase' | 'identity' | 'unknown') => Promise<BackupProtection | undefined>;
 }
 
 export type ShowResult = { readonly kind: 'ok'; readonly json: RecordJson; readonly turtle: string; readonly updated: string } | { readonly kind: 'absent'; readonly id: string };
@@ -163,25 +166,14 @@ export class Locker {
       }
       const dir = path.dirname(file);
       const stem = path.basename(file).replace(/\.trig$/i, '');
-      const opened = openSource(
-        {
-          name: path.basename(file),
-          bytes,
-          readSibling: (name) => {
-            if (!/^[a-f0-9]{32}\.[a-z0-9]{1,8}$/.test(name)) return undefined;
-            for (const candidate of [path.join(dir, `${stem}.files`, name), path.join(dir, 'files', name)]) {
-              if (existsSync(candidate)) return new Uint8Array(readFileSync(candidate));
-            }
-            return undefined;
-          },
-        },
-        this.caps,
-      );
-      if (opened.kind === 'failed') {
-        fail(opened.failure.message);
-        continue;
-      }
-      const outcome = await this.exclusive(() => this.writeFile(file, opened, size, report, opts.signal));
+      const beside = (name: string) => {
+        if (!/^[a-f0-9]{32}\.[a-z0-9]{1,8}$/.test(name)) return undefined;
+        for (const candidate of [path.join(dir, `${stem}.files`, name), path.join(dir, 'files', name)]) {
+          if (existsSync(candidate)) return new Uint8Array(readFileSync(candidate));
+        }
+        return undefined;
+      };
+      const outcome = await this.importBytes(file, bytes, size, beside, report, opts);
       if (outcome.kind === 'failed') {
         fail(outcome.message);
         continue;
@@ -193,6 +185,39 @@ export class Locker {
       report('done', outcome.ids.length, outcome.ids.length, size);
     }
     return summary;
+  }
+
+  /**
+   * One file's bytes into the store (all or nothing). An encrypted Locker
+   * backup (age) is opened first with what `opts.unseal` supplies, completely,
+   * so that a wrong key or a damaged file restores nothing.
+   */
+  async importBytes(
+    file: string,
+    bytes: Uint8Array,
+    size: number,
+    readSibling: (name: string) => Uint8Array | undefined,
+    report: (phase: ImportPhase, done?: number, total?: number, bytes?: number) => void = () => undefined,
+    opts: ImportOptions = {},
+  ): Promise<{ kind: 'ok'; created: number; updated: number; unchanged: number; ids: string[] } | { kind: 'failed'; message: string }> {
+    let content = bytes;
+    let siblings = readSibling;
+    let name = path.basename(file);
+    if (isSealedBackup(bytes)) {
+      const needs = backupNeeds(bytes);
+      const protection = await opts.unseal?.(file, needs);
+      if (!protection) {
+        return { kind: 'failed', message: `this is an encrypted Locker backup: give its ${needs === 'identity' ? 'key file (--key-file)' : 'passphrase (LOCKER_BACKUP_PASSPHRASE, LOCKER_PASSPHRASE or the prompt)'}` };
+      }
+      const sealed = await openSealedBackup(bytes, protection, { maxBytes: this.caps.maxFileBytes * 4 });
+      if (sealed.kind !== 'ok') return { kind: 'failed', message: /nothing was restored/.test(sealed.message) ? sealed.message : `${sealed.message}; nothing was restored` };
+      content = sealed.trig;
+      siblings = (n) => sealed.files.get(n) ?? sealed.files.get(`files/${n}`);
+      name = 'locker.trig';
+    }
+    const opened = openSource({ name, bytes: content, readSibling: siblings }, this.caps);
+    if (opened.kind === 'failed') return { kind: 'failed', message: opened.failure.message };
+    return this.exclusive(() => this.writeFile(file, opened, size, report, opts.signal));
   }
 
   /** Runs write operations one at a time (imports, syncs, edits): an import holds its transaction open across awaits. */
@@ -304,6 +329,11 @@ export class Locker {
 
   exportTo(out: string): Promise<ExportSummary> {
     return exportTrig(this.store, out);
+  }
+
+  /** One encrypted file with every record and binary (see shared/backup). */
+  exportSealed(out: string, protection: BackupProtection): Promise<SealSummary> {
+    return sealBackup(this.store, out, protection);
   }
 }
 

@@ -147,6 +147,23 @@ export async function addRules(ctx: PodContext, system: AccessSystem, owner: str
   throw new HttpError(409, doc, `${doc} kept changing while Locker tried to add a rule; try again`);
 }
 
+/**
+ * Makes `resource` (a container) private to its owner with an access-control
+ * document of its own: the owner's Read/Write/Control and nothing else,
+ * whatever was there before. Used for the backup container, which no grant
+ * may ever open (grants can only name Locker's record containers).
+ */
+export async function setOwnerOnly(ctx: PodContext, system: AccessSystem, owner: string, resource: string): Promise<{ doc: string }> {
+  const doc = await accessDocOf(ctx, resource);
+  const body = `${toText(ownerTriples(system, doc, owner, resource, true))}\n`;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const current = await readAccessDoc(ctx, doc);
+    const put = await putResource(ctx, doc, body, 'text/turtle', current.kind === 'absent' ? { mode: 'create' } : { mode: 'overwrite' });
+    if (put.kind === 'ok') return { doc };
+  }
+  throw new HttpError(409, doc, `${doc} kept changing while Locker tried to make ${resource} private; try again`);
+}
+
 function termText(t: Quad['object']): string {
   if (t.termType === 'NamedNode') return iri(t.value);
   if (t.termType === 'Literal') {

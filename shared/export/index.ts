@@ -1,1 +1,1 @@
-export { exportTrig, exportPaths, type ExportSummary } from './trig.js';
+export { exportTrig, exportPaths, writeTrig, type ExportSummary } from './trig.js';
