@@ -7,6 +7,7 @@ import ICAL from 'ical.js';
 import { openLocker } from '../shared/api/index.js';
 import { generateCalendar, rng } from './generate.js';
 import { benchSync } from './sync.js';
+import { benchEncrypted } from './encrypted.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const N = Number(process.env['BENCH_RECORDS'] ?? 100_000);
@@ -88,6 +89,7 @@ try {
   }
 
   const syncFigures = process.env['BENCH_SKIP_SYNC'] ? {} : await benchSync(dir);
+  const encryptedFigures = await benchEncrypted(dir, Math.min(N, Number(process.env['BENCH_ENCRYPTED_RECORDS'] ?? 30_000)), log);
 
   const db = path.join(home, 'locker.db');
   const dbMb = (statSync(db).size + (existsSync(`${db}-wal`) ? statSync(`${db}-wal`).size : 0)) / 1024 / 1024;
@@ -112,7 +114,8 @@ try {
     bench_process_rss_mb: round(process.resourceUsage().maxRSS / 1024, 1),
     db_mb: round(dbMb, 1),
     ...syncFigures,
-    targets_met: { import_per_s: importPerS >= 5000, cold_start_ms: cold <= 1000, search_p95_ms: p95 <= 10, rss_mb: rssMb <= 500 },
+    ...encryptedFigures,
+    targets_met: { encrypted_within_0_8: encryptedFigures['encrypted_within_0_8'] === true, import_per_s: importPerS >= 5000, cold_start_ms: cold <= 1000, search_p95_ms: p95 <= 10, rss_mb: rssMb <= 500 },
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 } catch (e) {
