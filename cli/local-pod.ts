@@ -16,6 +16,7 @@ export async function localPodCommand(args: readonly string[], o: PodOptions, lo
         return 1;
       }
       if (r.created && r.secrets.protection === 'plain-file') io.err(`locker: warning: ${r.secrets.describe}\n`);
+      if (locker.encrypted && !o.json) io.err('locker: note: your locker is encrypted, but the local pod keeps its copy of synced records unencrypted (it is a Solid server that apps read); use full-disk encryption, or a pod elsewhere\n');
       if (o.json) json({ baseUrl: r.baseUrl, webId: r.webId, podUrl: r.podUrl, alreadyRunning: r.alreadyRunning, created: r.created, connection: r.connection });
       else {
         io.out(`${r.alreadyRunning ? 'your local pod is already running' : 'your local pod is running'} at ${r.baseUrl} (this computer only)\n  WebID: ${r.webId}\n  pod: ${r.podUrl}\n`);

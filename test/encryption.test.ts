@@ -213,6 +213,41 @@ describe('an encrypted locker', () => {
     expect((await run(home, ['list'])).code).toBe(1);
   });
 
+  it('a running `sync --watch` stops when the locker locks', { timeout: 90_000 }, async () => {
+    const home = newHome();
+    expect((await run(home, ['init', '--encrypt'], { LOCKER_PASSPHRASE: PASS })).code).toBe(0);
+    const account = await newAccount('wac', 'encw');
+    const { unlockKey } = await import('../shared/api/index.js');
+    const k = await unlockKey(home, { kind: 'passphrase', passphrase: PASS });
+    if (k.kind !== 'ok') throw new Error('unlock');
+    const o = openLocker(home, {}, { key: k.key });
+    if (o.kind !== 'ok') throw new Error(o.message);
+    const c = await connectWithClientCredentials(o.locker, { issuer: account.issuer, clientId: account.clientId, clientSecret: account.clientSecret }, { env: { LOCKER_VAULT: 'plain' } });
+    o.locker.close();
+    expect(c.kind).toBe('ok');
+    expect((await run(home, ['unlock', '--for', '10m'], { LOCKER_PASSPHRASE: PASS })).code).toBe(0);
+    const { spawn } = await import('node:child_process');
+    const { BIN } = await import('./helpers/cli.js');
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('LOCKER_') && !k.startsWith('VITEST')));
+    const child = spawn(process.execPath, [BIN, '--home', home, 'sync', '--watch', '--json'], { env: { ...env, LOCKER_VAULT: 'plain' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      // Running: it synced once (a line on stdout).
+      for (let i = 0; i < 200 && !out.includes('"reason"'); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(out, err).toContain('"reason"');
+      expect((await run(home, ['lock'])).stdout).toBe('locked\n');
+      const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 15_000))]);
+      expect(code).toBe(0);
+      expect(err).toContain('the locker locked (requested); stopping');
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
   it('notices sleep from the clocks: the wall clock jumps while the monotonic one stands still', () => {
     let wall = 1_000_000;
     let mono = 0;
