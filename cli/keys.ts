@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { changePassphrase, encryptionState, encryptLocker, openLocker, unlockKey, type KeySource } from '../shared/api/index.js';
@@ -86,7 +87,7 @@ function idleFromConfig(home: string, io: KeyIo): number {
     return ms;
   }
   try {
-    const raw: unknown = JSON.parse(readFileSync(`${home}/config.json`, 'utf8'));
+    const raw: unknown = JSON.parse(readFileSync(path.join(home, 'config.json'), 'utf8'));
     const minutes = raw && typeof raw === 'object' ? (raw as Record<string, unknown>)['lockAfterMinutes'] : undefined;
     if (typeof minutes === 'number' && minutes > 0) return minutes * 60_000;
   } catch {
@@ -135,7 +136,7 @@ export async function initCommand(home: string, o: KeyOptions, io: KeyIo): Promi
   }
   if (o.json) io.out(`${JSON.stringify({ home, encrypted: true, converted: r.converted, records: r.records, ...(r.recoveryKey && { recoveryKey: r.recoveryKey }) })}\n`);
   else {
-    io.out(r.converted ? `your locker is now encrypted (${r.records} record${r.records === 1 ? "" : "s"})\n` : `a new encrypted locker is at ${home}\n`);
+    io.out(r.converted ? `your locker is now encrypted (${r.records} record${r.records === 1 ? '' : 's'})\n` : `a new encrypted locker is at ${home}\n`);
     if (r.recoveryKey) io.out(`\n  recovery key:  ${r.recoveryKey}\n\n${LOSS_WARNING}\n`);
     else io.out('No recovery key was made: if you lose your passphrase, your data is lost.\n');
   }
