@@ -1,8 +1,9 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { backupToPod, createHandlers, defaultHome, dispatch, fetchPodBackup, openLocker, type Locker, type LockerApi, type LockerEvent, type Operation } from '../shared/api/index.js';
+import { backupToPod, CsvMappingSchema, createHandlers, defaultHome, dispatch, fetchPodBackup, openLocker, type Locker, type LockerApi, type LockerEvent, type Operation } from '../shared/api/index.js';
 import { isRecordType, RECORD_TYPES } from '../shared/model/index.js';
+import type { CsvMapping } from '../shared/importers/index.js';
 import { formatList, formatShow, progressLine } from './format.js';
 import { auditCommand, grantCommand, grantsCommand, revokeCommand } from './grants.js';
 import { watchAgent } from '../shared/crypto/index.js';
@@ -13,7 +14,8 @@ import { conflictsCommand, podCommand, PodUsageError, resolveCommand, syncComman
 
 const USAGE = `usage: locker [--home DIR] <command>
 
-  import <file|dir>... [--json]       read .ics, .vcf and Locker .trig exports
+  import <file|dir>... [--json]       .ics, .vcf, statements (.ofx/.qfx, .qif, MT940, .csv), .trig and .locker backups
+        [--csv-map "date=C,amount=C,payee=C,dateFormat=DD.MM.YYYY,decimal=comma,currency=EUR"] [--save-map NAME]
   list [--type T] [--from ISO] [--to ISO] [--json]
                                       T: ${RECORD_TYPES.join('|')}
   search <text> [--type T] [--json]   words match as prefixes, accents ignored
@@ -110,6 +112,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         'no-recovery-key': { type: 'boolean' },
         'backup-key': { type: 'string' },
         'to-pod': { type: 'boolean' },
+        'csv-map': { type: 'string' },
+        'save-map': { type: 'string' },
         'from-pod': { type: 'boolean' },
       },
     });
@@ -212,7 +216,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   }
 }
 
-type Options = { encrypt?: boolean | undefined; 'backup-key'?: string | undefined; json?: boolean | undefined; type?: string | undefined; from?: string | undefined; to?: string | undefined; limit?: string | undefined; format?: string | undefined; set?: string[] | undefined; out?: string | undefined };
+type Options = { 'csv-map'?: string | undefined; 'save-map'?: string | undefined; encrypt?: boolean | undefined; 'backup-key'?: string | undefined; json?: boolean | undefined; type?: string | undefined; from?: string | undefined; to?: string | undefined; limit?: string | undefined; format?: string | undefined; set?: string[] | undefined; out?: string | undefined };
 
 async function call<K extends Operation>(api: LockerApi, op: K, payload: unknown, emit?: (e: LockerEvent) => void): Promise<Awaited<ReturnType<LockerApi[K]>>> {
   const r = await dispatch(api, op, payload, emit ? { emit } : undefined);
@@ -246,9 +250,16 @@ async function run(command: string, args: readonly string[], o: Options, api: Lo
           }
         : undefined;
       const paths = args.map((a) => path.resolve(a));
-      const summary = paths.some(isSealedFile)
-        ? await locker.importFiles(paths, { unseal: () => backupProtection(o, io, 'open'), ...(emit && { onProgress: (progress) => emit({ type: 'import.progress', progress }) }) })
-        : await call(api, 'import.start', { paths }, emit);
+      const csvMap = o['csv-map'] !== undefined ? parseCsvMap(o['csv-map'], o['save-map']) : undefined;
+      if (o['save-map'] !== undefined && !csvMap) throw new UsageError('--save-map NAME keeps the mapping given with --csv-map');
+      const summary =
+        csvMap || paths.some(isSealedFile)
+          ? await locker.importFiles(paths, { unseal: () => backupProtection(o, io, 'open'), ...(csvMap && { formats: { csvMap } }), ...(emit && { onProgress: (progress) => emit({ type: 'import.progress', progress }) }) })
+          : await call(api, 'import.start', { paths }, emit);
+      if (csvMap && o['save-map'] !== undefined && summary.errors.length === 0) {
+        saveCsvMapping(locker.home, csvMap);
+        io.err(`locker: saved the mapping "${csvMap.name}": files with these columns are read with it from now on\n`);
+      }
       if (io.errIsTty && lastLen) io.err(`\r${' '.repeat(lastLen)}\r`);
       if (o.json) json(summary);
       else io.out(`imported ${summary.imported}, updated ${summary.updated}, unchanged ${summary.skipped}${summary.errors.length ? `, ${summary.errors.length} file${summary.errors.length === 1 ? '' : 's'} refused` : ''}\n`);
@@ -345,6 +356,41 @@ async function run(command: string, args: readonly string[], o: Options, api: Lo
     }
   }
   throw new UsageError(`unknown command "${command}"`);
+}
+
+const MAP_KEYS = ['date', 'amount', 'debit', 'credit', 'payee', 'memo', 'reference', 'category', 'currencyColumn', 'currency', 'dateFormat', 'decimal', 'delimiter'] as const;
+
+/** `--csv-map "date=Datum,amount=Betrag,payee=Name,dateFormat=DD.MM.YYYY,decimal=comma,currency=EUR"`. */
+function parseCsvMap(text: string, name: string | undefined): CsvMapping {
+  const raw: Record<string, string> = {};
+  for (const part of text.split(',')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--csv-map: "${part.slice(0, 40)}" is not key=value (keys: ${MAP_KEYS.join(', ')})`);
+    const key = part.slice(0, eq).trim();
+    if (!(MAP_KEYS as readonly string[]).includes(key)) throw new UsageError(`--csv-map: unknown key "${key.slice(0, 40)}" (keys: ${MAP_KEYS.join(', ')})`);
+    raw[key] = part.slice(eq + 1).trim();
+  }
+  const decimal = raw['decimal'] === 'comma' ? ',' : raw['decimal'] === 'dot' || raw['decimal'] === undefined ? '.' : raw['decimal'];
+  const delimiter = raw['delimiter'] === 'tab' ? '\t' : raw['delimiter'] === 'semicolon' ? ';' : raw['delimiter'] === 'pipe' ? '|' : raw['delimiter'];
+  const columns = ['date', 'amount', 'debit', 'credit', 'payee', 'memo', 'reference', 'category', 'currencyColumn'].map((k) => raw[k]).filter((v): v is string => v !== undefined && v !== '');
+  const candidate = { ...raw, name: name ?? 'command line', decimal, ...(delimiter !== undefined && { delimiter }), match: columns, dateFormat: raw['dateFormat'] ?? 'YYYY-MM-DD' };
+  const parsed = CsvMappingSchema.safeParse(candidate);
+  if (!parsed.success) throw new UsageError(`--csv-map: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.data.amount && !parsed.data.debit && !parsed.data.credit) throw new UsageError('--csv-map needs amount=COLUMN (or debit= and credit=)');
+  return parsed.data;
+}
+
+/** Adds (or replaces, by name) a CSV mapping in `<home>/config.json`, written atomically. */
+function saveCsvMapping(home: string, mapping: CsvMapping): void {
+  const file = path.join(home, 'config.json');
+  let config: Record<string, unknown> = {};
+  if (existsSync(file)) config = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const options = (config['importOptions'] ?? {}) as { csvMappings?: CsvMapping[] };
+  const list = (options.csvMappings ?? []).filter((m) => m.name !== mapping.name);
+  config['importOptions'] = { ...options, csvMappings: [...list, mapping] };
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, `${JSON.stringify(config, null, 2)}\n`);
+  renameSync(tmp, file);
 }
 
 /** True when `file` is an encrypted Locker backup (an age file), by its first bytes. */

@@ -1,7 +1,7 @@
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync, lstatSync } from 'node:fs';
 import path from 'node:path';
 import { exportTrig, type ExportSummary } from '../export/index.js';
-import { formatBytes, ImportAbort, linkPeople, openSource, ProblemLog, stamp, type ImportCaps, type OpenedSource } from '../importers/index.js';
+import { formatBytes, ImportAbort, type FormatOptions, linkPeople, openSource, ProblemLog, stamp, type ImportCaps, type OpenedSource } from '../importers/index.js';
 import { applyEdits, recordToJson, recordToTurtle, type LockerRecord, type PropertyChange, type RecordJson, type RecordType, type ValidationProblem } from '../model/index.js';
 import { openStore, type BinaryWrite, type ListQuery, type RecordSummary, type Store } from '../store/index.js';
 import { loadCaps } from './home.js';
@@ -40,6 +40,8 @@ export interface ImportOptions {
   /** Called after a file's records are committed (durable): they survive a crash from here on. */
   readonly onCommitted?: (file: string, ids: readonly string[]) => void;
   readonly signal?: AbortSignal;
+  /** Format settings for this import only (a CSV mapping given on the command line). */
+  readonly formats?: FormatOptions;
   /** Supplies the passphrase or key for an encrypted backup being imported (asks the person). */
   readonly unseal?: (file: string, needs: 'passphrase' | 'identity' | 'unknown') => Promise<BackupProtection | undefined>;
 }
@@ -84,7 +86,7 @@ export function openLocker(home: string, env: NodeJS.ProcessEnv = process.env, o
   const opened = openStore(path.join(home, DB_FILE), { key });
   if (opened.kind === 'wrong-key') return { kind: 'locked', message: 'this key does not open the locker' };
   if (opened.kind === 'error') return opened;
-  return { kind: 'ok', locker: new Locker(home, opened.store, caps.caps, key) };
+  return { kind: 'ok', locker: new Locker(home, opened.store, caps.caps, key, caps.options) };
 }
 
 /** The core's operations over one locker. Every transport (CLI, HTTP, IPC) calls these. */
@@ -95,6 +97,8 @@ export class Locker {
     readonly caps: ImportCaps,
     /** Set when the locker is encrypted: the key its secrets vault and backups use. Wiped on close. */
     readonly dataKey?: DataKey,
+    /** Currency, QIF date order and CSV mappings from config.json and the environment. */
+    readonly formats: FormatOptions = {},
   ) {}
 
   get encrypted(): boolean {
@@ -215,7 +219,7 @@ export class Locker {
       siblings = (n) => sealed.files.get(n) ?? sealed.files.get(`files/${n}`);
       name = 'locker.trig';
     }
-    const opened = openSource({ name, bytes: content, readSibling: siblings }, this.caps);
+    const opened = openSource({ name, bytes: content, readSibling: siblings }, this.caps, { ...this.formats, ...opts.formats });
     if (opened.kind === 'failed') return { kind: 'failed', message: opened.failure.message };
     return this.exclusive(() => this.writeFile(file, opened, size, report, opts.signal));
   }

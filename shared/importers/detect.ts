@@ -3,7 +3,7 @@ import type { FormatId } from './types.js';
 
 export type Detection = { readonly kind: 'format'; readonly format: FormatId } | { readonly kind: 'unknown'; readonly message: string };
 
-const SUPPORTED = 'Locker reads iCalendar (.ics), vCard (.vcf) and Locker exports (.trig)';
+const SUPPORTED = 'Locker reads iCalendar (.ics), vCard (.vcf), bank statements (OFX/QFX, QIF, MT940, CSV) and Locker exports (.trig)';
 
 /** Decides the format from the file's first bytes; the name is only a hint (a mislabelled file is read by what it is). */
 export function detectFormat(head: Uint8Array, fileName: string): Detection {
@@ -17,10 +17,25 @@ export function detectFormat(head: Uint8Array, fileName: string): Detection {
   const firstLine = (text.trimStart().split(/\r?\n/, 1)[0] ?? '').trim().toUpperCase();
   if (firstLine.startsWith('BEGIN:VCALENDAR')) return { kind: 'format', format: 'ical' };
   if (firstLine.startsWith('BEGIN:VCARD')) return { kind: 'format', format: 'vcard' };
+  if (/^OFXHEADER\s*:/i.test(firstLine) || /^<OFX>/i.test(firstLine) || (/^<\?XML/i.test(firstLine) && /<\?OFX\b|<OFX>/i.test(text))) return { kind: 'format', format: 'ofx' };
+  if (/^!(TYPE:|ACCOUNT|OPTION:|CLEAR:)/i.test(firstLine)) return { kind: 'format', format: 'qif' };
+  if (/^(\{1:[^}]*\}.*)?:20:/.test(firstLine) || (/^:\d{2}[A-Z]?:/m.test(text) && /^:25:/m.test(text) && /^:61:|^:60[FM]:/m.test(text))) return { kind: 'format', format: 'mt940' };
   const code = text.split(/\r?\n/).find((l) => l.trim() !== '' && !l.trimStart().startsWith('#'))?.trim() ?? '';
   const rdfStart = /^(@prefix|@base|prefix|base)\b/i.test(code) || code.startsWith('<');
   if (/\.trig$/i.test(fileName) && (rdfStart || code === '')) return { kind: 'format', format: 'trig' };
   if (rdfStart && /\{/.test(text)) return { kind: 'format', format: 'trig' };
+  if (looksLikeCsv(text)) return { kind: 'format', format: 'csv-bank' };
   const looks = /^\s*[{[]/.test(text) ? 'JSON' : /^\s*</.test(text) ? 'XML or HTML' : undefined;
   return { kind: 'unknown', message: `not a format Locker knows${looks ? ` (it looks like ${looks})` : ''}; ${SUPPORTED}` };
+}
+
+/** A header line and at least one more line, split into three or more fields by the same delimiter. */
+function looksLikeCsv(text: string): boolean {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '').slice(0, 3);
+  if (lines.length < 2) return false;
+  for (const d of [',', ';', '\t', '|']) {
+    const counts = lines.map((l) => l.replace(/"[^"]*"/g, '').split(d).length);
+    if ((counts[0] ?? 0) >= 3 && counts.every((c) => c >= 2)) return true;
+  }
+  return false;
 }

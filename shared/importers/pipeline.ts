@@ -3,10 +3,14 @@ import { detectFormat } from './detect.js';
 import { icalImporter } from './ical.js';
 import { decodeText } from './text.js';
 import { trigImporter } from './trig.js';
-import type { FormatId, ImportCaps, ImportFailure, Importer, ParsedFile } from './types.js';
+import type { FormatId, FormatOptions, ImportCaps, ImportFailure, Importer, ParsedFile } from './types.js';
 import { vcardImporter } from './vcard.js';
+import { ofxImporter } from './ofx.js';
+import { qifImporter } from './qif.js';
+import { mt940Importer } from './mt940.js';
+import { csvBankImporter } from './csv-bank.js';
 
-export const IMPORTERS: Readonly<Record<FormatId, Importer>> = { ical: icalImporter, vcard: vcardImporter, trig: trigImporter };
+export const IMPORTERS: Readonly<Record<FormatId, Importer>> = { ical: icalImporter, vcard: vcardImporter, trig: trigImporter, ofx: ofxImporter, qif: qifImporter, mt940: mt940Importer, 'csv-bank': csvBankImporter };
 
 export interface SourceFile {
   /** Base name, for messages and provenance. */
@@ -20,7 +24,7 @@ export type OpenedSource =
   | { readonly kind: 'failed'; readonly failure: ImportFailure };
 
 /** Size cap, format detection from the first bytes, decoding, and the format's parser (lazy: records come as they are read). */
-export function openSource(src: SourceFile, caps: ImportCaps): OpenedSource {
+export function openSource(src: SourceFile, caps: ImportCaps, options?: FormatOptions): OpenedSource {
   if (src.bytes.byteLength > caps.maxFileBytes) {
     return { kind: 'failed', failure: { kind: 'too-large', message: `the file is ${formatBytes(src.bytes.byteLength)}, larger than the ${formatBytes(caps.maxFileBytes)} limit` } };
   }
@@ -32,6 +36,7 @@ export function openSource(src: SourceFile, caps: ImportCaps): OpenedSource {
     caps,
     deadline: Date.now() + caps.maxSeconds * 1000,
     ...(src.readSibling && { readSibling: src.readSibling }),
+    ...(options && { options }),
   });
   if (parsed.kind === 'failed') return parsed;
   return { kind: 'ok', importer, sha256: sha256Hex(src.bytes), parsed: parsed.parsed };

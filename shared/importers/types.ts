@@ -26,7 +26,43 @@ export const DEFAULT_CAPS: ImportCaps = {
   maxSeconds: 600,
 };
 
-export type FormatId = 'ical' | 'vcard' | 'trig';
+export type FormatId = 'ical' | 'vcard' | 'trig' | 'ofx' | 'qif' | 'mt940' | 'csv-bank';
+
+/** Which column of a CSV statement is what (see csv-bank.ts). */
+export interface CsvMapping {
+  readonly name: string;
+  /** Header names that identify the layout (all must be present); default: the date and amount columns. */
+  readonly match?: readonly string[] | undefined;
+  readonly date: string;
+  /** One signed amount column, or separate debit/credit columns. */
+  readonly amount?: string | undefined;
+  readonly debit?: string | undefined;
+  readonly credit?: string | undefined;
+  readonly payee?: string | undefined;
+  readonly memo?: string | undefined;
+  readonly reference?: string | undefined;
+  readonly category?: string | undefined;
+  /** A column holding the currency code… */
+  readonly currencyColumn?: string | undefined;
+  /** …or the currency of every row. */
+  readonly currency?: string | undefined;
+  /** e.g. `YYYY-MM-DD`, `DD.MM.YYYY`, `MM/DD/YY`. */
+  readonly dateFormat: string;
+  readonly decimal: '.' | ',';
+  readonly delimiter?: string | undefined;
+}
+
+/** Settings for formats that don't say everything themselves. */
+export interface FormatOptions {
+  /** Currency for statements that don't name one (QIF; CSV without a currency column). */
+  readonly currency?: string | undefined;
+  /** QIF dates when the file itself doesn't tell (no day over 12). */
+  readonly qifDateOrder?: 'mdy' | 'dmy' | undefined;
+  /** Saved CSV mappings, tried before the presets. */
+  readonly csvMappings?: readonly CsvMapping[] | undefined;
+  /** A mapping for this import only (`--csv-map`). */
+  readonly csvMap?: CsvMapping | undefined;
+}
 
 export interface ImportContext {
   /** Base name of the source file, for messages and provenance. */
@@ -36,6 +72,7 @@ export interface ImportContext {
   readonly deadline: number;
   /** Reads a file that sits beside the source (TriG exports keep binaries there); undefined when absent. */
   readonly readSibling?: (relativePath: string) => Uint8Array | undefined;
+  readonly options?: FormatOptions | undefined;
 }
 
 /** One record an importer produced, with the binaries it links to. */

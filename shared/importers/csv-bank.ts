@@ -1,0 +1,135 @@
+import { parse } from 'csv-parse/sync';
+import { fullYear, isoDate, Occurrences, parseAmount, transactionRecord, type Transaction } from './money.js';
+import { checkDeadline, failed, ImportAbort, type CsvMapping, type ImportContext, type Importer, type ParsedItem, type ParseResult } from './types.js';
+
+/**
+ * Bank and card statements as CSV. Which column is what differs per bank, so
+ * a file is read with a mapping: a saved one (`importOptions.csvMappings` in
+ * config.json, or `--csv-map` once) or a preset for a common layout, chosen
+ * by the header row. Dates follow the mapping's `dateFormat`, amounts its
+ * decimal mark (`1.234,56` with `,`), the delimiter is found from the header.
+ */
+export const PRESETS: readonly CsvMapping[] = [
+  { name: 'chase', match: ['Transaction Date', 'Post Date', 'Description', 'Amount'], date: 'Transaction Date', amount: 'Amount', payee: 'Description', memo: 'Memo', category: 'Category', currency: 'USD', dateFormat: 'MM/DD/YYYY', decimal: '.' },
+  { name: 'revolut', match: ['Type', 'Started Date', 'Completed Date', 'Description', 'Amount', 'Currency'], date: 'Completed Date', amount: 'Amount', payee: 'Description', currencyColumn: 'Currency', category: 'Type', dateFormat: 'YYYY-MM-DD', decimal: '.' },
+  { name: 'n26', match: ['Date', 'Payee', 'Payment reference', 'Amount (EUR)'], date: 'Date', amount: 'Amount (EUR)', payee: 'Payee', memo: 'Payment reference', category: 'Transaction type', currency: 'EUR', dateFormat: 'YYYY-MM-DD', decimal: '.' },
+  { name: 'sparkasse', match: ['Buchungstag', 'Verwendungszweck', 'Beguenstigter/Zahlungspflichtiger', 'Betrag'], date: 'Buchungstag', amount: 'Betrag', payee: 'Beguenstigter/Zahlungspflichtiger', memo: 'Verwendungszweck', currencyColumn: 'Waehrung', currency: 'EUR', category: 'Buchungstext', dateFormat: 'DD.MM.YY', decimal: ',' },
+  { name: 'dkb', match: ['Buchungsdatum', 'Zahlungsempfänger*in', 'Verwendungszweck', 'Betrag (€)'], date: 'Buchungsdatum', amount: 'Betrag (€)', payee: 'Zahlungsempfänger*in', memo: 'Verwendungszweck', currency: 'EUR', dateFormat: 'DD.MM.YY', decimal: ',' },
+  { name: 'generic', match: ['Date', 'Description', 'Amount'], date: 'Date', amount: 'Amount', payee: 'Description', memo: 'Memo', currencyColumn: 'Currency', dateFormat: 'YYYY-MM-DD', decimal: '.' },
+];
+
+const DELIMITERS = [',', ';', '\t', '|'] as const;
+
+/** The delimiter of a CSV file: the one that splits the header line (outside quotes) most. */
+export function guessDelimiter(firstLine: string): string | undefined {
+  const unquoted = firstLine.replace(/"[^"]*"/g, '""');
+  let best: string | undefined;
+  let bestCount = 0;
+  for (const d of DELIMITERS) {
+    const n = unquoted.split(d).length - 1;
+    if (n > bestCount) {
+      best = d;
+      bestCount = n;
+    }
+  }
+  return bestCount >= 1 ? best : undefined;
+}
+
+/** A date in a mapping's format: tokens YYYY, YY, MM, M, DD, D; any other character must match itself; a trailing time is ignored. */
+export function parseDateAs(format: string, text: string): string | undefined {
+  const tokens: string[] = [];
+  const pattern = format.replace(/YYYY|YY|MM|M|DD|D|[^YMD]/g, (t) => {
+    if (/^(YYYY|YY|MM|M|DD|D)$/.test(t)) {
+      tokens.push(t);
+      return t === 'YYYY' ? '(\\d{4})' : t === 'YY' ? '(\\d{2})' : t.length === 2 ? '(\\d{2})' : '(\\d{1,2})';
+    }
+    return t.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+  });
+  const m = new RegExp(`^\\s*${pattern}(?:[ T].*)?\\s*$`).exec(text);
+  if (!m) return undefined;
+  let y = NaN;
+  let mo = NaN;
+  let d = NaN;
+  tokens.forEach((t, i) => {
+    const v = Number(m[i + 1]);
+    if (t === 'YYYY') y = v;
+    else if (t === 'YY') y = fullYear(v);
+    else if (t.startsWith('M')) mo = v;
+    else d = v;
+  });
+  return isoDate(y, mo, d);
+}
+
+function headerMatches(header: readonly string[], mapping: CsvMapping): boolean {
+  const have = new Set(header.map((h) => h.trim().toLowerCase()));
+  const need = mapping.match ?? [mapping.date, ...(mapping.amount ? [mapping.amount] : [])];
+  return need.every((n) => have.has(n.toLowerCase()));
+}
+
+export function chooseMapping(header: readonly string[], saved: readonly CsvMapping[], forced?: CsvMapping): CsvMapping | undefined {
+  if (forced) return forced;
+  return saved.find((m) => headerMatches(header, m)) ?? PRESETS.find((m) => headerMatches(header, m));
+}
+
+export const csvBankImporter: Importer = {
+  id: 'csv-bank',
+  mediaType: 'text/csv',
+  parse(text: string, ctx: ImportContext): ParseResult {
+    const source = text.replace(/^\uFEFF/, '');
+    const firstLine = source.split(/\r?\n/, 1)[0] ?? '';
+    const delimiter = ctx.options?.csvMap?.delimiter ?? guessDelimiter(firstLine);
+    if (!delimiter) return failed('unrecognised', 'not a CSV file Locker can read (no delimiter in the first line)');
+    let rows: string[][];
+    try {
+      rows = parse(source, { delimiter, relax_column_count: true, skip_empty_lines: true, bom: true, trim: true, max_record_size: ctx.caps.maxLineBytes }) as string[][];
+    } catch (e) {
+      return failed('malformed', `not a valid CSV file: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+    }
+    const header = rows[0] ?? [];
+    const mapping = chooseMapping(header, ctx.options?.csvMappings ?? [], ctx.options?.csvMap);
+    if (!mapping) {
+      return failed(
+        'unrecognised',
+        `a CSV file with columns ${header.slice(0, 8).map((h) => JSON.stringify(h.slice(0, 30))).join(', ')}${header.length > 8 ? ', …' : ''} that no saved mapping or preset fits: import it with --csv-map "date=…,amount=…,payee=…,dateFormat=DD.MM.YYYY,decimal=,,currency=EUR" (add --save-map NAME to keep it)`,
+      );
+    }
+    const col = (name: string | undefined) => (name === undefined ? -1 : header.findIndex((h) => h.trim().toLowerCase() === name.toLowerCase()));
+    const idx = { date: col(mapping.date), amount: col(mapping.amount), debit: col(mapping.debit), credit: col(mapping.credit), payee: col(mapping.payee), memo: col(mapping.memo), currency: col(mapping.currencyColumn), reference: col(mapping.reference), category: col(mapping.category) };
+    if (idx.date < 0) return failed('invalid', `the mapping "${mapping.name}" needs a column "${mapping.date}" for the date, which this file does not have`);
+    if (idx.amount < 0 && idx.debit < 0 && idx.credit < 0) return failed('invalid', `the mapping "${mapping.name}" needs a column for the amount (amount, or debit/credit), which this file does not have`);
+    const cell = (row: string[], i: number) => (i >= 0 ? (row[i] ?? '').trim() : '');
+    const items: ParsedItem[] = [];
+    const occ = new Occurrences();
+    for (let r = 1; r < rows.length; r++) {
+      if (r % 5000 === 0) checkDeadline(ctx);
+      const row = rows[r] as string[];
+      if (row.every((c) => c.trim() === '')) continue;
+      const line = r + 1;
+      const dateText = cell(row, idx.date);
+      const date = parseDateAs(mapping.dateFormat, dateText);
+      if (!date) return failed('invalid', `row ${line}: "${dateText.slice(0, 30)}" is not a date in the format ${mapping.dateFormat} (mapping "${mapping.name}")`);
+      let amount: string | undefined;
+      if (idx.amount >= 0 && cell(row, idx.amount) !== '') amount = parseAmount(cell(row, idx.amount), mapping.decimal);
+      else {
+        const debit = cell(row, idx.debit);
+        const credit = cell(row, idx.credit);
+        const d = debit ? parseAmount(debit, mapping.decimal) : undefined;
+        const c = credit ? parseAmount(credit, mapping.decimal) : undefined;
+        amount = d !== undefined && d !== '0' ? (d.startsWith('-') ? d : `-${d}`) : c;
+      }
+      if (amount === undefined) return failed('invalid', `row ${line}: no readable amount (mapping "${mapping.name}", decimal mark "${mapping.decimal}")`);
+      const currency = (cell(row, idx.currency) || mapping.currency || ctx.options?.currency || '').toUpperCase();
+      if (!currency) return failed('invalid', `row ${line}: no currency — the file has no currency column: add currency=EUR (for example) to the mapping, or set LOCKER_CURRENCY`);
+      const tx: Transaction = { date, amount, currency, payee: cell(row, idx.payee) || undefined, memo: cell(row, idx.memo) || undefined, reference: cell(row, idx.reference) || undefined, category: cell(row, idx.category) || undefined };
+      try {
+        items.push({ record: transactionRecord(tx, occ.key(`csv\u0000${row.join('\u0001')}`)) });
+      } catch (e) {
+        if (e instanceof ImportAbort) return { kind: 'failed', failure: e.failure };
+        throw e;
+      }
+      if (items.length > ctx.caps.maxRecordsPerFile) return failed('too-large', `more than ${ctx.caps.maxRecordsPerFile} rows in one file`);
+    }
+    if (items.length === 0) return failed('invalid', 'this CSV file has a header but no transactions');
+    return { kind: 'ok', parsed: { count: items.length, items } };
+  },
+};
