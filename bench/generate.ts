@@ -79,3 +79,91 @@ export function generateCalendar(n: number, seed = 42): string {
   out.push('END:VCALENDAR', '');
   return out.join('\r\n');
 }
+
+const HK_HEAD = `<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE HealthData [
+<!-- HealthKit Export Version: 13 -->
+<!ELEMENT HealthData (ExportDate,Me,(Record|Correlation|Workout|ActivitySummary|ClinicalRecord)*)>
+<!ATTLIST HealthData
+  locale CDATA #REQUIRED
+>
+<!ELEMENT ExportDate EMPTY>
+<!ATTLIST ExportDate
+  value CDATA #REQUIRED
+>
+<!ELEMENT Record ((MetadataEntry|HeartRateVariabilityMetadataList)*)>
+<!ATTLIST Record
+  type          CDATA #REQUIRED
+  unit          CDATA #IMPLIED
+  value         CDATA #IMPLIED
+  sourceName    CDATA #REQUIRED
+  sourceVersion CDATA #IMPLIED
+  device        CDATA #IMPLIED
+  creationDate  CDATA #IMPLIED
+  startDate     CDATA #REQUIRED
+  endDate       CDATA #REQUIRED
+>
+]>
+<HealthData locale="de_CH">
+ <ExportDate value="2024-03-01 08:00:00 +0100"/>
+ <Me HKCharacteristicTypeIdentifierDateOfBirth="1985-04-12" HKCharacteristicTypeIdentifierBiologicalSex="HKBiologicalSexFemale" HKCharacteristicTypeIdentifierBloodType="HKBloodTypeNotSet"/>
+`;
+
+const HK_TYPES: ReadonlyArray<[string, string, () => string]> = [
+  ['HKQuantityTypeIdentifierHeartRate', 'count/min', () => ''],
+  ['HKQuantityTypeIdentifierStepCount', 'count', () => ''],
+  ['HKQuantityTypeIdentifierActiveEnergyBurned', 'kcal', () => ''],
+  ['HKQuantityTypeIdentifierDistanceWalkingRunning', 'km', () => ''],
+  ['HKQuantityTypeIdentifierBodyMass', 'kg', () => ''],
+];
+
+/**
+ * Writes an Apple Health export of about `targetBytes` to `out` (streamed, so
+ * a 200 MB file never exists in memory): the DOCTYPE Apple writes, records of
+ * several types with time zones and metadata, workouts with statistics.
+ */
+export async function writeAppleHealth(out: string, targetBytes: number, seed = 3): Promise<{ records: number; workouts: number; bytes: number }> {
+  const { createWriteStream } = await import('node:fs');
+  const { once } = (await import('node:events')).EventEmitter;
+  const r = rng(seed);
+  const stream = createWriteStream(out);
+  let bytes = 0;
+  let records = 0;
+  let workouts = 0;
+  const write = async (s: string) => {
+    bytes += Buffer.byteLength(s);
+    if (!stream.write(s)) await once(stream, 'drain');
+  };
+  await write(HK_HEAD);
+  let t = Date.UTC(2019, 0, 1);
+  const stamp = (ms: number, tz: number) => {
+    const d = new Date(ms + tz * 3600_000);
+    return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${tz >= 0 ? '+' : '-'}${pad(Math.abs(tz))}00`;
+  };
+  while (bytes < targetBytes) {
+    t += Math.floor(60_000 + r() * 600_000);
+    const tz = t % 7 === 0 ? 2 : 1;
+    if (r() < 0.002) {
+      workouts++;
+      const dur = (20 + r() * 60).toFixed(4);
+      const start = stamp(t, tz);
+      const end = stamp(t + Number(dur) * 60_000, tz);
+      await write(
+        ` <Workout workoutActivityType="HKWorkoutActivityTypeRunning" duration="${dur}" durationUnit="min" sourceName="Jörg’s Apple Watch" sourceVersion="10.1" creationDate="${end}" startDate="${start}" endDate="${end}">\n  <MetadataEntry key="HKIndoorWorkout" value="0"/>\n  <WorkoutStatistics type="HKQuantityTypeIdentifierDistanceWalkingRunning" startDate="${start}" endDate="${end}" sum="${(r() * 12).toFixed(3)}" unit="km"/>\n  <WorkoutStatistics type="HKQuantityTypeIdentifierActiveEnergyBurned" startDate="${start}" endDate="${end}" sum="${(200 + r() * 500).toFixed(1)}" unit="kcal"/>\n </Workout>\n`,
+      );
+      continue;
+    }
+    const [type, unit] = HK_TYPES[Math.floor(r() * HK_TYPES.length)] ?? HK_TYPES[0] ?? ['', '', () => ''];
+    const value = type.endsWith('HeartRate') ? String(55 + Math.floor(r() * 90)) : type.endsWith('StepCount') ? String(Math.floor(r() * 900)) : type.endsWith('BodyMass') ? (60 + r() * 10).toFixed(1) : (r() * 3).toFixed(5);
+    const start = stamp(t, tz);
+    const end = stamp(t + 60_000, tz);
+    records++;
+    await write(
+      ` <Record type="${type}" sourceName="Jörg’s Apple Watch" sourceVersion="10.1" device="&lt;&lt;HKDevice: 0x283a1c0f0&gt;, name:Apple Watch, manufacturer:Apple Inc., model:Watch, hardware:Watch6,1, software:10.1&gt;" unit="${unit}" creationDate="${end}" startDate="${start}" endDate="${end}" value="${value}">\n  <MetadataEntry key="HKMetadataKeyHeartRateMotionContext" value="0"/>\n </Record>\n`,
+    );
+  }
+  await write(' <ActivitySummary dateComponents="2024-02-29" activeEnergyBurned="512.3" activeEnergyBurnedGoal="600" activeEnergyBurnedUnit="kcal"/>\n</HealthData>\n');
+  stream.end();
+  await once(stream, 'close');
+  return { records, workouts, bytes };
+}

@@ -21,6 +21,7 @@ const CapsSchema = z
     maxRecordsPerFile: z.number().int().positive(),
     maxBinaryBytes: z.number().int().positive(),
     maxSeconds: z.number().positive(),
+    maxStreamBytes: z.number().int().positive(),
   })
   .partial();
 

@@ -1,7 +1,7 @@
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync, lstatSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, openSync, readdirSync, readFileSync, readSync, statSync, lstatSync } from 'node:fs';
 import path from 'node:path';
 import { exportTrig, type ExportSummary } from '../export/index.js';
-import { formatBytes, ImportAbort, type FormatOptions, linkPeople, openSource, ProblemLog, stamp, type ImportCaps, type OpenedSource } from '../importers/index.js';
+import { formatBytes, ImportAbort, isStreamingFormat, openStreamSource, type FormatOptions, linkPeople, openSource, ProblemLog, stamp, type ImportCaps, type OpenedSource } from '../importers/index.js';
 import { applyEdits, recordToJson, recordToTurtle, type LockerRecord, type PropertyChange, type RecordJson, type RecordType, type ValidationProblem } from '../model/index.js';
 import { openStore, type BinaryWrite, type ListQuery, type RecordSummary, type Store } from '../store/index.js';
 import { loadCaps } from './home.js';
@@ -67,6 +67,8 @@ export const LOCKED_MESSAGE = 'the locker is locked: run `locker unlock` (or giv
 const MAX_FILES = 100_000;
 /** Records validated and written per step of an import. */
 const IMPORT_BATCH = 1000;
+/** Smaller steps for streamed files: fewer records alive at once, so they die young and memory stays flat. */
+const STREAM_BATCH = 100;
 
 /** Opens the locker in `home` (creating it), reading its import limits from config. */
 export function openLocker(home: string, env: NodeJS.ProcessEnv = process.env, opts: OpenLockerOptions = {}): OpenLockerResult {
@@ -157,9 +159,38 @@ export class Locker {
         fail(`cannot read: ${(e as Error).message}`);
         continue;
       }
-      if (size > this.caps.maxFileBytes) {
+      let head: Uint8Array;
+      try {
+        head = readHead(file, 65536);
+      } catch (e) {
+        fail(`cannot read: ${(e as Error).message}`);
+        continue;
+      }
+      const streaming = isStreamingFormat(head, path.basename(file));
+      if (!streaming && size > this.caps.maxFileBytes) {
         fail(`the file is ${formatBytes(size)}, larger than the ${formatBytes(this.caps.maxFileBytes)} limit (LOCKER_MAX_FILE_MB or importCaps.maxFileBytes in config.json)`);
         continue;
+      }
+      if (streaming) {
+        // Too big to hold whole (Apple Health exports run to gigabytes): read in chunks, twice (digest, then records).
+        const opened = await openStreamSource({ name: path.basename(file), size, head, chunks: () => createReadStream(file, { highWaterMark: 32 * 1024 }) as AsyncIterable<Uint8Array> }, this.caps, { ...this.formats, ...opts.formats });
+        if (opened?.kind === 'failed') {
+          fail(opened.failure.message);
+          continue;
+        }
+        if (opened) {
+          const outcome = await this.exclusive(() => this.writeFile(file, opened, size, report, opts.signal));
+          if (outcome.kind === 'failed') {
+            fail(outcome.message);
+            continue;
+          }
+          summary.imported += outcome.created;
+          summary.updated += outcome.updated;
+          summary.skipped += outcome.unchanged;
+          opts.onCommitted?.(file, outcome.ids);
+          report('done', outcome.ids.length, outcome.ids.length, size);
+          continue;
+        }
       }
       let bytes: Uint8Array;
       try {
@@ -260,7 +291,7 @@ export class Locker {
       const flush = async () => {
         if (batch.length === 0) return;
         if (signal?.aborted) throw new ImportAbort({ kind: 'unreadable', message: 'cancelled; nothing of this file was saved' });
-        report('validating', done, parsed.count, size);
+        report('validating', done, parsed.count, parsed.bytesRead?.() ?? size);
         const ok = await problems.check(batch);
         if (ok && problems.count === 0) {
           const linked = linkPeople(this.store, batch);
@@ -274,15 +305,15 @@ export class Locker {
           });
         }
         done += batch.length;
-        report(problems.count ? 'validating' : 'writing', done, parsed.count, size);
+        report(problems.count ? 'validating' : 'writing', done, parsed.count, parsed.bytesRead?.() ?? size);
         batch = [];
         binaries = [];
         await new Promise<void>((r) => setImmediate(r));
       };
-      for (const item of parsed.items) {
+      for await (const item of parsed.items) {
         batch.push(stamp(item.record, stampInfo));
         if (item.binaries) binaries.push(...item.binaries);
-        if (batch.length >= IMPORT_BATCH) await flush();
+        if (batch.length >= (parsed.bytesRead ? STREAM_BATCH : IMPORT_BATCH)) await flush();
       }
       await flush();
       if (problems.count > 0) {
@@ -342,6 +373,17 @@ export class Locker {
 }
 
 /** Reads a file whole; a file that shrinks or grows while being read is read as it is now. */
+function readHead(file: string, max: number): Uint8Array {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(max);
+    const n = readSync(fd, buf, 0, max, 0);
+    return buf.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function readHeadThenAll(file: string, size: number): Uint8Array {
   const fd = openSync(file, 'r');
   try {

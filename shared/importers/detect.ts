@@ -3,7 +3,7 @@ import type { FormatId } from './types.js';
 
 export type Detection = { readonly kind: 'format'; readonly format: FormatId } | { readonly kind: 'unknown'; readonly message: string };
 
-const SUPPORTED = 'Locker reads iCalendar (.ics), vCard (.vcf), bank statements (OFX/QFX, QIF, MT940, CSV) and Locker exports (.trig)';
+const SUPPORTED = 'Locker reads iCalendar (.ics), vCard (.vcf), bank statements (OFX/QFX, QIF, MT940, CSV), Apple Health export.xml, FHIR JSON bundles and Locker exports (.trig)';
 
 /** Decides the format from the file's first bytes; the name is only a hint (a mislabelled file is read by what it is). */
 export function detectFormat(head: Uint8Array, fileName: string): Detection {
@@ -17,6 +17,10 @@ export function detectFormat(head: Uint8Array, fileName: string): Detection {
   const firstLine = (text.trimStart().split(/\r?\n/, 1)[0] ?? '').trim().toUpperCase();
   if (firstLine.startsWith('BEGIN:VCALENDAR')) return { kind: 'format', format: 'ical' };
   if (firstLine.startsWith('BEGIN:VCARD')) return { kind: 'format', format: 'vcard' };
+  if (/^<\?XML/i.test(firstLine) || /^<!DOCTYPE HEALTHDATA|^<HEALTHDATA/.test(firstLine)) {
+    if (/<!DOCTYPE HealthData|<HealthData[\s>]/.test(text) || /<!DOCTYPE HealthData|<HealthData[\s>]/.test(new TextDecoder().decode(head))) return { kind: 'format', format: 'apple-health' };
+  }
+  if (/^\s*\{/.test(text) && /"resourceType"\s*:\s*"Bundle"/.test(new TextDecoder().decode(head))) return { kind: 'format', format: 'fhir' };
   if (/^OFXHEADER\s*:/i.test(firstLine) || /^<OFX>/i.test(firstLine) || (/^<\?XML/i.test(firstLine) && /<\?OFX\b|<OFX>/i.test(text))) return { kind: 'format', format: 'ofx' };
   if (/^!(TYPE:|ACCOUNT|OPTION:|CLEAR:)/i.test(firstLine)) return { kind: 'format', format: 'qif' };
   if (/^(\{1:[^}]*\}.*)?:20:/.test(firstLine) || (/^:\d{2}[A-Z]?:/m.test(text) && /^:25:/m.test(text) && /^:61:|^:60[FM]:/m.test(text))) return { kind: 'format', format: 'mt940' };

@@ -1,5 +1,5 @@
-export { formatBytes, openSource, ProblemLog, stamp, IMPORTERS, type OpenedSource, type SourceFile } from './pipeline.js';
+export { formatBytes, isStreamingFormat, openSource, openStreamSource, ProblemLog, type StreamFile, stamp, IMPORTERS, type OpenedSource, type SourceFile } from './pipeline.js';
 export { linkPeople } from './link.js';
 export { detectFormat, type Detection } from './detect.js';
-export { collect, DEFAULT_CAPS, ImportAbort, type CsvMapping, type FormatOptions, type FormatId, type ImportCaps, type ImportFailure, type ParsedItem } from './types.js';
+export { collect, collectAsync, DEFAULT_CAPS, ImportAbort, type CsvMapping, type FormatOptions, type FormatId, type ImportCaps, type ImportFailure, type ParsedItem } from './types.js';
 export { PRESETS as CSV_PRESETS } from './csv-bank.js';

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { findInvalid, formatProblems, readProvenance, sha256Hex, validateRecord, withProvenance, type LockerRecord } from '../model/index.js';
 import { detectFormat } from './detect.js';
 import { icalImporter } from './ical.js';
@@ -9,8 +10,10 @@ import { ofxImporter } from './ofx.js';
 import { qifImporter } from './qif.js';
 import { mt940Importer } from './mt940.js';
 import { csvBankImporter } from './csv-bank.js';
+import { appleHealthImporter } from './apple-health.js';
+import { fhirImporter } from './fhir.js';
 
-export const IMPORTERS: Readonly<Record<FormatId, Importer>> = { ical: icalImporter, vcard: vcardImporter, trig: trigImporter, ofx: ofxImporter, qif: qifImporter, mt940: mt940Importer, 'csv-bank': csvBankImporter };
+export const IMPORTERS: Readonly<Record<FormatId, Importer>> = { ical: icalImporter, vcard: vcardImporter, trig: trigImporter, ofx: ofxImporter, qif: qifImporter, mt940: mt940Importer, 'csv-bank': csvBankImporter, 'apple-health': appleHealthImporter, fhir: fhirImporter };
 
 export interface SourceFile {
   /** Base name, for messages and provenance. */
@@ -40,6 +43,40 @@ export function openSource(src: SourceFile, caps: ImportCaps, options?: FormatOp
   });
   if (parsed.kind === 'failed') return parsed;
   return { kind: 'ok', importer, sha256: sha256Hex(src.bytes), parsed: parsed.parsed };
+}
+
+export interface StreamFile {
+  readonly name: string;
+  readonly size: number;
+  /** The first bytes (for detection). */
+  readonly head: Uint8Array;
+  /** Reads the whole file, chunk by chunk (called twice: once for the digest, once to parse). */
+  chunks(): AsyncIterable<Uint8Array>;
+}
+
+/** For a file too large to hold whole: detection from its head; the importer must stream. Undefined when the format doesn't stream. */
+export async function openStreamSource(src: StreamFile, caps: ImportCaps, options?: FormatOptions): Promise<OpenedSource | undefined> {
+  const detected = detectFormat(src.head.subarray(0, 65536), src.name);
+  if (detected.kind === 'unknown') return undefined;
+  const importer = IMPORTERS[detected.format];
+  if (!importer.stream) return undefined;
+  if (src.size > caps.maxStreamBytes) {
+    return { kind: 'failed', failure: { kind: 'too-large', message: `the file is ${formatBytes(src.size)}, larger than the ${formatBytes(caps.maxStreamBytes)} limit` } };
+  }
+  const hash = createHash('sha256');
+  for await (const c of src.chunks()) hash.update(c);
+  const parsed = importer.stream(
+    { size: src.size, chunks: () => src.chunks() },
+    { fileName: src.name, caps, deadline: Date.now() + caps.maxSeconds * 1000, ...(options && { options }) },
+  );
+  if (parsed.kind === 'failed') return parsed;
+  return { kind: 'ok', importer, sha256: hash.digest('hex'), parsed: parsed.parsed };
+}
+
+/** True when the format of these first bytes is read by a streaming importer. */
+export function isStreamingFormat(head: Uint8Array, name: string): boolean {
+  const detected = detectFormat(head.subarray(0, 65536), name);
+  return detected.kind === 'format' && IMPORTERS[detected.format].stream !== undefined;
 }
 
 const MAX_PROBLEMS_SHOWN = 3;

@@ -15,6 +15,8 @@ export interface ImportCaps {
   readonly maxBinaryBytes: number;
   /** Longest time one file may take to read, in seconds. */
   readonly maxSeconds: number;
+  /** Largest file a streaming importer (Apple Health) reads; those are never held in memory whole. */
+  readonly maxStreamBytes: number;
 }
 
 export const DEFAULT_CAPS: ImportCaps = {
@@ -24,9 +26,10 @@ export const DEFAULT_CAPS: ImportCaps = {
   maxRecordsPerFile: 1_000_000,
   maxBinaryBytes: 20 * 1024 * 1024,
   maxSeconds: 600,
+  maxStreamBytes: 16 * 1024 * 1024 * 1024,
 };
 
-export type FormatId = 'ical' | 'vcard' | 'trig' | 'ofx' | 'qif' | 'mt940' | 'csv-bank';
+export type FormatId = 'ical' | 'vcard' | 'trig' | 'ofx' | 'qif' | 'mt940' | 'csv-bank' | 'apple-health' | 'fhir';
 
 /** Which column of a CSV statement is what (see csv-bank.ts). */
 export interface CsvMapping {
@@ -89,7 +92,9 @@ export interface ParsedItem {
 export interface ParsedFile {
   /** How many records to expect (for progress). */
   readonly count: number;
-  readonly items: Iterable<ParsedItem>;
+  readonly items: Iterable<ParsedItem> | AsyncIterable<ParsedItem>;
+  /** Bytes of the source read so far (streaming importers), for progress. */
+  readonly bytesRead?: () => number;
   /** True when records already carry their own provenance (a Locker export). */
   readonly keepsProvenance?: boolean;
 }
@@ -99,6 +104,7 @@ export function collect(parsed: ParsedFile): { records: LockerRecord[]; binaries
   const records: LockerRecord[] = [];
   const binaries = new Map<string, BinaryWrite>();
   const at = new Map<string, number>();
+  if (!(Symbol.iterator in parsed.items)) throw new Error('collect() takes a synchronous importer; use collectAsync');
   for (const item of parsed.items) {
     const i = at.get(item.record.id);
     if (i === undefined) {
@@ -118,10 +124,25 @@ export interface ImportFailure {
 
 export type ParseResult = { readonly kind: 'ok'; readonly parsed: ParsedFile } | { readonly kind: 'failed'; readonly failure: ImportFailure };
 
+/** A file read as a stream of chunks (for formats too large to hold in memory). */
+export interface StreamSource {
+  readonly size: number;
+  chunks(): AsyncIterable<Uint8Array>;
+}
+
 export interface Importer {
   readonly id: FormatId;
   readonly mediaType: string;
   parse(text: string, ctx: ImportContext): ParseResult;
+  /** Streaming importers read the file chunk by chunk with flat memory; `parse` then wraps the text as one chunk. */
+  stream?(src: StreamSource, ctx: ImportContext): ParseResult;
+}
+
+/** All items of a (possibly streaming) parse, for tests and small files. */
+export async function collectAsync(parsed: ParsedFile): Promise<ParsedItem[]> {
+  const out: ParsedItem[] = [];
+  for await (const item of parsed.items) out.push(item);
+  return out;
 }
 
 export function failed(kind: ImportFailure['kind'], message: string): ParseResult {
