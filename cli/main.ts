@@ -14,7 +14,8 @@ import { conflictsCommand, podCommand, PodUsageError, resolveCommand, syncComman
 
 const USAGE = `usage: locker [--home DIR] <command>
 
-  import <file|dir>... [--json]       .ics, .vcf, statements (.ofx/.qfx, .qif, MT940, .csv), .trig and .locker backups
+  import <file|dir>... [--json]       .ics, .vcf, statements (.ofx/.qfx, .qif, MT940, .csv), Apple Health, FHIR,
+                                      .zip archives of those, .trig and .locker backups
         [--csv-map "date=C,amount=C,payee=C,dateFormat=DD.MM.YYYY,decimal=comma,currency=EUR"] [--save-map NAME]
   list [--type T] [--from ISO] [--to ISO] [--json]
                                       T: ${RECORD_TYPES.join('|')}
@@ -262,7 +263,7 @@ async function run(command: string, args: readonly string[], o: Options, api: Lo
       }
       if (io.errIsTty && lastLen) io.err(`\r${' '.repeat(lastLen)}\r`);
       if (o.json) json(summary);
-      else io.out(`imported ${summary.imported}, updated ${summary.updated}, unchanged ${summary.skipped}${summary.errors.length ? `, ${summary.errors.length} file${summary.errors.length === 1 ? '' : 's'} refused` : ''}\n`);
+      else io.out(`imported ${summary.imported}, updated ${summary.updated}, unchanged ${summary.skipped}${summary.ignored ? `, ${summary.ignored} file${summary.ignored === 1 ? '' : 's'} of other kinds in archives passed over` : ''}${summary.errors.length ? `, ${summary.errors.length} file${summary.errors.length === 1 ? '' : 's'} refused` : ''}\n`);
       for (const e of summary.errors) io.err(`locker: ${shown(e.file)}: ${e.message}\n`);
       return summary.errors.length ? 1 : 0;
     }

@@ -1,7 +1,7 @@
 import { closeSync, createReadStream, existsSync, openSync, readdirSync, readFileSync, readSync, statSync, lstatSync } from 'node:fs';
 import path from 'node:path';
 import { exportTrig, type ExportSummary } from '../export/index.js';
-import { formatBytes, ImportAbort, isStreamingFormat, openStreamSource, type FormatOptions, linkPeople, openSource, ProblemLog, stamp, type ImportCaps, type OpenedSource } from '../importers/index.js';
+import { detectFormat, formatBytes, ImportAbort, isStreamingFormat, isZip, openZip, openStreamSource, type FormatOptions, linkPeople, openSource, ProblemLog, stamp, type ImportCaps, type OpenedSource } from '../importers/index.js';
 import { applyEdits, recordToJson, recordToTurtle, type LockerRecord, type PropertyChange, type RecordJson, type RecordType, type ValidationProblem } from '../model/index.js';
 import { openStore, type BinaryWrite, type ListQuery, type RecordSummary, type Store } from '../store/index.js';
 import { loadCaps } from './home.js';
@@ -20,6 +20,8 @@ export interface ImportSummary {
   updated: number;
   skipped: number;
   errors: ImportError[];
+  /** Files inside an archive of no format Locker reads (pictures, web pages), passed over. */
+  ignored?: number;
 }
 
 export type ImportPhase = 'reading' | 'validating' | 'writing' | 'done' | 'failed';
@@ -166,6 +168,10 @@ export class Locker {
         fail(`cannot read: ${(e as Error).message}`);
         continue;
       }
+      if (isZip(head)) {
+        await this.importArchive(file, summary, report, opts);
+        continue;
+      }
       const streaming = isStreamingFormat(head, path.basename(file));
       if (!streaming && size > this.caps.maxFileBytes) {
         fail(`the file is ${formatBytes(size)}, larger than the ${formatBytes(this.caps.maxFileBytes)} limit (LOCKER_MAX_FILE_MB or importCaps.maxFileBytes in config.json)`);
@@ -220,6 +226,101 @@ export class Locker {
       report('done', outcome.ids.length, outcome.ids.length, size);
     }
     return summary;
+  }
+
+  /**
+   * Every file inside a zip archive, each by the importer its content calls
+   * for and each in its own transaction (errors are listed per inner file).
+   * A hostile archive is refused before anything is read; files of no known
+   * format (pictures, HTML pages of a Takeout) are passed over and counted.
+   */
+  private async importArchive(file: string, summary: ImportSummary, report: (phase: ImportPhase, done?: number, total?: number, bytes?: number) => void, opts: ImportOptions): Promise<void> {
+    const archive = await openZip(file);
+    if (archive.kind === 'refused') {
+      summary.errors.push({ file, message: archive.message });
+      report('failed');
+      return;
+    }
+    try {
+      const entries = [...archive.entries].sort((a, b) => a.name.localeCompare(b.name));
+      const byName = new Map(entries.map((e) => [e.name, e]));
+      const loaded = new Map<string, Uint8Array>();
+      let ignored = 0;
+      for (const entry of entries) {
+        if (opts.signal?.aborted) {
+          summary.errors.push({ file: `${file}/${entry.name}`, message: 'cancelled before it was read' });
+          continue;
+        }
+        const base = entry.name.split('/').pop() ?? entry.name;
+        const dirs = entry.name.split('/').slice(0, -1);
+        if (base.startsWith('.') || dirs.includes('__MACOSX') || dirs.some((d) => d === 'files' || d.endsWith('.files'))) continue;
+        const label = `${file}/${entry.name}`;
+        const fail = (message: string) => summary.errors.push({ file: label, message });
+        let outcome: Awaited<ReturnType<Locker['importBytes']>> | undefined;
+        try {
+          const chunkIter = entry.chunks()[Symbol.asyncIterator]();
+          const first = await chunkIter.next();
+          await chunkIter.return?.();
+          const head = first.done ? new Uint8Array() : first.value.subarray(0, 65536);
+          const known = detectFormat(head, base).kind === 'format' || isSealedBackup(head);
+          if (!known || isZip(head)) {
+            ignored++;
+            continue;
+          }
+          if (entry.size > this.caps.maxFileBytes || isStreamingFormat(head, base)) {
+            const opened = await openStreamSource({ name: base, size: entry.size, head, chunks: () => entry.chunks() }, this.caps, { ...this.formats, ...opts.formats });
+            if (!opened) {
+              fail(`the file is ${formatBytes(entry.size)}, larger than the ${formatBytes(this.caps.maxFileBytes)} limit`);
+              continue;
+            }
+            if (opened.kind === 'failed') {
+              fail(opened.failure.message);
+              continue;
+            }
+            outcome = await this.exclusive(() => this.writeFile(label, opened, entry.size, report, opts.signal));
+          } else {
+            const bytes = await entry.read();
+            const dir = dirs.join('/');
+            const stem = base.replace(/\.trig$/i, '');
+            const sibling = (name: string) => {
+              if (!/^[a-f0-9]{32}\.[a-z0-9]{1,8}$/.test(name)) return undefined;
+              for (const candidate of [`${dir ? `${dir}/` : ''}${stem}.files/${name}`, `${dir ? `${dir}/` : ''}files/${name}`]) {
+                const cached = loaded.get(candidate);
+                if (cached) return cached;
+              }
+              return undefined;
+            };
+            // Binaries of a TriG export inside the archive: read them up front (the importer asks synchronously).
+            if (/\.trig$/i.test(base)) {
+              for (const [name, e] of byName) {
+                const prefix = [`${dir ? `${dir}/` : ''}${stem}.files/`, `${dir ? `${dir}/` : ''}files/`];
+                if (prefix.some((p) => name.startsWith(p)) && e.size <= this.caps.maxBinaryBytes) loaded.set(name, await e.read());
+              }
+            }
+            outcome = await this.importBytes(label, bytes, entry.size, sibling, report, opts);
+          }
+          if (outcome.kind === 'failed') {
+            fail(outcome.message);
+            continue;
+          }
+        } catch (e) {
+          // A damaged entry (bad data, more bytes than it declared): this file fails, the others go on.
+          fail(`could not be read from the archive: ${e instanceof Error ? e.message.slice(0, 200) : String(e)}`);
+          continue;
+        }
+        if (!outcome) continue;
+        summary.imported += outcome.created;
+        summary.updated += outcome.updated;
+        summary.skipped += outcome.unchanged;
+        opts.onCommitted?.(label, outcome.ids);
+      }
+      if (ignored > 0) summary.ignored = (summary.ignored ?? 0) + ignored;
+      report('done');
+    } catch (e) {
+      summary.errors.push({ file, message: `could not be read: ${e instanceof Error ? e.message.slice(0, 200) : String(e)}` });
+    } finally {
+      archive.close();
+    }
   }
 
   /**
