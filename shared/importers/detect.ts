@@ -3,7 +3,7 @@ import type { FormatId } from './types.js';
 
 export type Detection = { readonly kind: 'format'; readonly format: FormatId } | { readonly kind: 'unknown'; readonly message: string };
 
-const SUPPORTED = 'Locker reads iCalendar (.ics), vCard (.vcf), bank statements (OFX/QFX, QIF, MT940, CSV), Apple Health export.xml, FHIR JSON bundles and Locker exports (.trig)';
+const SUPPORTED = 'Locker reads iCalendar (.ics), vCard (.vcf), bank statements (OFX/QFX, QIF, MT940, CSV), Apple Health export.xml, FHIR JSON bundles, GPX, KML/KMZ, GeoJSON, Google location history and Locker exports (.trig)';
 
 /** Decides the format from the file's first bytes; the name is only a hint (a mislabelled file is read by what it is). */
 export function detectFormat(head: Uint8Array, fileName: string): Detection {
@@ -20,7 +20,14 @@ export function detectFormat(head: Uint8Array, fileName: string): Detection {
   if (/^<\?XML/i.test(firstLine) || /^<!DOCTYPE HEALTHDATA|^<HEALTHDATA/.test(firstLine)) {
     if (/<!DOCTYPE HealthData|<HealthData[\s>]/.test(text) || /<!DOCTYPE HealthData|<HealthData[\s>]/.test(new TextDecoder().decode(head))) return { kind: 'format', format: 'apple-health' };
   }
-  if (/^\s*\{/.test(text) && /"resourceType"\s*:\s*"Bundle"/.test(new TextDecoder().decode(head))) return { kind: 'format', format: 'fhir' };
+  const headText = new TextDecoder().decode(head);
+  if (/^\s*\{/.test(text)) {
+    if (/"resourceType"\s*:\s*"Bundle"/.test(headText)) return { kind: 'format', format: 'fhir' };
+    if (/"type"\s*:\s*"(FeatureCollection|Feature)"/.test(headText)) return { kind: 'format', format: 'geojson' };
+    if (/"(timelineObjects|semanticSegments)"\s*:/.test(headText) || (/"locations"\s*:/.test(headText) && /"latitudeE7"/.test(headText))) return { kind: 'format', format: 'takeout-location' };
+  }
+  if (/<gpx[\s>]/.test(headText) && (/^<\?XML/i.test(firstLine) || /^<GPX/.test(firstLine))) return { kind: 'format', format: 'gpx' };
+  if (/<kml[\s>]/.test(headText) && (/^<\?XML/i.test(firstLine) || /^<KML/.test(firstLine))) return { kind: 'format', format: 'kml' };
   if (/^OFXHEADER\s*:/i.test(firstLine) || /^<OFX>/i.test(firstLine) || (/^<\?XML/i.test(firstLine) && /<\?OFX\b|<OFX>/i.test(text))) return { kind: 'format', format: 'ofx' };
   if (/^!(TYPE:|ACCOUNT|OPTION:|CLEAR:)/i.test(firstLine)) return { kind: 'format', format: 'qif' };
   if (/^(\{1:[^}]*\}.*)?:20:/.test(firstLine) || (/^:\d{2}[A-Z]?:/m.test(text) && /^:25:/m.test(text) && /^:61:|^:60[FM]:/m.test(text))) return { kind: 'format', format: 'mt940' };

@@ -12,8 +12,12 @@ import { mt940Importer } from './mt940.js';
 import { csvBankImporter } from './csv-bank.js';
 import { appleHealthImporter } from './apple-health.js';
 import { fhirImporter } from './fhir.js';
+import { gpxImporter } from './gpx.js';
+import { kmlImporter } from './kml.js';
+import { geojsonImporter } from './geojson.js';
+import { takeoutLocationImporter } from './takeout-location.js';
 
-export const IMPORTERS: Readonly<Record<FormatId, Importer>> = { ical: icalImporter, vcard: vcardImporter, trig: trigImporter, ofx: ofxImporter, qif: qifImporter, mt940: mt940Importer, 'csv-bank': csvBankImporter, 'apple-health': appleHealthImporter, fhir: fhirImporter };
+export const IMPORTERS: Readonly<Record<FormatId, Importer>> = { ical: icalImporter, vcard: vcardImporter, trig: trigImporter, ofx: ofxImporter, qif: qifImporter, mt940: mt940Importer, 'csv-bank': csvBankImporter, 'apple-health': appleHealthImporter, fhir: fhirImporter, gpx: gpxImporter, kml: kmlImporter, geojson: geojsonImporter, 'takeout-location': takeoutLocationImporter };
 
 export interface SourceFile {
   /** Base name, for messages and provenance. */

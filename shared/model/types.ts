@@ -1,7 +1,7 @@
 import { iri } from './vocab.js';
 
 /** The kinds of record a locker keeps. Each maps to one class and one pod container. */
-export const RECORD_TYPES = ['contact', 'event', 'place', 'photo', 'purchase', 'health', 'post', 'note'] as const;
+export const RECORD_TYPES = ['contact', 'event', 'place', 'track', 'photo', 'purchase', 'health', 'post', 'note'] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
 
 export interface TypeInfo {
@@ -27,6 +27,7 @@ export const TYPES: Readonly<Record<RecordType, TypeInfo>> = {
   contact: { type: 'contact', class: V('Individual'), container: 'contacts', titleFrom: [V('fn'), V('organization-name')], label: 'Contact' },
   event: { type: 'event', class: S('Event'), container: 'events', titleFrom: [S('name')], startFrom: S('startDate'), endFrom: S('endDate'), label: 'Event' },
   place: { type: 'place', class: S('Place'), container: 'places', titleFrom: [S('name'), S('address')], label: 'Place' },
+  track: { type: 'track', class: S('Trip'), container: 'tracks', titleFrom: [S('name')], startFrom: S('departureTime'), endFrom: S('arrivalTime'), label: 'Track' },
   photo: { type: 'photo', class: S('Photograph'), container: 'photos', titleFrom: [S('name')], startFrom: S('dateCreated'), label: 'Photo' },
   purchase: { type: 'purchase', class: S('Order'), container: 'purchases', titleFrom: [S('name'), S('description')], startFrom: S('orderDate'), label: 'Purchase' },
   health: { type: 'health', class: S('Observation'), container: 'health', titleFrom: [S('name'), S('measuredProperty')], startFrom: S('observationDate'), label: 'Health entry' },

@@ -8,6 +8,7 @@ export const NS = {
   as: 'https://www.w3.org/ns/activitystreams#',
   prov: 'http://www.w3.org/ns/prov#',
   geo: 'http://www.w3.org/2003/01/geo/wgs84_pos#',
+  gsp: 'http://www.opengis.net/ont/geosparql#',
   dct: 'http://purl.org/dc/terms/',
   sh: 'http://www.w3.org/ns/shacl#',
   lk: 'https://w3id.org/locker/ns#',

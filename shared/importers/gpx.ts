@@ -1,0 +1,46 @@
+import { parseTime, placeRecord, trackRecord, type GeoPoint } from './geo.js';
+import { children, descendants, parseXmlTree, textOf, type XmlNode } from './xml-tree.js';
+import { failed, ImportAbort, type ImportContext, type Importer, type ParsedItem, type ParseResult } from './types.js';
+
+/**
+ * GPX 1.0/1.1: waypoints become places; each track (its segments) and each
+ * route becomes one track record whose points are kept in its geometry.
+ */
+function point(n: XmlNode): GeoPoint {
+  const ele = textOf(n, 'ele');
+  return { lat: Number(n.attrs['lat']), lon: Number(n.attrs['lon']), ...(ele !== undefined && { ele: Number(ele) }), time: parseTime(textOf(n, 'time')) };
+}
+
+export const gpxImporter: Importer = {
+  id: 'gpx',
+  mediaType: 'application/gpx+xml',
+  parse(text: string, ctx: ImportContext): ParseResult {
+    try {
+      const root = parseXmlTree(text, ctx, 'GPX');
+      const gpx = root.children.find((c) => c.name === 'gpx');
+      if (!gpx) return failed('invalid', 'no <gpx> element: not a GPX file');
+      const items: ParsedItem[] = [];
+      const file = ctx.fileName;
+      children(gpx, 'wpt').forEach((w, i) => {
+        const p = point(w);
+        const name = textOf(w, 'name') ?? `Waypoint ${i + 1}`;
+        items.push({ record: placeRecord({ name, lat: p.lat, lon: p.lon, ele: p.ele, description: textOf(w, 'desc') ?? textOf(w, 'cmt'), tag: textOf(w, 'sym') }, `gpx-wpt\u0000${p.lat}\u0000${p.lon}\u0000${name}`) });
+      });
+      const tracks = [...children(gpx, 'trk').map((t) => ({ t, segs: children(t, 'trkseg').map((s) => children(s, 'trkpt').map(point)) })), ...children(gpx, 'rte').map((t) => ({ t, segs: [children(t, 'rtept').map(point)] }))];
+      tracks.forEach(({ t, segs }, i) => {
+        const name = textOf(t, 'name') ?? `${t.name === 'rte' ? 'Route' : 'Track'} ${i + 1} of ${file}`;
+        const pts = segs.flat();
+        if (pts.length < 2) return;
+        const firstPoint = pts[0] as GeoPoint;
+        const key = `gpx-${t.name}\u0000${name}\u0000${firstPoint.lat}\u0000${firstPoint.lon}\u0000${firstPoint.time ?? ''}\u0000${pts.length}`;
+        items.push({ record: trackRecord({ name, segments: segs, description: textOf(t, 'desc') ?? textOf(t, 'cmt'), tag: textOf(t, 'type') }, key) });
+      });
+      if (items.length > ctx.caps.maxRecordsPerFile) return failed('too-large', `more than ${ctx.caps.maxRecordsPerFile} records in one file`);
+      if (items.length === 0) return failed('invalid', `this GPX file has no waypoints, tracks or routes${descendants(gpx, 'trkpt').length ? ' with two points or more' : ''}`);
+      return { kind: 'ok', parsed: { count: items.length, items } };
+    } catch (e) {
+      if (e instanceof ImportAbort) return { kind: 'failed', failure: e.failure };
+      throw e;
+    }
+  },
+};
