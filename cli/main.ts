@@ -1,8 +1,8 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { backupToPod, CsvMappingSchema, createHandlers, defaultHome, dispatch, fetchPodBackup, openLocker, type Locker, type LockerApi, type LockerEvent, type Operation } from '../shared/api/index.js';
-import { isRecordType, RECORD_TYPES } from '../shared/model/index.js';
+import { backupToPod, CsvMappingSchema, createHandlers, findDuplicates, mergeRecords, defaultHome, dispatch, fetchPodBackup, openLocker, type Locker, type LockerApi, type LockerEvent, type Operation } from '../shared/api/index.js';
+import { isRecordType, RECORD_TYPES, type RecordType } from '../shared/model/index.js';
 import type { CsvMapping } from '../shared/importers/index.js';
 import { formatList, formatShow, progressLine } from './format.js';
 import { auditCommand, grantCommand, grantsCommand, revokeCommand } from './grants.js';
@@ -28,6 +28,9 @@ const USAGE = `usage: locker [--home DIR] <command>
                                       one encrypted file (age): passphrase or key file
   backup --to-pod [--backup-key F]    the same, into a private container of your pod
   backup --from-pod [URL]             restore the newest (or that) backup from the pod
+  duplicates [--type T] [--json]      likely duplicates across sources, with the reasons
+  duplicates --dismiss A B            they are not the same: never propose them again
+  merge <keep> <other>                take the other's missing fields into keep, delete the other
 
   init [--encrypt] [--key-file F] [--no-recovery-key]
                                       a new locker, or encrypt this one in place
@@ -114,6 +117,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         'backup-key': { type: 'string' },
         'to-pod': { type: 'boolean' },
         'csv-map': { type: 'string' },
+        dismiss: { type: 'boolean' },
         'save-map': { type: 'string' },
         'from-pod': { type: 'boolean' },
       },
@@ -153,7 +157,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       return e instanceof KeyUsageError ? 2 : 1;
     }
   }
-  const known = ['import', 'list', 'search', 'show', 'edit', 'delete', 'export', 'backup', 'pod', 'sync', 'conflicts', 'resolve', 'grant', 'grants', 'revoke', 'audit'];
+  const known = ['import', 'list', 'search', 'show', 'edit', 'delete', 'export', 'backup', 'duplicates', 'merge', 'pod', 'sync', 'conflicts', 'resolve', 'grant', 'grants', 'revoke', 'audit'];
   if (!known.includes(command)) {
     io.err(`locker: unknown command "${command}" (try: locker help)\n`);
     return 2;
@@ -199,6 +203,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         return await auditCommand(o, opened.locker, io);
       case 'backup':
         return await backupCommand(args, o, opened.locker, io);
+      case 'duplicates':
+      case 'merge':
+        if ((o.type?.length ?? 0) > 1) throw new UsageError(`${command} takes one --type`);
+        return await duplicatesCommand(command, args, { ...o, type: o.type?.[0] }, opened.locker, io);
       default: {
         if ((o.type?.length ?? 0) > 1) throw new UsageError(`${command} takes one --type`);
         return await run(command, args, { ...o, type: o.type?.[0] }, api, io, opened.locker);
@@ -442,6 +450,42 @@ async function backupCommand(args: readonly string[], o: { json?: boolean | unde
   const summary = { imported: r.created, updated: r.updated, skipped: r.unchanged, errors: [] };
   if (o.json) json(summary);
   else io.out(`restored from ${got.url}: imported ${r.created}, updated ${r.updated}, unchanged ${r.unchanged}\n`);
+  return 0;
+}
+
+/** `locker duplicates [--type T] [--dismiss A B]` and `locker merge <keep> <other>`. */
+async function duplicatesCommand(command: 'duplicates' | 'merge', args: readonly string[], o: { json?: boolean | undefined; type?: string | undefined; dismiss?: boolean | undefined }, locker: Locker, io: Io): Promise<number> {
+  const json = (v: unknown) => io.out(`${JSON.stringify(v)}\n`);
+  if (command === 'merge') {
+    const [keep, other, ...rest] = args;
+    if (!keep || !other || rest.length) throw new UsageError('usage: locker merge <id to keep> <id to merge into it>');
+    const r = await mergeRecords(locker, keep, other);
+    if (r.kind === 'ok') {
+      if (o.json) json(r);
+      else io.out(`merged ${other} into ${keep}: ${r.json.title}\n`);
+      return 0;
+    }
+    io.err(`locker: ${r.kind === 'absent' ? `no record ${r.id}` : r.message}; nothing was changed\n`);
+    return 1;
+  }
+  if (o.dismiss) {
+    const [a, b, ...rest] = args;
+    if (!a || !b || rest.length) throw new UsageError('usage: locker duplicates --dismiss <id> <id>');
+    locker.dismissDuplicate(a, b);
+    if (o.json) json({ dismissed: [a, b] });
+    else io.out(`${a} and ${b} will not be proposed again\n`);
+    return 0;
+  }
+  if (args.length) throw new UsageError('duplicates takes no arguments (use --type, or --dismiss A B)');
+  const pairs = findDuplicates(locker, { type: typeOption(o.type) as RecordType | undefined });
+  if (o.json) json(pairs);
+  else if (pairs.length === 0) io.out('no likely duplicates\n');
+  else {
+    for (const p of pairs) {
+      io.out(`${p.type}: ${p.a.title} (${p.a.id}${p.a.source ? `, ${p.a.source}` : ''})\n   ≈ ${p.b.title} (${p.b.id}${p.b.source ? `, ${p.b.source}` : ''})\n   ${p.reasons.join('; ')}\n`);
+    }
+    io.out('merge one with `locker merge <keep> <other>`, or say they differ with `locker duplicates --dismiss <a> <b>`\n');
+  }
   return 0;
 }
 

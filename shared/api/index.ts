@@ -26,3 +26,4 @@ export { createGrant, revokeGrants, expireGrants, listGrants, resolveTargets, se
 export { auditPod, type AuditReport, type AuditRule } from './audit.js';
 export { changePassphrase, encryptionState, encryptLocker, finishConversion, unlockKey, DB_FILE, type ChangeResult, type EncryptionState, type EncryptOptions, type EncryptResult, type KeySource, type UnlockResult } from './encryption.js';
 export { backupContainer, backupToPod, fetchPodBackup, type FetchBackupResult, type PodBackupResult } from './backup.js';
+export { findDuplicates, mergeRecords, type DuplicatePair, type MergeOutcome } from './duplicates.js';

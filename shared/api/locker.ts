@@ -67,6 +67,7 @@ export interface OpenLockerOptions {
 export const LOCKED_MESSAGE = 'the locker is locked: run `locker unlock` (or give LOCKER_PASSPHRASE or --key-file)';
 
 const MAX_FILES = 100_000;
+const DISMISSED_KEY = 'duplicates.dismissed';
 /** Records validated and written per step of an import. */
 const IMPORT_BATCH = 1000;
 /** Smaller steps for streamed files: fewer records alive at once, so they die young and memory stays flat. */
@@ -104,6 +105,23 @@ export class Locker {
     /** Currency, QIF date order and CSV mappings from config.json and the environment. */
     readonly formats: FormatOptions = {},
   ) {}
+
+  /** Duplicate pairs the person said are not duplicates (`a b`, ids sorted). */
+  dismissedDuplicates(): Set<string> {
+    const raw = this.store.sync.meta(DISMISSED_KEY);
+    return new Set(raw ? (JSON.parse(raw) as string[]) : []);
+  }
+
+  dismissDuplicate(a: string, b: string): void {
+    const set = this.dismissedDuplicates();
+    set.add(a < b ? `${a} ${b}` : `${b} ${a}`);
+    this.store.sync.setMeta(DISMISSED_KEY, JSON.stringify([...set]));
+  }
+
+  forgetDismissals(a: string, b: string): void {
+    const set = this.dismissedDuplicates();
+    if (set.delete(a < b ? `${a} ${b}` : `${b} ${a}`)) this.store.sync.setMeta(DISMISSED_KEY, JSON.stringify([...set]));
+  }
 
   get encrypted(): boolean {
     return this.dataKey !== undefined;
