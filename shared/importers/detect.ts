@@ -1,15 +1,17 @@
 import { looksBinary } from './text.js';
+import { sniffImage } from './media.js';
 import type { FormatId } from './types.js';
 
 export type Detection = { readonly kind: 'format'; readonly format: FormatId } | { readonly kind: 'unknown'; readonly message: string };
 
-const SUPPORTED = 'Locker reads iCalendar (.ics), vCard (.vcf), bank statements (OFX/QFX, QIF, MT940, CSV), Apple Health export.xml, FHIR JSON bundles, GPX, KML/KMZ, GeoJSON, Google location history and Locker exports (.trig)';
+const SUPPORTED = 'Locker reads iCalendar (.ics), vCard (.vcf), bank statements (OFX/QFX, QIF, MT940, CSV), Apple Health export.xml, FHIR JSON bundles, GPX, KML/KMZ, GeoJSON, Google location history, photos (JPEG, PNG, HEIC, WebP) and Locker exports (.trig)';
 
 /** Decides the format from the file's first bytes; the name is only a hint (a mislabelled file is read by what it is). */
 export function detectFormat(head: Uint8Array, fileName: string): Detection {
   if (head.length === 0) return { kind: 'unknown', message: 'the file is empty' };
   if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return { kind: 'unknown', message: `this is a zip archive; unpack it first (${SUPPORTED})` };
   if (head[0] === 0x1f && head[1] === 0x8b) return { kind: 'unknown', message: `this is a gzip-compressed file; decompress it first (${SUPPORTED})` };
+  if (sniffImage(head)) return { kind: 'format', format: 'photo' };
   if (looksBinary(head)) return { kind: 'unknown', message: `this is a binary file, not text (${SUPPORTED})` };
   let text = new TextDecoder('utf-8', { fatal: false }).decode(head.subarray(0, 4096));
   if (head[0] === 0xff || head[0] === 0xfe) text = new TextDecoder(head[0] === 0xff ? 'utf-16le' : 'utf-16be').decode(head.subarray(2, 4096));

@@ -16,8 +16,9 @@ import { gpxImporter } from './gpx.js';
 import { kmlImporter } from './kml.js';
 import { geojsonImporter } from './geojson.js';
 import { takeoutLocationImporter } from './takeout-location.js';
+import { photoImporter } from './photo.js';
 
-export const IMPORTERS: Readonly<Record<FormatId, Importer>> = { ical: icalImporter, vcard: vcardImporter, trig: trigImporter, ofx: ofxImporter, qif: qifImporter, mt940: mt940Importer, 'csv-bank': csvBankImporter, 'apple-health': appleHealthImporter, fhir: fhirImporter, gpx: gpxImporter, kml: kmlImporter, geojson: geojsonImporter, 'takeout-location': takeoutLocationImporter };
+export const IMPORTERS: Readonly<Record<FormatId, Importer>> = { ical: icalImporter, vcard: vcardImporter, trig: trigImporter, ofx: ofxImporter, qif: qifImporter, mt940: mt940Importer, 'csv-bank': csvBankImporter, 'apple-health': appleHealthImporter, fhir: fhirImporter, gpx: gpxImporter, kml: kmlImporter, geojson: geojsonImporter, 'takeout-location': takeoutLocationImporter, photo: photoImporter };
 
 export interface SourceFile {
   /** Base name, for messages and provenance. */
@@ -38,13 +39,14 @@ export function openSource(src: SourceFile, caps: ImportCaps, options?: FormatOp
   const detected = detectFormat(src.bytes.subarray(0, 65536), src.name);
   if (detected.kind === 'unknown') return { kind: 'failed', failure: { kind: 'unrecognised', message: detected.message } };
   const importer = IMPORTERS[detected.format];
-  const parsed = importer.parse(decodeText(src.bytes), {
+  const ctx = {
     fileName: src.name,
     caps,
     deadline: Date.now() + caps.maxSeconds * 1000,
     ...(src.readSibling && { readSibling: src.readSibling }),
     ...(options && { options }),
-  });
+  };
+  const parsed = importer.parseBytes ? importer.parseBytes(src.bytes, ctx) : importer.parse(decodeText(src.bytes), ctx);
   if (parsed.kind === 'failed') return parsed;
   return { kind: 'ok', importer, sha256: sha256Hex(src.bytes), parsed: parsed.parsed };
 }

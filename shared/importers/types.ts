@@ -29,7 +29,7 @@ export const DEFAULT_CAPS: ImportCaps = {
   maxStreamBytes: 16 * 1024 * 1024 * 1024,
 };
 
-export type FormatId = 'ical' | 'vcard' | 'trig' | 'ofx' | 'qif' | 'mt940' | 'csv-bank' | 'apple-health' | 'fhir' | 'gpx' | 'kml' | 'geojson' | 'takeout-location';
+export type FormatId = 'ical' | 'vcard' | 'trig' | 'ofx' | 'qif' | 'mt940' | 'csv-bank' | 'apple-health' | 'fhir' | 'gpx' | 'kml' | 'geojson' | 'takeout-location' | 'photo';
 
 /** Which column of a CSV statement is what (see csv-bank.ts). */
 export interface CsvMapping {
@@ -134,6 +134,8 @@ export interface Importer {
   readonly id: FormatId;
   readonly mediaType: string;
   parse(text: string, ctx: ImportContext): ParseResult;
+  /** Binary formats (pictures) read the bytes themselves instead of text. */
+  parseBytes?(bytes: Uint8Array, ctx: ImportContext): ParseResult;
   /** Streaming importers read the file chunk by chunk with flat memory; `parse` then wraps the text as one chunk. */
   stream?(src: StreamSource, ctx: ImportContext): ParseResult;
 }
