@@ -23,7 +23,7 @@ function addLinks(event: LockerRecord, contactFor: (email: string) => string | u
 }
 
 /**
- * Links people in events (organizer, attendees) to contacts with the same
+ * Links people in events (organizer, attendees) and messages (sender, recipients) to contacts with the same
  * email address, both ways: events being imported get `schema:sameAs` to
  * known contacts, and contacts being imported are linked from the events
  * already in the store. Returns the incoming records (linked) and the stored
@@ -42,14 +42,14 @@ export function linkPeople(store: Store, incoming: readonly LockerRecord[]): { r
     }
     return cache.get(email);
   };
-  const records = incoming.map((r) => (r.type === 'event' ? addLinks(r, contactFor) : r));
+  const records = incoming.map((r) => (r.type === 'event' || r.type === 'message' ? addLinks(r, contactFor) : r));
   const incomingIds = new Set(incoming.map((r) => r.id));
   const touched = new Map<string, LockerRecord>();
   for (const email of batchContacts.keys()) {
     for (const id of store.idsByEmail(email, 'attendee')) {
       if (incomingIds.has(id)) continue;
       const event = touched.get(id) ?? store.getRecord(id);
-      if (!event || event.type !== 'event') continue;
+      if (!event || (event.type !== 'event' && event.type !== 'message')) continue;
       const linked = addLinks(event, contactFor);
       if (linked !== event) touched.set(id, linked);
     }
