@@ -1,10 +1,11 @@
 import { looksBinary } from './text.js';
 import { sniffImage } from './media.js';
+import { looksLikeGoodreads } from './goodreads.js';
 import type { FormatId } from './types.js';
 
 export type Detection = { readonly kind: 'format'; readonly format: FormatId } | { readonly kind: 'unknown'; readonly message: string };
 
-const SUPPORTED = 'Locker reads iCalendar (.ics), vCard (.vcf), bank statements (OFX/QFX, QIF, MT940, CSV), Apple Health export.xml, FHIR JSON bundles, GPX, KML/KMZ, GeoJSON, Google location history, photos (JPEG, PNG, HEIC, WebP), mail (.eml, mbox) and Locker exports (.trig)';
+const SUPPORTED = 'Locker reads iCalendar (.ics), vCard (.vcf), bank statements (OFX/QFX, QIF, MT940, CSV), Apple Health export.xml, FHIR JSON bundles, GPX, KML/KMZ, GeoJSON, Google location history, photos (JPEG, PNG, HEIC, WebP), mail (.eml, mbox), browser bookmarks, Goodreads exports and Locker exports (.trig)';
 
 /** Decides the format from the file's first bytes; the name is only a hint (a mislabelled file is read by what it is). */
 export function detectFormat(head: Uint8Array, fileName: string): Detection {
@@ -33,6 +34,7 @@ export function detectFormat(head: Uint8Array, fileName: string): Detection {
   const rawHead = new TextDecoder('latin1').decode(head.subarray(0, 8192));
   if (/^From \S+ +\S+/.test(rawHead) && /\n(From|Date|Subject|Message-ID|Received|Return-Path):/i.test(rawHead)) return { kind: 'format', format: 'mbox' };
   if (/^(Return-Path|Received|Delivered-To|From|Date|Subject|Message-ID|MIME-Version|X-[A-Za-z-]+|To|Content-Type):[ \t]/i.test(rawHead) && /^From:/im.test(rawHead) && /^(Date|Message-ID|Subject):/im.test(rawHead)) return { kind: 'format', format: 'eml' };
+  if (/^<!DOCTYPE NETSCAPE-BOOKMARK-FILE-1>/.test(firstLine)) return { kind: 'format', format: 'bookmarks' };
   if (/^OFXHEADER\s*:/i.test(firstLine) || /^<OFX>/i.test(firstLine) || (/^<\?XML/i.test(firstLine) && /<\?OFX\b|<OFX>/i.test(text))) return { kind: 'format', format: 'ofx' };
   if (/^!(TYPE:|ACCOUNT|OPTION:|CLEAR:)/i.test(firstLine)) return { kind: 'format', format: 'qif' };
   if (/^(\{1:[^}]*\}.*)?:20:/.test(firstLine) || (/^:\d{2}[A-Z]?:/m.test(text) && /^:25:/m.test(text) && /^:61:|^:60[FM]:/m.test(text))) return { kind: 'format', format: 'mt940' };
@@ -40,7 +42,7 @@ export function detectFormat(head: Uint8Array, fileName: string): Detection {
   const rdfStart = /^(@prefix|@base|prefix|base)\b/i.test(code) || code.startsWith('<');
   if (/\.trig$/i.test(fileName) && (rdfStart || code === '')) return { kind: 'format', format: 'trig' };
   if (rdfStart && /\{/.test(text)) return { kind: 'format', format: 'trig' };
-  if (looksLikeCsv(text)) return { kind: 'format', format: 'csv-bank' };
+  if (looksLikeCsv(text)) return { kind: 'format', format: looksLikeGoodreads(text.split(/\r?\n/, 1)[0] ?? '') ? 'goodreads' : 'csv-bank' };
   const looks = /^\s*[{[]/.test(text) ? 'JSON' : /^\s*</.test(text) ? 'XML or HTML' : undefined;
   return { kind: 'unknown', message: `not a format Locker knows${looks ? ` (it looks like ${looks})` : ''}; ${SUPPORTED}` };
 }

@@ -1,7 +1,7 @@
 import { iri } from './vocab.js';
 
 /** The kinds of record a locker keeps. Each maps to one class and one pod container. */
-export const RECORD_TYPES = ['contact', 'event', 'place', 'track', 'photo', 'purchase', 'health', 'post', 'message', 'note'] as const;
+export const RECORD_TYPES = ['contact', 'event', 'place', 'track', 'photo', 'purchase', 'health', 'post', 'message', 'bookmark', 'reading', 'note'] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
 
 export interface TypeInfo {
@@ -33,6 +33,8 @@ export const TYPES: Readonly<Record<RecordType, TypeInfo>> = {
   health: { type: 'health', class: S('Observation'), container: 'health', titleFrom: [S('name'), S('measuredProperty')], startFrom: S('observationDate'), label: 'Health entry' },
   post: { type: 'post', class: AS('Note'), container: 'posts', titleFrom: [AS('name'), AS('summary'), AS('content')], startFrom: AS('published'), label: 'Post' },
   message: { type: 'message', class: S('EmailMessage'), container: 'messages', titleFrom: [S('name'), S('text')], startFrom: S('dateSent'), label: 'Message' },
+  bookmark: { type: 'bookmark', class: S('WebPage'), container: 'bookmarks', titleFrom: [S('name'), S('url')], startFrom: S('dateCreated'), label: 'Bookmark' },
+  reading: { type: 'reading', class: S('ReadAction'), container: 'reading', titleFrom: [S('name')], startFrom: S('endTime'), label: 'Book' },
   note: { type: 'note', class: S('NoteDigitalDocument'), container: 'notes', titleFrom: [S('name'), S('text')], startFrom: S('dateCreated'), label: 'Note' },
 };
 
