@@ -5,7 +5,7 @@ import type { FormatId } from './types.js';
 
 export type Detection = { readonly kind: 'format'; readonly format: FormatId } | { readonly kind: 'unknown'; readonly message: string };
 
-const SUPPORTED = 'Locker reads iCalendar (.ics), vCard (.vcf), bank statements (OFX/QFX, QIF, MT940, CSV), Apple Health export.xml, FHIR JSON bundles, GPX, KML/KMZ, GeoJSON, Google location history, photos (JPEG, PNG, HEIC, WebP), mail (.eml, mbox), browser bookmarks, Goodreads exports and Locker exports (.trig)';
+const SUPPORTED = 'Locker reads iCalendar (.ics), vCard (.vcf), bank statements (OFX/QFX, QIF, MT940, CSV), Apple Health export.xml, FHIR JSON bundles, GPX, KML/KMZ, GeoJSON, Google location history, photos (JPEG, PNG, HEIC, WebP), mail (.eml, mbox), browser bookmarks, Goodreads exports, Mastodon and X/Twitter archives and Locker exports (.trig)';
 
 /** Decides the format from the file's first bytes; the name is only a hint (a mislabelled file is read by what it is). */
 export function detectFormat(head: Uint8Array, fileName: string): Detection {
@@ -27,6 +27,7 @@ export function detectFormat(head: Uint8Array, fileName: string): Detection {
   if (/^\s*\{/.test(text)) {
     if (/"resourceType"\s*:\s*"Bundle"/.test(headText)) return { kind: 'format', format: 'fhir' };
     if (/"type"\s*:\s*"(FeatureCollection|Feature)"/.test(headText)) return { kind: 'format', format: 'geojson' };
+    if (/activitystreams/.test(headText) && /"orderedItems"\s*:/.test(headText)) return { kind: 'format', format: 'activitypub' };
     if (/"(timelineObjects|semanticSegments)"\s*:/.test(headText) || (/"locations"\s*:/.test(headText) && /"latitudeE7"/.test(headText))) return { kind: 'format', format: 'takeout-location' };
   }
   if (/<gpx[\s>]/.test(headText) && (/^<\?XML/i.test(firstLine) || /^<GPX/.test(firstLine))) return { kind: 'format', format: 'gpx' };
@@ -34,6 +35,7 @@ export function detectFormat(head: Uint8Array, fileName: string): Detection {
   const rawHead = new TextDecoder('latin1').decode(head.subarray(0, 8192));
   if (/^From \S+ +\S+/.test(rawHead) && /\n(From|Date|Subject|Message-ID|Received|Return-Path):/i.test(rawHead)) return { kind: 'format', format: 'mbox' };
   if (/^(Return-Path|Received|Delivered-To|From|Date|Subject|Message-ID|MIME-Version|X-[A-Za-z-]+|To|Content-Type):[ \t]/i.test(rawHead) && /^From:/im.test(rawHead) && /^(Date|Message-ID|Subject):/im.test(rawHead)) return { kind: 'format', format: 'eml' };
+  if (/^WINDOW\.YTD\.[A-Z_]+\.PART\d+\s*=/.test(firstLine)) return { kind: 'format', format: 'twitter' };
   if (/^<!DOCTYPE NETSCAPE-BOOKMARK-FILE-1>/.test(firstLine)) return { kind: 'format', format: 'bookmarks' };
   if (/^OFXHEADER\s*:/i.test(firstLine) || /^<OFX>/i.test(firstLine) || (/^<\?XML/i.test(firstLine) && /<\?OFX\b|<OFX>/i.test(text))) return { kind: 'format', format: 'ofx' };
   if (/^!(TYPE:|ACCOUNT|OPTION:|CLEAR:)/i.test(firstLine)) return { kind: 'format', format: 'qif' };

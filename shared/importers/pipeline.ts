@@ -20,8 +20,9 @@ import { photoImporter } from './photo.js';
 import { emlImporter, mboxImporter } from './mail.js';
 import { bookmarksImporter } from './bookmarks.js';
 import { goodreadsImporter } from './goodreads.js';
+import { activityPubImporter, twitterImporter } from './social.js';
 
-export const IMPORTERS: Readonly<Record<FormatId, Importer>> = { ical: icalImporter, vcard: vcardImporter, trig: trigImporter, ofx: ofxImporter, qif: qifImporter, mt940: mt940Importer, 'csv-bank': csvBankImporter, 'apple-health': appleHealthImporter, fhir: fhirImporter, gpx: gpxImporter, kml: kmlImporter, geojson: geojsonImporter, 'takeout-location': takeoutLocationImporter, photo: photoImporter, mbox: mboxImporter, eml: emlImporter, bookmarks: bookmarksImporter, goodreads: goodreadsImporter };
+export const IMPORTERS: Readonly<Record<FormatId, Importer>> = { ical: icalImporter, vcard: vcardImporter, trig: trigImporter, ofx: ofxImporter, qif: qifImporter, mt940: mt940Importer, 'csv-bank': csvBankImporter, 'apple-health': appleHealthImporter, fhir: fhirImporter, gpx: gpxImporter, kml: kmlImporter, geojson: geojsonImporter, 'takeout-location': takeoutLocationImporter, photo: photoImporter, mbox: mboxImporter, eml: emlImporter, bookmarks: bookmarksImporter, goodreads: goodreadsImporter, activitypub: activityPubImporter, twitter: twitterImporter };
 
 export interface SourceFile {
   /** Base name, for messages and provenance. */

@@ -29,7 +29,7 @@ export const DEFAULT_CAPS: ImportCaps = {
   maxStreamBytes: 16 * 1024 * 1024 * 1024,
 };
 
-export type FormatId = 'ical' | 'vcard' | 'trig' | 'ofx' | 'qif' | 'mt940' | 'csv-bank' | 'apple-health' | 'fhir' | 'gpx' | 'kml' | 'geojson' | 'takeout-location' | 'photo' | 'mbox' | 'eml' | 'bookmarks' | 'goodreads';
+export type FormatId = 'ical' | 'vcard' | 'trig' | 'ofx' | 'qif' | 'mt940' | 'csv-bank' | 'apple-health' | 'fhir' | 'gpx' | 'kml' | 'geojson' | 'takeout-location' | 'photo' | 'mbox' | 'eml' | 'bookmarks' | 'goodreads' | 'activitypub' | 'twitter';
 
 /** Which column of a CSV statement is what (see csv-bank.ts). */
 export interface CsvMapping {

@@ -1,0 +1,124 @@
+/**
+ * Social media: a Mastodon export (outbox with posts and boosts, likes) and an
+ * X/Twitter archive (tweets, retweets, likes) become posts in ActivityStreams 2.
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../cli/main.js';
+import { openLocker } from '../shared/api/index.js';
+import { tempHome } from './helpers/home.js';
+import { makeZip } from './helpers/zip.js';
+
+const cleanups: Array<() => void> = [];
+afterAll(() => cleanups.forEach((c) => c()));
+
+async function run(home: string, args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(['--home', home, ...args], { out: (s) => (stdout += s), err: (s) => (stderr += s), errIsTty: false, env: {} });
+  return { code, stdout, stderr };
+}
+
+function posts(home: string): Array<{ title: string; props: Record<string, unknown>; turtle: string }> {
+  const o = openLocker(home, {});
+  if (o.kind !== 'ok') throw new Error(o.message);
+  try {
+    return o.locker
+      .list({ type: 'post' })
+      .map((s) => {
+        const r = o.locker.show(s.id);
+        return r.kind === 'ok' ? { title: s.title, props: r.json.properties as Record<string, unknown>, turtle: r.turtle } : { title: s.title, props: {}, turtle: '' };
+      })
+      .sort((a, b) => a.title.localeCompare(b.title));
+  } finally {
+    o.locker.close();
+  }
+}
+
+const CONTEXT = ['https://www.w3.org/ns/activitystreams', { Hashtag: 'as:Hashtag' }];
+
+describe('Mastodon export', () => {
+  it('posts (HTML kept as text, hashtags, content warnings, replies), boosts and likes', async () => {
+    const h = tempHome('locker-social-');
+    const f = tempHome('locker-social-files-');
+    cleanups.push(h.cleanup, f.cleanup);
+    const outbox = {
+      '@context': CONTEXT,
+      id: 'outbox.json',
+      type: 'OrderedCollection',
+      totalItems: 3,
+      orderedItems: [
+        {
+          id: 'https://social.example/users/me/statuses/1/activity',
+          type: 'Create',
+          actor: 'https://social.example/users/me',
+          published: '2024-01-05T10:00:00Z',
+          object: {
+            id: 'https://social.example/users/me/statuses/1',
+            type: 'Note',
+            published: '2024-01-05T10:00:00Z',
+            url: 'https://social.example/@me/1',
+            attributedTo: 'https://social.example/users/me',
+            summary: 'food',
+            content: '<p>Best <a href="https://social.example/tags/k%C3%A4se" class="mention hashtag" rel="tag">#<span>käse</span></a> in town! <script>alert(1)</script></p>',
+            tag: [{ type: 'Hashtag', href: 'https://social.example/tags/käse', name: '#käse' }],
+          },
+        },
+        {
+          id: 'https://social.example/users/me/statuses/2/activity',
+          type: 'Create',
+          actor: 'https://social.example/users/me',
+          published: '2024-01-06T08:30:00Z',
+          object: { id: 'https://social.example/users/me/statuses/2', type: 'Note', published: '2024-01-06T08:30:00Z', inReplyTo: 'https://other.example/@ann/99', content: '<p><span class="h-card"><a href="https://other.example/@ann" class="u-url mention">@<span>ann</span></a></span> agreed</p>' },
+        },
+        { id: 'https://social.example/users/me/statuses/3/activity', type: 'Announce', actor: 'https://social.example/users/me', published: '2024-01-07T12:00:00Z', object: 'https://other.example/users/bob/statuses/42' },
+      ],
+    };
+    const likes = { '@context': 'https://www.w3.org/ns/activitystreams', id: 'likes.json', type: 'OrderedCollection', orderedItems: ['https://other.example/users/bob/statuses/7', 'javascript:alert(1)'] };
+    writeFileSync(path.join(f.home, 'archive-20240110.zip'), makeZip([{ name: 'outbox.json', data: JSON.stringify(outbox) }, { name: 'likes.json', data: JSON.stringify(likes) }, { name: 'actor.json', data: '{"type":"Person"}' }]));
+    const r = await run(h.home, ['import', path.join(f.home, 'archive-20240110.zip'), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ imported: 4 });
+    const all = posts(h.home);
+    // A post with a content warning is listed by its warning.
+    expect(all.map((p) => [p.title, p.props['published'] ?? null])).toEqual([
+      ['@ann agreed', '2024-01-06T08:30:00Z'],
+      ['Boosted https://other.example/users/bob/statuses/42', '2024-01-07T12:00:00Z'],
+      ['food', '2024-01-05T10:00:00Z'],
+      ['Liked https://other.example/users/bob/statuses/7', null],
+    ]);
+    expect(all[2]?.props).toMatchObject({ content: 'Best #käse in town!', summary: 'food', tag: 'käse', url: 'https://social.example/@me/1', attributedTo: 'https://social.example/users/me' });
+    expect(all[0]?.props['inReplyTo']).toBe('https://other.example/@ann/99');
+    expect(all[1]?.turtle).toMatch(/a as:Announce/);
+    expect(all[3]?.turtle).toMatch(/a as:Like/);
+    expect(all.map((p) => p.turtle).join('\n')).not.toMatch(/script|javascript/);
+  });
+});
+
+describe('X/Twitter archive', () => {
+  it('tweets with their links expanded, retweets as boosts, replies and likes', async () => {
+    const h = tempHome('locker-tw-');
+    const f = tempHome('locker-tw-files-');
+    cleanups.push(h.cleanup, f.cleanup);
+    const tweets = [
+      { tweet: { id_str: '1001', created_at: 'Wed Oct 10 20:19:24 +0000 2018', full_text: 'Reading about #Solid &amp; data ownership https://t.co/abc', entities: { hashtags: [{ text: 'Solid' }], urls: [{ url: 'https://t.co/abc', expanded_url: 'https://solidproject.org/' }] } } },
+      { tweet: { id_str: '1002', created_at: 'Thu Oct 11 07:00:00 +0000 2018', full_text: 'RT @timbl: The web was designed to be decentralised', entities: {} } },
+      { tweet: { id_str: '1003', created_at: 'Thu Oct 11 08:00:00 +0000 2018', full_text: '@ann yes!', in_reply_to_status_id_str: '999', in_reply_to_screen_name: 'ann', entities: {} } },
+    ];
+    writeFileSync(path.join(f.home, 'tweets.js'), `window.YTD.tweets.part0 = ${JSON.stringify(tweets, null, 2)}`);
+    writeFileSync(path.join(f.home, 'like.js'), `window.YTD.like.part0 = ${JSON.stringify([{ like: { tweetId: '555', fullText: 'A liked tweet', expandedUrl: 'https://twitter.com/i/web/status/555' } }])}`);
+    const r = await run(h.home, ['import', f.home, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const all = posts(h.home);
+    expect(all.map((p) => [p.title, p.props['published'] ?? null])).toEqual([
+      ['@ann yes!', '2018-10-11T08:00:00Z'],
+      ['A liked tweet', null],
+      ['Reading about #Solid & data ownership https://solidproject.org/', '2018-10-10T20:19:24Z'],
+      ['RT @timbl: The web was designed to be decentralised', '2018-10-11T07:00:00Z'],
+    ]);
+    expect(all[0]?.props['inReplyTo']).toBe('https://x.com/ann/status/999');
+    expect(all[3]?.turtle).toMatch(/a as:Announce/);
+    expect(all[1]?.turtle).toMatch(/a as:Like/);
+  });
+});
