@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { writeDurably } from '../shared/auth/index.js';
 import { randomBytes } from 'node:crypto';
 import { changePassphrase, encryptionState, encryptLocker, openLocker, unlockKey, type KeySource } from '../shared/api/index.js';
 import { generateIdentity } from 'age-encryption';
@@ -116,7 +117,7 @@ export async function initCommand(home: string, o: KeyOptions, io: KeyIo): Promi
   if (o['key-file'] && !existsSync(o['key-file'])) {
     // A new key file: 32 random bytes, only this user may read it.
     passphrase = randomBytes(32).toString('base64url');
-    writeFileSync(o['key-file'], `${passphrase}\n`, { mode: 0o600, flag: 'wx' });
+    writeDurably(o['key-file'], `${passphrase}\n`);
     io.err(`locker: wrote a new key file ${o['key-file']}; keep a copy of it somewhere safe\n`);
   } else passphrase = await passphraseFrom(o, io, 'New passphrase: ');
   if (passphrase === undefined) throw new KeyUsageError('init --encrypt needs a passphrase: type it at the prompt, or give LOCKER_PASSPHRASE or --key-file');
@@ -248,7 +249,7 @@ export async function backupProtection(o: { 'backup-key'?: string | undefined },
   if (file) {
     if (mode === 'seal' && !existsSync(file)) {
       const identity = await generateIdentity();
-      writeFileSync(file, `# Locker backup key (age identity). Keep it apart from the backup; without it the backup cannot be opened.\n${identity}\n`, { mode: 0o600, flag: 'wx' });
+      writeDurably(file, `# Locker backup key (age identity). Keep it apart from the backup; without it the backup cannot be opened.\n${identity}\n`);
       io.err(`locker: wrote a new backup key ${file}; keep it somewhere safe, apart from the backup\n`);
     }
     const text = readKeyFile(file);

@@ -173,8 +173,14 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     io.err(`locker: ${key.message}\n`);
     return 1;
   }
-  const opened = openLocker(home, io.env, key.kind === 'ok' ? { key: key.key } : {});
+  let opened: ReturnType<typeof openLocker>;
+  try {
+    opened = openLocker(home, io.env, key.kind === 'ok' ? { key: key.key } : {});
+  } catch (e) {
+    opened = { kind: 'error', message: e instanceof Error ? e.message : String(e) };
+  }
   if (opened.kind !== 'ok') {
+    if (key.kind === 'ok') key.key.wipe();
     io.err(`locker: ${opened.message}\n`);
     return 1;
   }

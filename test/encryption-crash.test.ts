@@ -115,10 +115,30 @@ describe('kill -9 while encrypting and re-keying', () => {
         expect(snapshotOf(l)).toEqual(template.snapshot);
         l.close();
         if (withNext) current = next;
-        expect(readdirSync(home).filter((f) => f.includes('.tmp'))).toEqual([]);
       }
     });
+    // A temporary key file left by a kill is cleared by the next change.
+    const last = await child(home, ['passphrase', 'change'], { LOCKER_PASSPHRASE: (await openWith(home, PASS)) ? PASS : NEXT, LOCKER_NEW_PASSPHRASE: 'final passphrase here' }, 60_000);
+    expect(last.code).toBe(0);
+    expect(readdirSync(home).filter((f) => f.includes('.tmp'))).toEqual([]);
   });
+
+  for (const point of ['keys-written', 'copied', 'rekeyed', 'renamed']) {
+    it(`killed at "${point}" of an encryption, the locker reopens whole with the passphrase`, { timeout: 60_000 }, async () => {
+      const home = copyOfTemplate();
+      const r = await child(home, ['init', '--encrypt'], { LOCKER_PASSPHRASE: PASS, LOCKER_TEST_CRASH_AT: point }, 60_000);
+      expect(r.code).toBeNull(); // killed (SIGKILL), not finished
+      expect(readKeys(home)).toMatchObject({ kind: 'ok', keys: { state: 'converting' } });
+      expect(isPlainDatabase(path.join(home, 'locker.db'))).toBe(point !== 'renamed');
+      expect(openLocker(home, {}).kind).toBe('locked');
+      const l = await openWith(home, PASS);
+      expect(l && snapshotOf(l)).toEqual(template.snapshot);
+      l?.close();
+      expect(isPlainDatabase(path.join(home, 'locker.db'))).toBe(false);
+      expect(readKeys(home)).toMatchObject({ keys: { state: 'ready' } });
+      expect(readdirSync(home).filter((f) => f.includes('encrypting'))).toEqual([]);
+    });
+  }
 });
 
 describe('the states an interrupted encryption can leave', () => {
@@ -150,6 +170,25 @@ describe('the states an interrupted encryption can leave', () => {
     expect(l && snapshotOf(l)).toEqual(template.snapshot);
     l?.close();
     expect(readKeys(home)).toMatchObject({ keys: { state: 'ready' } });
+  });
+
+  it('`init --encrypt` while another process has the locker open: refused, no key file left, no recovery key issued', async () => {
+    const home = copyOfTemplate();
+    const other = openLocker(home, {});
+    if (other.kind !== 'ok') throw new Error(other.message);
+    try {
+      const r = await encryptLocker(home, { passphrase: PASS, scryptLogN: 12 });
+      expect(r.kind).toBe('in-use');
+      expect(r.kind !== 'ok' && r.message).toContain('nothing was changed');
+      expect(readKeys(home).kind).toBe('absent');
+      expect(isPlainDatabase(path.join(home, 'locker.db'))).toBe(true);
+    } finally {
+      other.locker.close();
+    }
+    // Nothing half-done: the locker is plain and opens without a key.
+    const again = openLocker(home, {});
+    expect(again.kind).toBe('ok');
+    if (again.kind === 'ok') again.locker.close();
   });
 
   it('refuses to encrypt while another process has the locker open, and changes nothing', async () => {

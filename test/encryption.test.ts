@@ -80,7 +80,7 @@ function plantFiles(dir: string, mark: string): string[] {
 }
 
 describe('an encrypted locker', () => {
-  it('keeps no planted string anywhere under its home: records, photo bytes, notes, sync bases, login secrets, WAL included', { timeout: 120_000 }, async () => {
+  it('keeps no planted string anywhere under its home: records, photo bytes, notes, sync bases, login secrets, the WAL of an open store', { timeout: 120_000 }, async () => {
     const home = newHome();
     const { home: files, cleanup } = tempHome('locker-enc-files-');
     cleanups.push(cleanup);
@@ -187,7 +187,7 @@ describe('an encrypted locker', () => {
     expect((await run(home, ['lock'])).stdout).toBe('locked\n');
   });
 
-  it('the unlock agent: unlocked commands need no passphrase; lock, idle time and sleep lock it again and wipe the key', { timeout: 60_000 }, async () => {
+  it('the unlock agent: unlocked commands need no passphrase; lock and idle time lock it again', { timeout: 60_000 }, async () => {
     const home = newHome();
     expect((await run(home, ['init', '--encrypt'], { LOCKER_PASSPHRASE: PASS })).code).toBe(0);
     expect((await run(home, ['unlock'], { LOCKER_PASSPHRASE: 'wrong wrong wrong' })).code).toBe(1);
@@ -246,6 +246,64 @@ describe('an encrypted locker', () => {
     } finally {
       child.kill('SIGKILL');
     }
+  });
+
+  it('the agent itself locks when the computer has slept, wiping its key, and never serves the key first', async () => {
+    const home = newHome();
+    const { DataKey, runAgent } = await import('../shared/crypto/index.js');
+    let wall = Date.now();
+    let mono = 0;
+    const key = DataKey.generate();
+    const hex = key.hex();
+    const done = runAgent(home, key, { idleMs: 600_000, sleepDetector: { intervalMs: 3_600_000, wallClock: () => wall, monotonicClock: () => mono } });
+    for (let i = 0; i < 50 && !(await keyFromAgent(home)); i++) await new Promise((r) => setTimeout(r, 20));
+    expect((await keyFromAgent(home))?.hex()).toBe(hex);
+    // The machine sleeps for an hour; the first request after waking finds out before anything is served.
+    wall += 3_600_000;
+    mono += 100;
+    expect(await keyFromAgent(home)).toBeUndefined();
+    expect(await done).toBe('sleep');
+    expect(key.isWiped).toBe(true);
+    expect(() => key.hex()).toThrow(/wiped/);
+  });
+
+  it('a second agent does not start beside a running one (so `lock` can never miss one)', async () => {
+    const home = newHome();
+    const { DataKey, runAgent } = await import('../shared/crypto/index.js');
+    const first = runAgent(home, DataKey.generate(), { idleMs: 600_000 });
+    for (let i = 0; i < 50 && !(await keyFromAgent(home)); i++) await new Promise((r) => setTimeout(r, 20));
+    const second = DataKey.generate();
+    await expect(runAgent(home, second, { idleMs: 600_000 })).rejects.toThrow(/another unlock agent/);
+    expect(second.isWiped).toBe(true);
+    expect(await lockAgent(home)).toBe(true);
+    expect(await first).toBe('requested');
+    expect(await keyFromAgent(home)).toBeUndefined();
+  });
+
+  it('a plain locker converted in place keeps nothing readable either, its plain secrets file included', { timeout: 120_000 }, async () => {
+    const home = newHome();
+    const { home: files, cleanup } = tempHome('locker-enc-files-');
+    cleanups.push(cleanup);
+    const mark = `Cv${Date.now().toString(36)}Planted`;
+    expect((await run(home, ['import', ...plantFiles(files, mark)])).code).toBe(0);
+    const account = await newAccount('wac', 'encc');
+    const o = openLocker(home, {});
+    if (o.kind !== 'ok') throw new Error(o.message);
+    const c = await connectWithClientCredentials(o.locker, { issuer: account.issuer, clientId: account.clientId, clientSecret: account.clientSecret }, { env: { LOCKER_VAULT: 'plain' } });
+    expect(c.kind).toBe('ok');
+    expect((await syncWithPod(o.locker, { env: { LOCKER_VAULT: 'plain' } })).kind).toBe('ok');
+    o.locker.close();
+    expect(filesContaining(home, `${mark}RECORD`).length).toBeGreaterThan(0); // plain before
+    expect(existsSync(path.join(home, 'secrets.json'))).toBe(true);
+    const init = await run(home, ['init', '--encrypt', '--json'], { LOCKER_PASSPHRASE: PASS });
+    expect(init.code, init.stderr).toBe(0);
+    expect(JSON.parse(init.stdout)).toMatchObject({ converted: true, records: 3 });
+    expect(existsSync(path.join(home, 'secrets.json'))).toBe(false);
+    expect(filesContaining(home, mark)).toEqual([]);
+    expect(filesContaining(home, account.clientSecret)).toEqual([]);
+    // Still syncs: the client secret moved into the encrypted vault.
+    const s = await run(home, ['sync', '--json'], { LOCKER_PASSPHRASE: PASS });
+    expect(s.code, s.stderr).toBe(0);
   });
 
   it('notices sleep from the clocks: the wall clock jumps while the monotonic one stands still', () => {

@@ -41,7 +41,17 @@ export async function fetchPodBackup(locker: Locker, penv: PodEnv, url?: string)
       const names = list.kind === 'ok' ? list.members.map((m) => m.url).filter((u) => u.endsWith('.locker')).sort() : [];
       target = names.at(-1);
       if (!target) return { kind: 'absent', message: `no backup in ${container}` } as const;
-    } else if (!target.startsWith(container)) return { kind: 'error', message: `backups are read from ${container} only` } as const;
+    } else {
+      let normal: string;
+      try {
+        normal = new URL(target).href;
+      } catch {
+        return { kind: 'error', message: `${target.slice(0, 100)} is not a web address` } as const;
+      }
+      // After normalising (which resolves ../), the backup must sit directly in the backup container.
+      if (!normal.startsWith(container) || normal.slice(container.length).includes('/')) return { kind: 'error', message: `backups are read from ${container} only` } as const;
+      target = normal;
+    }
     const got = await getBytes(ctx, target);
     if (got.kind === 'absent') return { kind: 'absent', message: `${target} is not on the pod` } as const;
     return { kind: 'ok', url: target, bytes: got.bytes } as const;

@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { DataKey, DEFAULT_SCRYPT, generateRecoveryKey, parseRecoveryKey, readKeys, unwrapWithPassphrase, unwrapWithRecovery, wrapWithPassphrase, wrapWithRecovery, writeKeys, type KeysFile } from '../crypto/index.js';
-import { encryptDatabaseFile, isPlainDatabase, openStore, removeScratch } from '../store/index.js';
+import { DataKey, DEFAULT_SCRYPT, generateRecoveryKey, keysPath, syncDir, parseRecoveryKey, readKeys, unwrapWithPassphrase, unwrapWithRecovery, wrapWithPassphrase, wrapWithRecovery, writeKeys, type KeysFile } from '../crypto/index.js';
+import { crashPoint, encryptDatabaseFile, isPlainDatabase, openStore, removeScratch } from '../store/index.js';
+import { EncryptedFileVault } from '../auth/index.js';
 
 export const DB_FILE = 'locker.db';
 
@@ -49,6 +50,7 @@ export async function unlockKey(home: string, source: KeySource): Promise<Unlock
       if (!rk) return { kind: 'wrong', message: 'that is not a recovery key (32 letters and digits, in groups of four)' };
       if (!wraps.recovery) return { kind: 'wrong', message: 'this locker has no recovery key' };
       const key = unwrapWithRecovery(wraps.recovery, rk);
+      rk.bytes.fill(0);
       return key ? { kind: 'ok', key } : { kind: 'wrong', message: 'wrong recovery key' };
     }
   }
@@ -95,10 +97,24 @@ export async function encryptLocker(home: string, opts: EncryptOptions): Promise
   try {
     mkdirSync(home, { recursive: true, mode: 0o700 });
     writeKeys(home, keys);
+    crashPoint('keys-written');
     let records = 0;
     if (converting) {
-      const done = finishConversion(home, key);
-      if (done.kind !== 'ok') return done;
+      let done: ReturnType<typeof finishConversion>;
+      try {
+        done = finishConversion(home, key);
+      } catch (e) {
+        done = { kind: 'error', message: `encrypting failed: ${(e as Error).message}` };
+      }
+      if (done.kind !== 'ok') {
+        // Not encrypted after all: take the key file back while the database is still the plain one, so nothing half-done remains.
+        if (isPlainDatabase(db)) {
+          rmSync(keysPath(home), { force: true });
+          syncDir(home);
+          return { kind: done.kind, message: /nothing was changed/.test(done.message) ? done.message : `${done.message}; nothing was changed` };
+        }
+        return done;
+      }
       records = done.records;
     } else {
       const opened = openStore(db, { key });
@@ -124,7 +140,14 @@ export function finishConversion(home: string, key: DataKey): { kind: 'ok'; reco
     records = r.records;
   } else removeScratch(db);
   if (read.keys.state !== 'ready') writeKeys(home, { ...read.keys, state: 'ready', changed: new Date().toISOString() });
+  absorbPlainSecrets(home, key);
   return { kind: 'ok', records };
+}
+
+/** Login secrets kept in plain `secrets.json` before the locker was encrypted move into the encrypted vault now (not at first use). */
+function absorbPlainSecrets(home: string, key: DataKey): void {
+  if (!existsSync(path.join(home, 'secrets.json'))) return;
+  new EncryptedFileVault(home, key).absorb();
 }
 
 export type ChangeResult = { readonly kind: 'ok' } | { readonly kind: 'wrong' | 'error'; readonly message: string };

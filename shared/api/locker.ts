@@ -89,7 +89,8 @@ export function openLocker(home: string, env: NodeJS.ProcessEnv = process.env, o
   }
   const key = state.kind === 'encrypted' ? opts.key : undefined;
   const opened = openStore(path.join(home, DB_FILE), { key });
-  if (opened.kind === 'wrong-key') return { kind: 'locked', message: 'this key does not open the locker' };
+  // The key itself was authenticated when it was unwrapped from keys.json: if it doesn't open the database, the database is the problem.
+  if (opened.kind === 'wrong-key') return { kind: 'error', message: `${path.join(home, DB_FILE)} cannot be read with this locker's key: it is damaged, or not the database that belongs with ${path.join(home, 'keys.json')}` };
   if (opened.kind === 'error') return opened;
   return { kind: 'ok', locker: new Locker(home, opened.store, caps.caps, key, caps.options) };
 }

@@ -1,3 +1,4 @@
+import { withoutSecrets } from '../crypto/index.js';
 import { spawn } from 'node:child_process';
 
 /**
@@ -54,7 +55,7 @@ export function openSystemBrowser(url: string, opts: OpenBrowserOptions = {}): P
       child.unref();
       finish({ kind: 'opened', command: opener.command });
     }, opts.settleMs ?? 3000);
-    const child = spawn(opener.command, [...opener.args], { env, stdio: 'ignore', detached: process.platform !== 'win32', windowsHide: true });
+    const child = spawn(opener.command, [...opener.args], { env: withoutSecrets(env), stdio: 'ignore', detached: process.platform !== 'win32', windowsHide: true });
     child.once('error', (e: NodeJS.ErrnoException) => finish({ kind: 'unavailable', message: e.code === 'ENOENT' ? `${opener.command} is not installed` : `${opener.command} failed to start: ${e.message}` }));
     child.once('exit', (code, signal) =>
       finish(code === 0 ? { kind: 'opened', command: opener.command } : { kind: 'unavailable', message: `${opener.command} found no browser (${code !== null ? `exit code ${code}` : `signal ${signal}`})` }),

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -85,7 +85,9 @@ export class EncryptedFileVault implements TokenVault {
     this.file = path.join(home, 'secrets.enc');
     this.plainFile = path.join(home, 'secrets.json');
     this.describe = 'Login secrets are kept inside the encrypted locker (with your records).';
-    this.key = Buffer.from(hkdfSync('sha256', Buffer.from(dataKey.hex(), 'hex'), Buffer.alloc(0), 'locker secrets v1', 32));
+    const raw = Buffer.from(dataKey.hex(), 'hex');
+    this.key = Buffer.from(hkdfSync('sha256', raw, Buffer.alloc(0), 'locker secrets v1', 32));
+    raw.fill(0);
   }
 
   private read(): Record<string, string> {
@@ -111,9 +113,12 @@ export class EncryptedFileVault implements TokenVault {
     const nonce = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.key, nonce);
     const blob = Buffer.concat([nonce, cipher.update(JSON.stringify(data), 'utf8'), cipher.final(), cipher.getAuthTag()]);
-    const tmp = `${this.file}.tmp`;
-    writeFileSync(tmp, blob, { mode: 0o600 });
-    renameSync(tmp, this.file);
+    writeDurably(this.file, blob);
+  }
+
+  /** Moves a plain `secrets.json` in now (after a conversion). */
+  absorb(): void {
+    this.absorbPlain();
   }
 
   /** Moves a plain `secrets.json` (from before encryption) in, then deletes it. */
@@ -139,6 +144,32 @@ export class EncryptedFileVault implements TokenVault {
     const data = this.absorbPlain();
     delete data[key];
     this.write(data);
+  }
+}
+
+/** Temporary file (unique), fsync, rename, fsync of the folder: the new content survives a power cut, or the old one does. */
+export function writeDurably(file: string, data: Uint8Array | string, mode = 0o600): void {
+  const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const fd = openSync(tmp, 'w', mode);
+  try {
+    writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  if (process.platform !== 'win32') {
+    const dfd = openSync(path.dirname(file), 'r');
+    try {
+      fsyncSync(dfd);
+    } finally {
+      closeSync(dfd);
+    }
   }
 }
 

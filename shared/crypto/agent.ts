@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DataKey } from './data-key.js';
 import { detectSleep } from './sleep.js';
+import { withoutSecrets } from './env.js';
 
 /**
  * The unlock agent: after `locker unlock`, one small process holds the data
@@ -32,9 +33,28 @@ export function agentPaths(home: string): AgentPaths {
   let dir = path.join(abs, 'run');
   if (Buffer.byteLength(path.join(dir, 'agent.sock')) > 100) {
     const tag = createHash('sha256').update(abs).digest('hex').slice(0, 16);
-    dir = path.join(os.tmpdir(), `locker-agent-${tag}`);
+    const runtime = process.env['XDG_RUNTIME_DIR'];
+    dir = path.join(runtime && path.isAbsolute(runtime) ? runtime : os.tmpdir(), `locker-agent-${tag}`);
   }
   return { dir, socket: path.join(dir, 'agent.sock') };
+}
+
+/**
+ * The agent's folder must be a real folder of this user that nobody else can
+ * enter (in a shared temp folder, someone else could have made it first).
+ */
+export function privateDirProblem(dir: string): string | undefined {
+  if (process.platform === 'win32') return undefined;
+  let st;
+  try {
+    st = lstatSync(dir);
+  } catch {
+    return undefined; // not there yet: it will be made 0700
+  }
+  if (!st.isDirectory() || st.isSymbolicLink()) return `${dir} is not a folder`;
+  if (typeof process.getuid === 'function' && st.uid !== process.getuid()) return `${dir} belongs to another user`;
+  if ((st.mode & 0o077) !== 0) return `${dir} can be entered by other users`;
+  return undefined;
 }
 
 export type LockReason = 'requested' | 'idle' | 'sleep';
@@ -50,15 +70,24 @@ interface Request {
   readonly op: 'key' | 'lock' | 'status' | 'watch';
 }
 
-/** Serves the key until it locks; resolves with the reason. */
-export function runAgent(home: string, key: DataKey, opts: AgentOptions): Promise<LockReason> {
+/** Serves the key until it locks; resolves with the reason. Refuses to start while another agent answers on the socket. */
+export async function runAgent(home: string, key: DataKey, opts: AgentOptions): Promise<LockReason> {
   const paths = agentPaths(home);
+  const problem = privateDirProblem(paths.dir);
+  if (problem) {
+    key.wipe();
+    throw new Error(`the unlock agent's folder is not safe: ${problem}`);
+  }
   mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
   if (process.platform !== 'win32') chmodSync(paths.dir, 0o700);
+  if ((await ask(home, 'status', 1000)) !== undefined) {
+    key.wipe();
+    throw new Error('another unlock agent is running for this locker');
+  }
   if (process.platform !== 'win32') rmSync(paths.socket, { force: true });
   const watchers = new Set<net.Socket>();
-  let lastUse = Date.now();
-  let until = lastUse + opts.idleMs;
+  let until = Date.now() + opts.idleMs;
+  let socketIno: number | undefined;
   return new Promise((resolve, reject) => {
     let done = false;
     const lock = (reason: LockReason) => {
@@ -69,7 +98,14 @@ export function runAgent(home: string, key: DataKey, opts: AgentOptions): Promis
       sleep.stop();
       for (const w of watchers) w.end(`${JSON.stringify({ locked: reason })}\n`);
       server.close();
-      if (process.platform !== 'win32') rmSync(paths.socket, { force: true });
+      // Remove the socket only if it is still ours (a newer agent may have replaced it).
+      if (process.platform !== 'win32') {
+        try {
+          if (socketIno !== undefined && statSync(paths.socket).ino === socketIno) rmSync(paths.socket, { force: true });
+        } catch {
+          // already gone
+        }
+      }
       opts.log?.(`locked (${reason})`);
       resolve(reason);
     };
@@ -89,11 +125,13 @@ export function runAgent(home: string, key: DataKey, opts: AgentOptions): Promis
           return socket.destroy();
         }
         buf = '';
+        // Timers stand still while the computer sleeps: check sleep and idle time now, before serving anything.
+        sleep.check();
+        if (!done && Date.now() >= until) lock('idle');
         if (done) return socket.end(`${JSON.stringify({ locked: 'requested' })}\n`);
         switch (req.op) {
           case 'key':
-            lastUse = Date.now();
-            until = lastUse + opts.idleMs;
+            until = Date.now() + opts.idleMs;
             socket.end(`${JSON.stringify({ key: key.hex(), until })}\n`);
             return;
           case 'status':
@@ -117,6 +155,8 @@ export function runAgent(home: string, key: DataKey, opts: AgentOptions): Promis
       if (!done) {
         done = true;
         key.wipe();
+        clearInterval(idleTimer);
+        sleep.stop();
         reject(e);
       }
     });
@@ -125,15 +165,18 @@ export function runAgent(home: string, key: DataKey, opts: AgentOptions): Promis
     }, Math.min(1000, Math.max(50, opts.idleMs / 4)));
     const sleep = detectSleep({ ...opts.sleepDetector, onSleep: (ms) => (opts.log?.(`the computer slept for ${Math.round(ms / 1000)} s`), lock('sleep')) });
     server.listen(paths.socket, () => {
-      if (process.platform !== 'win32') chmodSync(paths.socket, 0o600);
+      if (process.platform !== 'win32') {
+        chmodSync(paths.socket, 0o600);
+        socketIno = statSync(paths.socket).ino;
+      }
       opts.log?.(`unlocked; locks after ${Math.round(opts.idleMs / 1000)} s without use`);
     });
   });
 }
 
 function ask(home: string, op: Request['op'], timeoutMs = 3000): Promise<Record<string, unknown> | undefined> {
-  const { socket } = agentPaths(home);
-  if (process.platform !== 'win32' && !existsSync(socket)) return Promise.resolve(undefined);
+  const { socket, dir } = agentPaths(home);
+  if (process.platform !== 'win32' && (!existsSync(socket) || privateDirProblem(dir))) return Promise.resolve(undefined);
   return new Promise((resolve) => {
     const conn = net.connect(socket);
     let buf = '';
@@ -202,7 +245,7 @@ export async function startAgent(home: string, key: DataKey, idleMs: number): Pr
   const entry = path.join(path.dirname(self), `agent-main${ext}`);
   const loader = ext === '.ts' ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [];
   await lockAgent(home);
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(LOCKER_PASSPHRASE|NODE_OPTIONS)$/.test(k)));
+  const env = withoutSecrets(Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_OPTIONS')));
   const child = spawn(process.execPath, [...loader, entry, path.resolve(home), String(idleMs)], { detached: true, stdio: ['pipe', 'ignore', 'ignore'], env });
   child.stdin?.end(`${key.hex()}\n`);
   child.unref();

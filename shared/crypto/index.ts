@@ -19,3 +19,4 @@ export {
 } from './keys-file.js';
 export { agentPaths, agentStatus, keyFromAgent, lockAgent, runAgent, startAgent, watchAgent, type AgentOptions, type LockReason } from './agent.js';
 export { detectSleep, type SleepDetector, type SleepDetectorOptions } from './sleep.js';
+export { isSecretVariable, withoutSecrets } from './env.js';

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, scrypt as scryptCb } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DataKey, DATA_KEY_BYTES } from './data-key.js';
@@ -68,6 +68,8 @@ export function readKeys(home: string): ReadKeysResult {
 /** Writes `keys.json` atomically and durably: a temporary file, fsync, rename, fsync of the folder. */
 export function writeKeys(home: string, keys: KeysFile): void {
   const file = keysPath(home);
+  // Temporary files of writes that were killed before their rename.
+  for (const f of readdirSync(home)) if (f.startsWith(`${KEYS_FILE}.tmp-`)) rmSync(path.join(home, f), { force: true });
   const tmp = `${file}.tmp-${process.pid}`;
   const fd = openSync(tmp, 'w', 0o600);
   try {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { isSecretVariable } from '../crypto/index.js';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -48,7 +49,7 @@ export function cssBin(): string {
  */
 export function cleanEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(CSS_|VITEST|JEST_|NODE_ENV$|TEST$)/.test(k)) env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (!/^(CSS_|VITEST|JEST_|NODE_ENV$|TEST$)/.test(k) && !isSecretVariable(k)) env[k] = v;
   return env;
 }
 

@@ -1,4 +1,4 @@
-import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, copyFileSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { applyKey, isPlainDatabase, type DataKeyLike } from './store.js';
@@ -51,52 +51,70 @@ export function removeScratch(file: string): void {
  */
 export function encryptDatabaseFile(file: string, key: DataKeyLike): EncryptFileResult {
   if (!isPlainDatabase(file)) return { kind: 'error', message: `${file} is not a plain Locker database` };
-  removeScratch(file);
+  const inUse: EncryptFileResult = { kind: 'in-use', message: 'another Locker process has this locker open (close it, e.g. a running `sync --watch`, and try again); nothing was changed' };
   const source = new Database(file, { timeout: 0 });
   try {
     try {
       source.pragma('locking_mode = EXCLUSIVE');
       const mode = source.pragma('journal_mode = DELETE', { simple: true });
-      if (mode !== 'delete') return { kind: 'in-use', message: 'another Locker process has this locker open (close it, e.g. a running `sync --watch`, and try again)' };
+      if (mode !== 'delete') return inUse;
       source.exec('BEGIN EXCLUSIVE; COMMIT');
     } catch (e) {
-      if (/locked|busy/i.test((e as Error).message)) return { kind: 'in-use', message: 'another Locker process has this locker open (close it, e.g. a running `sync --watch`, and try again)' };
-      throw e;
+      if (/locked|busy/i.test((e as Error).message)) return inUse;
+      return { kind: 'error', message: `cannot take the locker for encrypting: ${(e as Error).message}; nothing was changed` };
     }
-    const records = (source.prepare('SELECT count(*) AS n FROM records').get() as { n: number } | undefined)?.n ?? 0;
+    // Only now, holding the database alone, is a scratch file from an earlier attempt surely nobody's.
+    removeScratch(file);
     const scratch = scratchOf(file);
-    copyFileSync(file, scratch);
-    const copy = new Database(scratch);
     try {
-      copy.pragma(`cipher = 'sqlcipher'`);
-      copy.pragma('legacy = 4');
-      copy.pragma(`rekey = "x'${key.hex()}'"`);
-    } finally {
-      copy.close();
-    }
-    // Check the result with the key before it replaces anything.
-    const check = new Database(scratch);
-    try {
-      applyKey(check, key);
-      const ok = check.pragma('quick_check', { simple: true });
-      const n = (check.prepare('SELECT count(*) AS n FROM records').get() as { n: number } | undefined)?.n ?? -1;
-      if (ok !== 'ok' || n !== records) {
-        removeScratch(file);
-        return { kind: 'error', message: `the encrypted copy did not check out (${String(ok)}, ${n} of ${records} records): nothing was changed` };
+      const records = (source.prepare('SELECT count(*) AS n FROM records').get() as { n: number } | undefined)?.n ?? 0;
+      copyFileSync(file, scratch);
+      crashPoint('copied');
+      const copy = new Database(scratch);
+      try {
+        copy.pragma(`cipher = 'sqlcipher'`);
+        copy.pragma('legacy = 4');
+        copy.pragma(`rekey = "x'${key.hex()}'"`);
+      } finally {
+        copy.close();
       }
-    } finally {
-      check.close();
-    }
-    if (isPlainDatabase(scratch)) {
+      crashPoint('rekeyed');
+      // Check the result with the key before it replaces anything.
+      const check = new Database(scratch);
+      try {
+        applyKey(check, key);
+        const ok = check.pragma('quick_check', { simple: true });
+        const n = (check.prepare('SELECT count(*) AS n FROM records').get() as { n: number } | undefined)?.n ?? -1;
+        if (ok !== 'ok' || n !== records) {
+          removeScratch(file);
+          return { kind: 'error', message: `the encrypted copy did not check out (${String(ok)}, ${n} of ${records} records): nothing was changed` };
+        }
+      } finally {
+        check.close();
+      }
+      if (isPlainDatabase(scratch)) {
+        removeScratch(file);
+        return { kind: 'error', message: 'SQLite did not encrypt the copy: nothing was changed' };
+      }
+      fsyncFile(scratch);
+      renameSync(scratch, file);
+      syncDir(path.dirname(file));
+      crashPoint('renamed');
+      return { kind: 'ok', records };
+    } catch (e) {
+      // Disk full, a failing rekey…: the plain database is untouched; the scratch copy must not stay behind.
       removeScratch(file);
-      return { kind: 'error', message: 'SQLite did not encrypt the copy: nothing was changed' };
+      return { kind: 'error', message: `encrypting failed: ${(e as Error).message}; nothing was changed` };
     }
-    fsyncFile(scratch);
-    renameSync(scratch, file);
-    syncDir(path.dirname(file));
-    for (const f of [`${file}-wal`, `${file}-shm`]) if (existsSync(f)) rmSync(f, { force: true });
-    return { kind: 'ok', records };
   } finally {
     source.close();
   }
+}
+
+/**
+ * Fault injection for the crash tests: \`LOCKER_TEST_CRASH_AT=<point>\` makes
+ * the process kill itself (SIGKILL) at that point of an encryption.
+ */
+export function crashPoint(point: string): void {
+  if (process.env['LOCKER_TEST_CRASH_AT'] === point) process.kill(process.pid, 'SIGKILL');
 }
