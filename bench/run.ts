@@ -9,6 +9,7 @@ import { generateCalendar, rng } from './generate.js';
 import { benchSync } from './sync.js';
 import { benchEncrypted } from './encrypted.js';
 import { benchHealth } from './health.js';
+import { benchImporters } from './importers.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const N = Number(process.env['BENCH_RECORDS'] ?? 100_000);
@@ -91,6 +92,7 @@ try {
 
   const syncFigures = process.env['BENCH_SKIP_SYNC'] ? {} : await benchSync(dir);
   const healthFigures = process.env['BENCH_SKIP_HEALTH'] ? {} : await benchHealth(dir, log);
+  const importerFigures = await benchImporters(dir, log);
   const encryptedFigures = await benchEncrypted(dir, Math.min(N, Number(process.env['BENCH_ENCRYPTED_RECORDS'] ?? 30_000)), log);
 
   const db = path.join(home, 'locker.db');
@@ -118,6 +120,7 @@ try {
     ...syncFigures,
     ...encryptedFigures,
     ...healthFigures,
+    ...importerFigures,
     targets_met: { encrypted_within_0_8: encryptedFigures['encrypted_within_0_8'] === true, import_per_s: importPerS >= 5000, cold_start_ms: cold <= 1000, search_p95_ms: p95 <= 10, rss_mb: rssMb <= 500 },
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
