@@ -30,8 +30,12 @@ export function formatShow(r: RecordJson, updated: string): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function progressLine(p: ImportProgress): string {
+/** One line of import progress: records done (of how many, when known), bytes read of a streamed file, records per second. */
+export function progressLine(p: ImportProgress, elapsedMs?: number): string {
   const name = p.file.split(/[\\/]/).pop() ?? p.file;
-  const count = p.total ? ` ${p.done}/${p.total}` : '';
-  return `[${p.fileIndex + 1}/${p.fileCount}] ${clean(name).slice(0, 40)}: ${p.phase}${count}`;
+  const count = p.total ? ` ${p.done}/${p.total}` : p.done ? ` ${p.done}` : '';
+  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(n >= 10 * 1024 * 1024 ? 0 : 1)} MB`;
+  const bytes = !p.total && p.bytes ? ` (${mb(p.bytes)} read)` : '';
+  const rate = elapsedMs && elapsedMs > 500 && p.done ? `, ${Math.round(p.done / (elapsedMs / 1000))} records/s` : '';
+  return `[${p.fileIndex + 1}/${p.fileCount}] ${clean(name).slice(0, 40)}: ${p.phase}${count}${bytes}${rate}`;
 }

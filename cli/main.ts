@@ -256,10 +256,12 @@ async function run(command: string, args: readonly string[], o: Options, api: Lo
     case 'import': {
       if (args.length === 0) throw new UsageError('import needs at least one file or folder');
       let lastLen = 0;
+      const started = new Map<string, number>();
       const emit = io.errIsTty
         ? (e: LockerEvent) => {
             if (e.type !== 'import.progress') return;
-            const line = progressLine(e.progress);
+            if (!started.has(e.progress.file)) started.set(e.progress.file, Date.now());
+            const line = progressLine(e.progress, Date.now() - (started.get(e.progress.file) ?? Date.now()));
             io.err(`\r${line.padEnd(lastLen)}`);
             lastLen = line.length;
           }
