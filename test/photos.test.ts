@@ -5,7 +5,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { deflateSync } from 'node:zlib';
+import { crc32, deflateSync } from 'node:zlib';
+import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../cli/main.js';
 import { openLocker } from '../shared/api/index.js';
@@ -26,7 +27,9 @@ function png(width: number, height: number): Buffer {
   const chunk = (type: string, data: Buffer) => {
     const len = Buffer.alloc(4);
     len.writeUInt32BE(data.length);
-    return Buffer.concat([len, Buffer.from(type), data, Buffer.alloc(4)]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(Buffer.concat([Buffer.from(type), data])));
+    return Buffer.concat([len, Buffer.from(type), data, crc]);
   };
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
@@ -45,7 +48,7 @@ describe('photos', () => {
     const full = jpegWithExif({ make: 'Canon', model: 'Canon EOS R6', taken: '2023:08:15 14:22:05', offset: '+02:00', gps: { lat: 46.5583, lon: 7.8306 }, width: 6000, height: 4000, thumbnail: thumb, description: 'Lauterbrunnen valley' });
     writeFileSync(path.join(f.home, 'IMG_2041.JPG'), full);
     writeFileSync(path.join(f.home, 'old scan.jpg'), jpegWithExif({ make: 'FUJIFILM', model: 'FinePix S5600', taken: '2005:12:24 18:00:00', width: 2592, height: 1944 }));
-    writeFileSync(path.join(f.home, 'screenshot.png'), png(64, 48));
+    writeFileSync(path.join(f.home, 'screenshot.png'), png(640, 480));
     // A JPEG whose metadata is broken: the picture is still imported.
     const garbage = Buffer.from('Exif\0\0MM\0*garbagegarbagegarbage');
     const broken = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe1, 0x00, garbage.length + 2]), garbage, Buffer.from([0xff, 0xc0, 0x00, 0x11, 0x08, 0x00, 0x20, 0x00, 0x30, 0x03, 0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01, 0xff, 0xd9])]);
@@ -71,8 +74,12 @@ describe('photos', () => {
       expect(Buffer.from(o.locker.store.getBinary(name(p['thumbnailUrl']))?.bytes ?? []).equals(thumb)).toBe(true);
       // No offset in the file: the time stays as the camera knew it, without inventing a zone.
       expect(show('old scan')).toMatchObject({ dateCreated: '2005-12-24T18:00:00', exifData: 'FUJIFILM FinePix S5600', width: 2592 });
-      expect(show('screenshot')).toMatchObject({ encodingFormat: 'PNG', width: 64, height: 48 });
+      expect(show('screenshot')).toMatchObject({ encodingFormat: 'PNG', width: 640, height: 480 });
       expect(show('screenshot')['dateCreated']).toBeUndefined();
+      // A decodable picture gets a thumbnail of its own: a JPEG that fits 256 px.
+      const made = o.locker.store.getBinary(name(show('screenshot')['thumbnailUrl']));
+      const meta = await sharp(Buffer.from(made?.bytes ?? [])).metadata();
+      expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 256, 192]);
       expect(show('broken')).toMatchObject({ encodingFormat: 'JPEG', width: 48, height: 32 });
     } finally {
       o.locker.close();

@@ -1,4 +1,5 @@
 import exifr from 'exifr';
+import sharp from 'sharp';
 import { binaryIri, iri, lit, namedNode, RecordBuilder, sha256Hex, stableId } from '../model/index.js';
 import { makeBinary, sniffImage } from './media.js';
 import { failed, ImportAbort, type ImportContext, type Importer, type ParsedItem, type ParseResult } from './types.js';
@@ -47,6 +48,19 @@ export function exifDate(raw: unknown, offset: unknown): string | undefined {
   return `${base}${off}`;
 }
 
+/** Pictures larger than this many pixels are not decoded for a thumbnail (a decompression bomb, or a panorama). */
+const MAX_THUMBNAIL_INPUT_PIXELS = 100_000_000;
+
+export async function makeThumbnail(bytes: Uint8Array): Promise<Uint8Array | undefined> {
+  try {
+    const out = await sharp(bytes, { limitInputPixels: MAX_THUMBNAIL_INPUT_PIXELS, failOn: 'error', animated: false }).rotate().resize(256, 256, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 70, mozjpeg: true }).toBuffer();
+    return new Uint8Array(out);
+  } catch {
+    // Not decodable here (HEVC HEIC, a broken file): the caller falls back to the camera's thumbnail, or none.
+    return undefined;
+  }
+}
+
 async function* photoItems(bytes: Uint8Array, ctx: ImportContext): AsyncGenerator<ParsedItem> {
   const kind = sniffImage(bytes);
   if (!kind) throw new ImportAbort({ kind: 'unrecognised', message: 'not a picture Locker reads (JPEG, PNG, HEIC, WebP, GIF)' });
@@ -82,6 +96,9 @@ async function* photoItems(bytes: Uint8Array, ctx: ImportContext): AsyncGenerato
   const model = camera.length === 2 && camera[1]?.startsWith(camera[0] ?? '') ? camera[1] : camera.join(' ');
   if (model) b.set(S('exifData'), lit.string(model.slice(0, 200)));
   const binaries = [image];
+  // A thumbnail of our own (256 px, turned upright), or else the one the camera embedded (HEIC, which this decoder can't read).
+  const made = await makeThumbnail(bytes);
+  if (made) thumb = made;
   if (thumb && thumb.byteLength > 0 && thumb.byteLength < 256 * 1024 && sniffImage(thumb)?.type === 'image/jpeg') {
     const t = makeBinary(thumb, 'image/jpeg', 'jpg');
     binaries.push(t);
