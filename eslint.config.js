@@ -16,7 +16,7 @@ const noPlatform = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'scratch/', 'bench/out/', 'stubs/', '**/*.d.ts'] },
+  { ignores: ['node_modules/', '**/dist/', 'scratch/', 'bench/out/', 'stubs/', '**/*.d.ts'] },
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { ...globals.node } },

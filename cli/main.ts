@@ -10,6 +10,7 @@ import { watchAgent } from '../shared/crypto/index.js';
 import { isSealedBackup } from '../shared/seal/index.js';
 import { backupProtection, initCommand, KeyUsageError, lockCommand, obtainKey, passphraseCommand, unlockCommand, type ObtainedKey } from './keys.js';
 import { askSecret } from './prompt.js';
+import { electronMain, electronRuntime, launchElectron, serveCommand } from './start.js';
 import { conflictsCommand, podCommand, PodUsageError, resolveCommand, syncCommand } from './pod.js';
 
 const USAGE = `usage: locker [--home DIR] <command>
@@ -51,6 +52,9 @@ const USAGE = `usage: locker [--home DIR] <command>
   grants [--all] [--json]             who can see what, why, until when
   revoke <grantId> | revoke --agent WEBID
   audit [--json]                      the rules actually on the pod; ! marks what Locker didn't write
+
+  serve [--port N] [--open]           the app in your browser (this computer only; prints a one-time link)
+  start                               the desktop app, or browser mode where no Electron runtime is installed
 
 The locker lives in --home, LOCKER_HOME, or ${defaultHome()}.`;
 
@@ -120,6 +124,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         dismiss: { type: 'boolean' },
         'save-map': { type: 'string' },
         'from-pod': { type: 'boolean' },
+        port: { type: 'string' },
+        open: { type: 'boolean' },
       },
     });
   } catch (e) {
@@ -136,9 +142,13 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     io.err(`${USAGE}\n`);
     return 2;
   }
+  let startBrowser = false;
   if (command === 'start') {
-    io.out(`Locker ${'0.1.0'}: the desktop UI is not built yet; use the command line.\n\n${USAGE}\n`);
-    return 0;
+    const runtime = electronRuntime();
+    const shell = electronMain();
+    if (runtime.kind === 'ok' && shell) return launchElectron(runtime.path, shell, io);
+    io.err(`locker: starting in browser mode: ${runtime.kind === 'missing' ? runtime.why : 'the desktop shell is not compiled (npm run build:electron)'}\n`);
+    startBrowser = true;
   }
   const home = o.home ? path.resolve(o.home) : defaultHome(io.env);
   const keyCommands: Record<string, (() => Promise<number>) | undefined> = {
@@ -157,7 +167,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       return e instanceof KeyUsageError ? 2 : 1;
     }
   }
-  const known = ['import', 'list', 'search', 'show', 'edit', 'delete', 'export', 'backup', 'duplicates', 'merge', 'pod', 'sync', 'conflicts', 'resolve', 'grant', 'grants', 'revoke', 'audit'];
+  const known = ['serve', 'start', 'import', 'list', 'search', 'show', 'edit', 'delete', 'export', 'backup', 'duplicates', 'merge', 'pod', 'sync', 'conflicts', 'resolve', 'grant', 'grants', 'revoke', 'audit'];
   if (!known.includes(command)) {
     io.err(`locker: unknown command "${command}" (try: locker help)\n`);
     return 2;
@@ -190,6 +200,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   const api = createHandlers(opened.locker);
   try {
     switch (command) {
+      case 'serve':
+      case 'start':
+        if (args.length) throw new UsageError(`${command} takes no arguments`);
+        return await serveCommand(opened.locker, { port: o.port, open: o.open || startBrowser }, io);
       case 'pod':
         return await podCommand(args, o, opened.locker, io);
       case 'sync':

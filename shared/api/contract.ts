@@ -1,8 +1,16 @@
 import { z } from 'zod';
 import type { ExportSummary } from '../export/index.js';
-import { RECORD_TYPES, type RecordType } from '../model/index.js';
+import { propertySpecs, RECORD_TYPES, type PropertySpec, type RecordJson, type RecordType } from '../model/index.js';
 import type { RecordSummary } from '../store/index.js';
 import type { EditOutcome, ImportProgress, ImportSummary, Locker, ShowResult } from './locker.js';
+import { COMMON_PURPOSES, GRANT_MODES, parsePurpose } from '../consent/index.js';
+import type { SyncProgress, SyncResult } from '../sync/index.js';
+import { auditPod, type AuditReport } from './audit.js';
+import { findDuplicates, mergeRecords, type DuplicatePair, type MergeOutcome } from './duplicates.js';
+import { createGrant, listGrants, revokeGrants, type GrantResult, type GrantView, type RevokeResult } from './grants.js';
+import { listConflicts, podStatus, resolve, syncWithPod, type ConflictView, type PodEnv, type PodStatus } from './pod.js';
+import type { UploadArea } from './uploads.js';
+import type { ResolveOutcome } from '../sync/index.js';
 
 /**
  * `LockerApi`: one typed map of operations. The same handlers are served over
@@ -16,12 +24,35 @@ const IsoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not a da
 export const Inputs = {
   'records.list': z.object({ type: RecordTypeSchema.optional(), from: IsoTime.optional(), to: IsoTime.optional(), limit: z.number().int().positive().max(1_000_000).optional(), offset: z.number().int().nonnegative().optional() }).strict(),
   'records.get': z.object({ id: Id }).strict(),
+  'records.details': z.object({ ids: z.array(Id).max(500) }).strict(),
   'records.save': z.object({ id: Id, set: z.array(z.object({ name: z.string().min(1).max(100), value: z.string().max(1_000_000) }).strict()).min(1).max(200) }).strict(),
   'records.delete': z.object({ id: Id }).strict(),
   'records.counts': z.object({}).strict(),
   search: z.object({ text: z.string().max(1000), type: RecordTypeSchema.optional(), limit: z.number().int().positive().max(1000).optional() }).strict(),
   'import.start': z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000) }).strict(),
+  'import.uploads': z.object({ ids: z.array(z.string().regex(/^[0-9a-f]{24}$/, 'not an upload id')).min(1).max(10_000) }).strict(),
   'export.run': z.object({ out: z.string().min(1).max(4096) }).strict(),
+  status: z.object({}).strict(),
+  'sync.run': z.object({}).strict(),
+  'conflicts.list': z.object({}).strict(),
+  'conflicts.resolve': z.object({ id: Id, keep: z.enum(['local', 'remote', 'merged']) }).strict(),
+  'grants.list': z.object({ all: z.boolean().optional() }).strict(),
+  'grants.create': z
+    .object({
+      agent: z.url({ protocol: /^https?$/ }).max(2000),
+      client: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+      types: z.array(RecordTypeSchema).max(RECORD_TYPES.length),
+      modes: z.array(z.enum(GRANT_MODES)).min(1),
+      purpose: z.string().min(1).max(300),
+      until: IsoTime,
+    })
+    .strict(),
+  'grants.revoke': z.union([z.object({ id: z.string().min(1).max(100) }).strict(), z.object({ agent: z.url({ protocol: /^https?$/ }).max(2000) }).strict()]),
+  'audit.run': z.object({}).strict(),
+  'shapes.get': z.object({ type: RecordTypeSchema }).strict(),
+  'duplicates.list': z.object({ type: RecordTypeSchema.optional() }).strict(),
+  'duplicates.merge': z.object({ keep: Id, other: Id }).strict(),
+  'duplicates.dismiss': z.object({ a: Id, b: Id }).strict(),
 } as const;
 
 export type Operation = keyof typeof Inputs;
@@ -30,16 +61,43 @@ export type Input<K extends Operation> = z.infer<(typeof Inputs)[K]>;
 export interface Outputs {
   'records.list': RecordSummary[];
   'records.get': ShowResult;
+  'records.details': RecordJson[];
   'records.save': EditOutcome;
   'records.delete': { kind: 'deleted' } | { kind: 'absent'; id: string };
   'records.counts': Partial<Record<RecordType, number>>;
   search: RecordSummary[];
   'import.start': ImportSummary;
+  'import.uploads': ImportSummary;
   'export.run': ExportSummary;
+  status: LockerStatus;
+  'sync.run': SyncResult;
+  'conflicts.list': ConflictView[];
+  'conflicts.resolve': ResolveOutcome;
+  'grants.list': GrantView[];
+  'grants.create': GrantResult;
+  'grants.revoke': RevokeResult;
+  'audit.run': { kind: 'ok'; report: AuditReport } | { kind: 'error'; message: string };
+  'duplicates.list': DuplicatePair[];
+  'duplicates.merge': MergeOutcome;
+  'duplicates.dismiss': { kind: 'ok' };
+  'shapes.get': readonly PropertySpec[];
+}
+
+/** The home view's summary: what is in the locker and how it stands with the pod. */
+export interface LockerStatus {
+  readonly counts: Partial<Record<RecordType, number>>;
+  readonly total: number;
+  readonly encrypted: boolean;
+  readonly pod: PodStatus;
+  readonly activeGrants: number;
+  readonly purposes: Readonly<Record<string, string>>;
 }
 
 /** Events a handler may emit while it works (progress of long operations). */
-export type LockerEvent = { readonly type: 'import.progress'; readonly progress: ImportProgress } | { readonly type: 'import.committed'; readonly file: string; readonly ids: readonly string[] };
+export type LockerEvent =
+  | { readonly type: 'import.progress'; readonly progress: ImportProgress }
+  | { readonly type: 'import.committed'; readonly file: string; readonly ids: readonly string[] }
+  | { readonly type: 'sync.progress'; readonly progress: SyncProgress };
 
 export interface CallContext {
   readonly emit?: (e: LockerEvent) => void;
@@ -54,11 +112,23 @@ export interface BadRequest {
   readonly message: string;
 }
 
-export function createHandlers(locker: Locker): LockerApi {
+export interface HandlerOptions {
+  /** Files a UI uploaded by value (browser mode); without it `import.uploads` finds none. */
+  readonly uploads?: UploadArea;
+  /** How to reach the pod (environment, fetch wrapper). */
+  readonly pod?: PodEnv;
+}
+
+export function createHandlers(locker: Locker, opts: HandlerOptions = {}): LockerApi {
+  const penv = opts.pod ?? {};
   return {
     'records.list': async (q) =>
       locker.list({ type: q.type, fromMs: q.from ? Date.parse(q.from) : undefined, toMs: q.to ? Date.parse(q.to) : undefined, limit: q.limit, offset: q.offset }),
     'records.get': async ({ id }) => locker.show(id),
+    'records.details': async ({ ids }) => ids.flatMap((id) => {
+      const r = locker.show(id);
+      return r.kind === 'ok' ? [r.json] : [];
+    }),
     'records.save': async ({ id, set }) => locker.edit(id, set),
     'records.delete': async ({ id }) => locker.delete(id),
     'records.counts': async () => locker.store.counts(),
@@ -69,7 +139,64 @@ export function createHandlers(locker: Locker): LockerApi {
         onProgress: (progress) => ctx?.emit?.({ type: 'import.progress', progress }),
         onCommitted: (file, ids) => ctx?.emit?.({ type: 'import.committed', file, ids }),
       }),
+    'import.uploads': async ({ ids }, ctx) => {
+      const files = ids.map((id) => ({ id, file: opts.uploads?.get(id) }));
+      const missing = files.filter((f) => !f.file);
+      const found = files.flatMap((f) => (f.file ? [f.file] : []));
+      const byPath = new Map(found.map((f) => [f.path, f.name]));
+      const named = (file: string) => byPath.get(file) ?? file;
+      try {
+        const summary = found.length
+          ? await locker.importFiles(
+              found.map((f) => f.path),
+              {
+                ...(ctx?.signal && { signal: ctx.signal }),
+                onProgress: (progress) => ctx?.emit?.({ type: 'import.progress', progress: { ...progress, file: named(progress.file) } }),
+                onCommitted: (file, committed) => ctx?.emit?.({ type: 'import.committed', file: named(file), ids: committed }),
+              },
+            )
+          : { imported: 0, updated: 0, skipped: 0, errors: [] };
+        return {
+          ...summary,
+          errors: [...summary.errors.map((e) => ({ ...e, file: named(e.file) })), ...missing.map((m) => ({ file: m.id, message: 'this upload is gone: add the file again' }))],
+        };
+      } finally {
+        for (const f of files) if (f.file) opts.uploads?.remove(f.id);
+      }
+    },
     'export.run': async ({ out }) => locker.exportTo(out),
+    status: async () => {
+      const counts = locker.store.counts();
+      return {
+        counts,
+        total: Object.values(counts).reduce((a, b) => a + (b ?? 0), 0),
+        encrypted: locker.encrypted,
+        pod: podStatus(locker),
+        activeGrants: listGrants(locker).length,
+        purposes: COMMON_PURPOSES,
+      };
+    },
+    'sync.run': async (_q, ctx) =>
+      syncWithPod(locker, penv, { onProgress: (progress) => ctx?.emit?.({ type: 'sync.progress', progress }), ...(ctx?.signal && { signal: ctx.signal }) }),
+    'conflicts.list': async () => listConflicts(locker),
+    'conflicts.resolve': async ({ id, keep }) => resolve(locker, id, keep),
+    'grants.list': async ({ all }) => listGrants(locker, { all: all === true }),
+    'grants.create': async (q) => {
+      const purpose = parsePurpose(q.purpose);
+      if (purpose.kind === 'error') return purpose;
+      const untilMs = Date.parse(q.until);
+      if (untilMs <= Date.now()) return { kind: 'error', message: 'the end of a grant must be in the future' };
+      return createGrant(locker, penv, { agent: q.agent, ...(q.client && { client: q.client }), types: q.types, paths: [], modes: q.modes, purpose: purpose.iri, untilMs });
+    },
+    'grants.revoke': async (q) => revokeGrants(locker, penv, q),
+    'audit.run': async () => auditPod(locker, penv),
+    'shapes.get': async ({ type }) => propertySpecs(type),
+    'duplicates.list': async ({ type }) => findDuplicates(locker, { type }),
+    'duplicates.merge': async ({ keep, other }) => mergeRecords(locker, keep, other),
+    'duplicates.dismiss': async ({ a, b }) => {
+      locker.dismissDuplicate(a, b);
+      return { kind: 'ok' };
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 export { openLocker, Locker, LOCKED_MESSAGE, type OpenLockerOptions, type EditOutcome, type ImportError, type ImportOptions, type ImportProgress, type ImportSummary, type OpenLockerResult, type ShowResult } from './locker.js';
-export { createHandlers, dispatch, Inputs, type CallContext, type Input, type LockerApi, type LockerEvent, type Operation, type Outputs } from './contract.js';
+export { createHandlers, dispatch, Inputs, type HandlerOptions, type LockerStatus, type CallContext, type Input, type LockerApi, type LockerEvent, type Operation, type Outputs } from './contract.js';
 export { CsvMappingSchema, defaultHome, loadCaps } from './home.js';
 export {
   openPodSession,
@@ -27,3 +27,8 @@ export { auditPod, type AuditReport, type AuditRule } from './audit.js';
 export { changePassphrase, encryptionState, encryptLocker, finishConversion, unlockKey, DB_FILE, type ChangeResult, type EncryptionState, type EncryptOptions, type EncryptResult, type KeySource, type UnlockResult } from './encryption.js';
 export { backupContainer, backupToPod, fetchPodBackup, type FetchBackupResult, type PodBackupResult } from './backup.js';
 export { findDuplicates, mergeRecords, type DuplicatePair, type MergeOutcome } from './duplicates.js';
+export { CallRunner } from './runner.js';
+export { CALL_ID, IPC_CHANNELS, type CallResult, type LockerBridge, type TaggedEvent } from './transport.js';
+export { UploadArea, safeName } from './uploads.js';
+export type { RecordSummary } from '../store/index.js';
+export type { SyncResult, SyncProgress } from '../sync/index.js';

@@ -83,7 +83,7 @@ export async function putResource(ctx: PodContext, url: string, body: string | U
     if (!cond.etag) throw new Error('an update needs the ETag it was based on');
     headers['if-match'] = cond.etag;
   }
-  const res = await request(ctx.fetch, url, opts(ctx, { method: 'PUT', headers, body, expect: [412] }), ctx.stats);
+  const res = await request(ctx.fetch, url, opts(ctx, { method: 'PUT', headers, body: body as string | Uint8Array<ArrayBuffer>, expect: [412] }), ctx.stats);
   if (res.status === 412) return { kind: 'precondition-failed' };
   if (res.status < 200 || res.status > 299) throw fail('PUT', url, res.status, res.body);
   return { kind: 'ok', etag: res.headers.get('etag') ?? undefined, dateMs: dateOf(res.headers) };

@@ -1,0 +1,82 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { Locker } from '../shared/api/index.js';
+import { rendererDist, serve } from './serve.js';
+
+export interface ServeIo {
+  readonly out: (s: string) => void;
+  readonly err: (s: string) => void;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** Where the Electron runtime would be, if one was downloaded; why not otherwise. */
+export function electronRuntime(): { kind: 'ok'; path: string } | { kind: 'missing'; why: string } {
+  const require = createRequire(import.meta.url);
+  let pkg: string;
+  try {
+    pkg = path.dirname(require.resolve('electron/package.json'));
+  } catch {
+    return { kind: 'missing', why: 'the electron package is not installed' };
+  }
+  const pathFile = path.join(pkg, 'path.txt');
+  if (!existsSync(pathFile)) return { kind: 'missing', why: 'no Electron runtime has been downloaded (electron fetches it on first launch, and this machine cannot)' };
+  const exe = path.join(pkg, 'dist', readFileSync(pathFile, 'utf8').trim());
+  return existsSync(exe) ? { kind: 'ok', path: exe } : { kind: 'missing', why: `the Electron runtime is missing (${exe})` };
+}
+
+/** `locker serve`: the UI in a browser, until Ctrl-C (or SIGTERM). */
+export async function serveCommand(locker: Locker, o: { port?: string | undefined; open?: boolean | undefined }, io: ServeIo, stop: Promise<unknown> = stopSignal()): Promise<number> {
+  const port = o.port === undefined ? 0 : Number(o.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    io.err(`locker: --port must be a port number\n`);
+    return 2;
+  }
+  const dist = rendererDist();
+  if (!existsSync(path.join(dist, 'index.html'))) io.err('locker: the UI is not built yet: run `npm run build:ui` (npm start does it); serving the API only\n');
+  let server;
+  try {
+    server = await serve({ locker, staticDir: dist, port, pod: { env: io.env }, log: (line) => io.err(`${line}\n`) });
+  } catch (e) {
+    io.err(`locker: could not listen on 127.0.0.1:${port}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+  io.out(`Locker is at ${server.launchUrl}\n`);
+  io.err('Only this computer can reach it; the link holds a one-time token for this launch. Ctrl-C stops it.\n');
+  if (o.open) openBrowser(server.launchUrl, io);
+  await stop;
+  await server.close();
+  return 0;
+}
+
+function stopSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => resolve(s));
+  });
+}
+
+function openBrowser(url: string, io: ServeIo): void {
+  const cmd = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer.exe' : 'xdg-open';
+  const child = spawn(cmd, [url], { stdio: 'ignore', detached: true });
+  child.on('error', () => io.err(`locker: could not open a browser (${cmd}); open the link above yourself\n`));
+  child.unref();
+}
+
+/** The compiled desktop shell (`npm run build:electron`), if any. */
+export function electronMain(): string | undefined {
+  const main = path.resolve(import.meta.dirname, '../electron/dist/main.js');
+  return existsSync(main) ? main : undefined;
+}
+
+/** Runs the desktop app and waits for it to quit; its exit code is ours. */
+export function launchElectron(runtime: string, main: string, io: ServeIo): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(runtime, [main], { stdio: 'inherit', env: io.env });
+    child.on('error', (e) => {
+      io.err(`locker: could not start Electron: ${e.message}\n`);
+      resolve(1);
+    });
+    child.on('exit', (code) => resolve(code ?? 1));
+  });
+}

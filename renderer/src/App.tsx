@@ -1,0 +1,165 @@
+import { useEffect, useRef, useState } from 'react';
+import type { LockerStatus } from '../../shared/api/index.js';
+import { call } from './api/client.js';
+import { useLoad } from './ui/hooks.js';
+import { go, href, useRoute } from './ui/router.js';
+import { ToastHost } from './ui/Toasts.js';
+import { TYPE_LABELS, typeLabel } from './ui/format.js';
+import { Home } from './views/Home.js';
+import { Timeline } from './views/Timeline.js';
+import { SearchView } from './views/Search.js';
+import { RecordPage } from './views/Record.js';
+import { TypeView } from './views/TypeView.js';
+import { ImportView } from './views/Import.js';
+import { PodView } from './views/Pod.js';
+import { ConsentView } from './views/Consent.js';
+import { DuplicatesView } from './views/Duplicates.js';
+import { DropImport } from './views/DropImport.js';
+
+type Theme = 'light' | 'dark';
+
+function initialTheme(): Theme {
+  const saved = localStorage.getItem('locker.theme');
+  if (saved === 'light' || saved === 'dark') return saved;
+  return matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+}
+
+export function App() {
+  const route = useRoute();
+  const [theme, setTheme] = useState<Theme>(initialTheme);
+  const [status, reloadStatus] = useLoad<LockerStatus>(() => call('status', {}), [route.path[0]]);
+  const search = useRef<HTMLInputElement>(null);
+  const [q, setQ] = useState(route.path[0] === 'search' ? (route.query.get('q') ?? '') : '');
+
+  useEffect(() => {
+    document.documentElement.dataset['theme'] = theme;
+    localStorage.setItem('locker.theme', theme);
+  }, [theme]);
+
+  // "/" jumps to search from anywhere but a text field.
+  useEffect(() => {
+    const on = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement | null;
+      if (e.key === '/' && !e.ctrlKey && !e.metaKey && t && !/^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName) && !t.isContentEditable) {
+        e.preventDefault();
+        search.current?.focus();
+      }
+    };
+    window.addEventListener('keydown', on);
+    return () => window.removeEventListener('keydown', on);
+  }, []);
+
+  // Focus the new page's title so keyboard and screen-reader users land on it.
+  useEffect(() => {
+    if (document.activeElement !== search.current) document.getElementById('page-title')?.focus({ preventScroll: true });
+  }, [route.path.join('/')]);
+
+  const counts = status.kind === 'ok' ? status.value.counts : {};
+  const [section, arg] = route.path;
+  let view;
+  switch (section) {
+    case undefined:
+    case 'home':
+      view = <Home status={status} reload={reloadStatus} />;
+      break;
+    case 'timeline':
+      view = <Timeline total={status.kind === 'ok' ? status.value.total : undefined} />;
+      break;
+    case 'search':
+      view = <SearchView text={route.query.get('q') ?? ''} />;
+      break;
+    case 'record':
+      view = arg ? <RecordPage id={arg} changed={reloadStatus} /> : null;
+      break;
+    case 'type':
+      view = arg ? <TypeView type={arg} query={route.query} /> : null;
+      break;
+    case 'import':
+      view = <ImportView done={reloadStatus} />;
+      break;
+    case 'pod':
+      view = <PodView changed={reloadStatus} />;
+      break;
+    case 'sharing':
+      view = <ConsentView tab={arg ?? 'grants'} purposes={status.kind === 'ok' ? status.value.purposes : {}} />;
+      break;
+    case 'duplicates':
+      view = <DuplicatesView changed={reloadStatus} />;
+      break;
+    default:
+      view = <p>There is no page here. <a href={href('home')}>Go home</a>.</p>;
+  }
+
+  return (
+    <ToastHost>
+      <a className="skip" href="#main" onClick={(e) => (e.preventDefault(), document.getElementById('page-title')?.focus())}>
+        Skip to content
+      </a>
+      <div className="app">
+        <nav className="side" aria-label="Sections">
+          <a className="brand" href={href('home')}>
+            <img src="./icon.svg" alt="" width="24" height="24" /> Locker
+          </a>
+          <ul>
+            <li><a href={href('home')} aria-current={section === undefined || section === 'home' ? 'page' : undefined}>Home</a></li>
+            <li><a href={href('timeline')} aria-current={section === 'timeline' ? 'page' : undefined}>Timeline</a></li>
+          </ul>
+          <h2 className="side-head">Your records</h2>
+          <ul>
+            {Object.keys(TYPE_LABELS).map((t) => (
+              <li key={t}>
+                <a href={href('type', t)} aria-current={section === 'type' && arg === t ? 'page' : undefined}>
+                  <span aria-hidden="true">{TYPE_LABELS[t]?.icon}</span> {typeLabel(t, true)}
+                  {counts[t as keyof typeof counts] ? <span className="count">{counts[t as keyof typeof counts]}</span> : null}
+                </a>
+              </li>
+            ))}
+          </ul>
+          <h2 className="side-head">Manage</h2>
+          <ul>
+            <li><a href={href('import')} aria-current={section === 'import' ? 'page' : undefined}>Import</a></li>
+            <li><a href={href('duplicates')} aria-current={section === 'duplicates' ? 'page' : undefined}>Duplicates</a></li>
+            <li><a href={href('pod')} aria-current={section === 'pod' ? 'page' : undefined}>Pod &amp; sync</a></li>
+            <li><a href={href('sharing')} aria-current={section === 'sharing' ? 'page' : undefined}>Sharing</a></li>
+          </ul>
+        </nav>
+        <div className="main-col">
+          <header className="top">
+            <form
+              role="search"
+              onSubmit={(e) => {
+                e.preventDefault();
+                go(`#/search?q=${encodeURIComponent(q)}`);
+              }}
+            >
+              <label htmlFor="q" className="visually-hidden">Search everything</label>
+              <input
+                id="q"
+                ref={search}
+                type="search"
+                placeholder="Search everything  ( / )"
+                autoComplete="off"
+                value={q}
+                onChange={(e) => {
+                  setQ(e.target.value);
+                  go(`#/search?q=${encodeURIComponent(e.target.value)}`);
+                }}
+                onKeyDown={(e) => {
+                  if (e.key === 'Escape') {
+                    setQ('');
+                    search.current?.blur();
+                  }
+                }}
+              />
+            </form>
+            <button type="button" className="plain" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}>
+              {theme === 'dark' ? '☀' : '☾'}
+            </button>
+          </header>
+          <main id="main">{view}</main>
+        </div>
+      </div>
+      <DropImport done={reloadStatus} />
+    </ToastHost>
+  );
+}

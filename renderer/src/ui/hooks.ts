@@ -1,0 +1,32 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+
+export type Loaded<T> = { readonly kind: 'loading' } | { readonly kind: 'ok'; readonly value: T } | { readonly kind: 'error'; readonly message: string };
+
+/** Runs `load` when `deps` change; a stale answer (deps changed meanwhile) is dropped. `reload` runs it again. */
+export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): [Loaded<T>, () => void] {
+  const [state, setState] = useState<Loaded<T>>({ kind: 'loading' });
+  const [tick, setTick] = useState(0);
+  const latest = useRef(0);
+  useEffect(() => {
+    const n = ++latest.current;
+    load().then(
+      (value) => {
+        if (n === latest.current) setState({ kind: 'ok', value });
+      },
+      (e: unknown) => {
+        if (n === latest.current) setState({ kind: 'error', message: e instanceof Error ? e.message : String(e) });
+      },
+    );
+  }, [...deps, tick]);
+  const reload = useCallback(() => setTick((t) => t + 1), []);
+  return [state, reload];
+}
+
+export function useDebounced<T>(value: T, ms: number): T {
+  const [v, setV] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setV(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return v;
+}

@@ -1,0 +1,87 @@
+import type { RecordSummary } from '../../../shared/api/index.js';
+import { call } from '../api/client.js';
+import { Show } from '../ui/bits.js';
+import { useLoad } from '../ui/hooks.js';
+import { href } from '../ui/router.js';
+import { RecordList } from './RecordRow.js';
+
+/** A month: a grid of days with their events, and the same month as an agenda. `?month=YYYY-MM`; default the month of the latest event. */
+export function CalendarView({ month }: { month: string | null }) {
+  const [latest] = useLoad(() => (month ? Promise.resolve([]) : call('records.list', { type: 'event', limit: 1 })), [month]);
+  if (!month && latest.kind === 'loading') return <p className="muted">Loading…</p>;
+  const fallback = latest.kind === 'ok' ? latest.value[0]?.start?.slice(0, 7) : undefined;
+  const m = month && /^\d{4}-\d{2}$/.test(month) ? month : (fallback ?? new Date().toISOString().slice(0, 7));
+  return <Month key={m} month={m} />;
+}
+
+function shift(month: string, by: number): string {
+  const [y = 1970, mo = 1] = month.split('-').map(Number);
+  const d = new Date(Date.UTC(y, mo - 1 + by, 1));
+  return d.toISOString().slice(0, 7);
+}
+
+function Month({ month }: { month: string }) {
+  const [y = 1970, mo = 1] = month.split('-').map(Number);
+  const from = new Date(y, mo - 1, 1);
+  const to = new Date(y, mo, 1);
+  const [events] = useLoad(() => call('records.list', { type: 'event', from: from.toISOString(), to: to.toISOString(), limit: 5000 }), [month]);
+  const title = from.toLocaleDateString(undefined, { month: 'long', year: 'numeric' });
+  const lead = (from.getDay() + 6) % 7; // weeks start on Monday
+  const days = new Date(y, mo, 0).getDate();
+  const byDay = (items: readonly RecordSummary[]) => {
+    const map = new Map<number, RecordSummary[]>();
+    for (const e of items) {
+      if (!e.start) continue;
+      const d = /^\d{4}-\d{2}-\d{2}$/.test(e.start) ? Number(e.start.slice(8, 10)) : new Date(e.start).getDate();
+      map.set(d, [...(map.get(d) ?? []), e]);
+    }
+    return map;
+  };
+  return (
+    <>
+      <nav className="month-nav" aria-label="Months">
+        <a className="button" href={`${href('type', 'event')}?month=${shift(month, -1)}`} aria-label="Previous month">‹</a>
+        <h2 aria-live="polite">{title}</h2>
+        <a className="button" href={`${href('type', 'event')}?month=${shift(month, 1)}`} aria-label="Next month">›</a>
+        <a className="button" href={`${href('type', 'event')}?month=${new Date().toISOString().slice(0, 7)}`}>Today</a>
+      </nav>
+      <Show state={events}>
+        {(items) => {
+          const map = byDay(items);
+          const cells = [...Array(lead).fill(0), ...Array.from({ length: days }, (_, i) => i + 1)] as number[];
+          return (
+            <>
+              <table className="month">
+                <caption className="visually-hidden">{title}</caption>
+                <thead>
+                  <tr>{['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].map((d) => <th key={d} scope="col">{d}</th>)}</tr>
+                </thead>
+                <tbody>
+                  {Array.from({ length: Math.ceil(cells.length / 7) }, (_, w) => (
+                    <tr key={w}>
+                      {Array.from({ length: 7 }, (_, i) => {
+                        const day = cells[w * 7 + i] ?? 0;
+                        const list = map.get(day) ?? [];
+                        return (
+                          <td key={i} className={day ? '' : 'off'}>
+                            {day > 0 && <span className="day-n">{day}</span>}
+                            {list.slice(0, 3).map((e) => (
+                              <a key={e.id} className="ev" href={href('record', e.id)}>{e.title}</a>
+                            ))}
+                            {list.length > 3 && <span className="more">+{list.length - 3} more</span>}
+                          </td>
+                        );
+                      })}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <h2>Agenda</h2>
+              {items.length === 0 ? <p className="muted">No events this month.</p> : <RecordList items={items} label={`Events in ${title}`} />}
+            </>
+          );
+        }}
+      </Show>
+    </>
+  );
+}

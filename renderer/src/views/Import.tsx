@@ -1,0 +1,176 @@
+import { useEffect, useRef, useState } from 'react';
+import type { ImportProgress, ImportSummary } from '../../../shared/api/index.js';
+import { bridge, call, canUpload, newCallId, upload } from '../api/client.js';
+import { ErrorBox, Page } from '../ui/bits.js';
+import { href } from '../ui/router.js';
+
+/** Files dropped anywhere on the window wait here until the Import page takes them. */
+let pending: File[] = [];
+export function queueFiles(files: File[]): void {
+  pending = [...pending, ...files];
+}
+
+type State =
+  | { kind: 'idle' }
+  | { kind: 'uploading'; name: string; sent: number; size: number; index: number; count: number }
+  | { kind: 'importing'; callId: string; progress?: ImportProgress; started: number }
+  | { kind: 'done'; summary: ImportSummary; names: string[] }
+  | { kind: 'failed'; message: string };
+
+const FORMATS = '.ics,.vcf,.gpx,.kml,.kmz,.geojson,.json,.ofx,.qfx,.qif,.sta,.mt940,.csv,.xml,.mbox,.eml,.html,.jpg,.jpeg,.png,.heic,.zip,.trig,.locker';
+
+export function ImportView({ done }: { done: () => void }) {
+  const [state, setState] = useState<State>({ kind: 'idle' });
+  const input = useRef<HTMLInputElement>(null);
+  const [over, setOver] = useState(false);
+
+  const start = async (files: File[]) => {
+    if (files.length === 0) return;
+    const ids: string[] = [];
+    const errors: { file: string; message: string }[] = [];
+    for (const [i, f] of files.entries()) {
+      setState({ kind: 'uploading', name: f.name, sent: 0, size: f.size, index: i, count: files.length });
+      const r = await upload(f, (sent) => setState({ kind: 'uploading', name: f.name, sent, size: f.size, index: i, count: files.length }));
+      if (r.kind === 'ok') ids.push(r.id);
+      else errors.push({ file: f.name, message: r.message });
+    }
+    if (ids.length === 0) {
+      setState({ kind: 'done', summary: { imported: 0, updated: 0, skipped: 0, errors }, names: files.map((f) => f.name) });
+      return;
+    }
+    const callId = newCallId();
+    setState({ kind: 'importing', callId, started: Date.now() });
+    const off = bridge.onEvent((e) => {
+      if (e.callId === callId && e.event.type === 'import.progress') {
+        const progress = e.event.progress;
+        setState((s) => (s.kind === 'importing' && s.callId === callId ? { ...s, progress } : s));
+      }
+    });
+    try {
+      const summary = await call('import.uploads', { ids }, callId);
+      setState({ kind: 'done', summary: { ...summary, errors: [...errors, ...summary.errors] }, names: files.map((f) => f.name) });
+      done();
+    } catch (e) {
+      setState({ kind: 'failed', message: e instanceof Error ? e.message : String(e) });
+    } finally {
+      off();
+    }
+  };
+
+  useEffect(() => {
+    if (pending.length) {
+      const files = pending;
+      pending = [];
+      void start(files);
+    }
+    // Only on arrival: files dropped on another page.
+  }, []);
+
+  const busy = state.kind === 'uploading' || state.kind === 'importing';
+  return (
+    <Page title="Import">
+      <p>
+        Calendars (.ics), address books (.vcf), places and trips (GPX, KML, GeoJSON, Google Takeout), photos, bank statements (OFX, QIF, MT940, CSV), Apple Health and FHIR, mail (mbox, .eml),
+        bookmarks, Goodreads, Mastodon and Twitter archives, whole .zip exports, and Locker backups. Importing the same file again changes nothing.
+      </p>
+      {!canUpload && <ErrorBox message="This window cannot receive files yet: use `locker import` in a terminal." />}
+      <div
+        className={`dropzone ${over ? 'over' : ''}`}
+        onDragOver={(e) => {
+          e.preventDefault();
+          setOver(true);
+        }}
+        onDragLeave={() => setOver(false)}
+        onDrop={(e) => {
+          e.preventDefault();
+          e.stopPropagation();
+          setOver(false);
+          if (!busy) void start([...e.dataTransfer.files]);
+        }}
+      >
+        <p>Drop files here, or</p>
+        <label className="button primary">
+          Choose files…
+          <input
+            ref={input}
+            className="visually-hidden"
+            type="file"
+            multiple
+            accept={FORMATS}
+            disabled={busy}
+            data-testid="file-input"
+            onChange={(e) => {
+              const files = [...(e.target.files ?? [])];
+              e.target.value = '';
+              void start(files);
+            }}
+          />
+        </label>
+      </div>
+      <Status state={state} />
+    </Page>
+  );
+}
+
+function Status({ state }: { state: State }) {
+  switch (state.kind) {
+    case 'idle':
+      return null;
+    case 'uploading':
+      return (
+        <div className="progress-box" role="status">
+          <p>
+            Reading {state.name} ({state.index + 1} of {state.count})…
+          </p>
+          <progress max={state.size || 1} value={state.sent} aria-label={`Reading ${state.name}`} />
+        </div>
+      );
+    case 'importing': {
+      const p = state.progress;
+      const total = p?.total;
+      const secs = (Date.now() - state.started) / 1000;
+      const rate = p && secs > 0.5 ? Math.round(p.done / secs) : undefined;
+      return (
+        <div className="progress-box" role="status">
+          <p>
+            {p ? `${phaseText(p.phase)} ${p.file.split(/[\\/]/).pop() ?? ''}: ${p.done.toLocaleString()}${total ? ` of ${total.toLocaleString()}` : ''} records` : 'Starting…'}
+            {rate ? ` (${rate.toLocaleString()}/s)` : ''}
+          </p>
+          <progress max={total ?? undefined} value={total ? p?.done : undefined} aria-label="Import progress" />
+          <button type="button" onClick={() => void bridge.cancel(state.callId)}>
+            Cancel
+          </button>
+        </div>
+      );
+    }
+    case 'failed':
+      return <ErrorBox message={state.message} />;
+    case 'done': {
+      const s = state.summary;
+      return (
+        <div className="summary" role="status" data-testid="import-summary">
+          <h2>Done</h2>
+          <p>
+            {s.imported.toLocaleString()} new, {s.updated.toLocaleString()} updated, {s.skipped.toLocaleString()} unchanged. <a href={href('timeline')}>See them on the timeline</a>.
+          </p>
+          {s.errors.length > 0 && (
+            <>
+              <h3>Not imported</h3>
+              <ul className="errors">
+                {s.errors.map((e, i) => (
+                  <li key={i}>
+                    <strong>{e.file.split(/[\\/]/).pop()}</strong>: {e.message}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+        </div>
+      );
+    }
+  }
+}
+
+function phaseText(phase: ImportProgress['phase']): string {
+  return { reading: 'Reading', validating: 'Checking', writing: 'Saving', done: 'Finished', failed: 'Stopped at' }[phase];
+}

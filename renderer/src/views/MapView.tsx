@@ -1,0 +1,107 @@
+import { geoEquirectangular, geoPath, type GeoPermissibleObjects } from 'd3-geo';
+import { feature } from 'topojson-client';
+import type { GeometryCollection, Topology } from 'topojson-specification';
+import { useMemo, useState } from 'react';
+import land50 from 'world-atlas/land-50m.json';
+import type { RecordJson } from '../../../shared/model/index.js';
+import { Show } from '../ui/bits.js';
+import { useLoad } from '../ui/hooks.js';
+import { go, href } from '../ui/router.js';
+import { deep, num, text } from '../ui/format.js';
+import { loadDetailed } from './details.js';
+
+const MAX = 3000;
+const W = 960;
+const H = 520;
+
+/** Land outlines shipped with the app (Natural Earth 1:50m via world-atlas): the map needs no tile server and works offline. */
+const LAND = feature(land50 as unknown as Topology, (land50 as unknown as Topology<{ land: GeometryCollection }>).objects.land);
+
+type Line = [number, number][];
+interface Located {
+  readonly r: RecordJson;
+  readonly point?: [number, number];
+  readonly lines: Line[];
+}
+
+/** WKT `LINESTRING (lon lat, …)` / `MULTILINESTRING ((…), (…))` → lines of [lon, lat]. */
+export function parseWkt(wkt: string): Line[] {
+  const body = /^\s*(?:MULTI)?LINESTRING\s*(?:Z\s*)?\(([\s\S]*)\)\s*$/i.exec(wkt)?.[1];
+  if (!body) return [];
+  const parts = body.includes('(') ? body.split(/\)\s*,\s*\(/).map((p) => p.replace(/[()]/g, '')) : [body];
+  return parts
+    .map((p) =>
+      p
+        .split(',')
+        .map((xy) => xy.trim().split(/\s+/).map(Number))
+        .filter((c): c is [number, number] => c.length >= 2 && Number.isFinite(c[0]) && Number.isFinite(c[1]))
+        .map(([x, y]) => [x, y] as [number, number]),
+    )
+    .filter((l) => l.length > 1);
+}
+
+function locate(r: RecordJson): Located {
+  const lat = num(deep(r.properties, 'latitude'));
+  const lon = num(deep(r.properties, 'longitude'));
+  const wkt = deep(r.properties, 'asWKT');
+  const lines = typeof wkt === 'string' ? parseWkt(wkt) : [];
+  return { r, ...(lat !== undefined && lon !== undefined && Math.abs(lat) <= 90 && Math.abs(lon) <= 180 && { point: [lon, lat] as [number, number] }), lines };
+}
+
+export function MapView({ type }: { type: 'place' | 'track' }) {
+  const [state] = useLoad(() => loadDetailed(type, MAX), [type]);
+  return (
+    <Show state={state} empty={(v) => v.records.length === 0}>
+      {({ records, more }) => <MapOf items={records.map(locate)} more={more} />}
+    </Show>
+  );
+}
+
+function MapOf({ items, more }: { items: Located[]; more: boolean }) {
+  const [selected, setSelected] = useState<string>();
+  const placed = items.filter((i) => i.point || i.lines.length);
+  const { path, project } = useMemo(() => {
+    const coords: [number, number][] = placed.flatMap((i) => [...(i.point ? [i.point] : []), ...i.lines.flat()]);
+    const fit: GeoPermissibleObjects = coords.length ? { type: 'MultiPoint', coordinates: coords } : { type: 'Sphere' };
+    const projection = geoEquirectangular().fitExtent([[30, 30], [W - 30, H - 30]], fit);
+    // Never zoom in further than a city block, nor out beyond the world.
+    if (projection.scale() > 2_000_000) projection.scale(2_000_000);
+    return { path: geoPath(projection), project: (c: [number, number]) => projection(c) ?? [0, 0] };
+  }, [placed]);
+  const sel = placed.find((i) => i.r.id === selected);
+  return (
+    <>
+      {more && <p className="muted">The {MAX} most recent are on the map.</p>}
+      <figure className="map">
+        <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Map of ${placed.length} records`}>
+          <rect className="sea" width={W} height={H} />
+          <path className="land" d={path(LAND) ?? ''} />
+          {placed.map((i) =>
+            i.lines.map((l, k) => <path key={`${i.r.id}-${k}`} className={`track ${i.r.id === selected ? 'sel' : ''}`} d={path({ type: 'LineString', coordinates: l }) ?? ''} />),
+          )}
+          {placed.map((i) => {
+            if (!i.point) return null;
+            const [x, y] = project(i.point);
+            return <circle key={i.r.id} className={`pin ${i.r.id === selected ? 'sel' : ''}`} cx={x} cy={y} r={i.r.id === selected ? 7 : 5} onClick={() => setSelected(i.r.id)} />;
+          })}
+        </svg>
+        <figcaption className="muted">Land outlines: Natural Earth. {items.length - placed.length > 0 ? `${items.length - placed.length} without a position are only in the list.` : ''}</figcaption>
+      </figure>
+      {sel && (
+        <p>
+          <strong>{sel.r.title}</strong> {text(deep(sel.r.properties, 'address'))} <a href={href('record', sel.r.id)}>Open</a>
+        </p>
+      )}
+      <ul className="rows" aria-label="On the map">
+        {items.map((i) => (
+          <li key={i.r.id}>
+            <button type="button" className={`row ${i.r.id === selected ? 'selected' : ''}`} onClick={() => setSelected(i.r.id)} onDoubleClick={() => go(href('record', i.r.id))} aria-pressed={i.r.id === selected}>
+              <span className="row-title">{i.r.title || '(untitled)'}</span>
+              <span className="row-type">{i.point ? `${i.point[1].toFixed(4)}, ${i.point[0].toFixed(4)}` : i.lines.length ? `${i.lines.reduce((n, l) => n + l.length, 0)} points` : 'no position'}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}

@@ -1,0 +1,160 @@
+import { useState } from 'react';
+import type { ConflictView, SyncProgress, SyncResult } from '../../../shared/api/index.js';
+import { bridge, call, newCallId } from '../api/client.js';
+import { ErrorBox, Page, Show } from '../ui/bits.js';
+import { useLoad } from '../ui/hooks.js';
+import { href } from '../ui/router.js';
+import { useToast } from '../ui/Toasts.js';
+import { text, typeLabel, when } from '../ui/format.js';
+import { SideBySide } from './SideBySide.js';
+
+export function PodView({ changed }: { changed: () => void }) {
+  const [status, reloadStatus] = useLoad(() => call('status', {}), []);
+  const [conflicts, reloadConflicts] = useLoad(() => call('conflicts.list', {}), []);
+  const [sync, setSync] = useState<{ kind: 'idle' } | { kind: 'running'; callId: string; progress?: SyncProgress } | { kind: 'done'; result: SyncResult }>({ kind: 'idle' });
+
+  const runSync = async () => {
+    const callId = newCallId();
+    setSync({ kind: 'running', callId });
+    const off = bridge.onEvent((e) => {
+      if (e.callId === callId && e.event.type === 'sync.progress') {
+        const progress = e.event.progress;
+        setSync((s) => (s.kind === 'running' ? { ...s, progress } : s));
+      }
+    });
+    try {
+      setSync({ kind: 'done', result: await call('sync.run', {}, callId) });
+    } catch (e) {
+      setSync({ kind: 'done', result: { kind: 'error', message: e instanceof Error ? e.message : String(e) } });
+    } finally {
+      off();
+      reloadStatus();
+      reloadConflicts();
+      changed();
+    }
+  };
+
+  return (
+    <Page title="Pod & sync">
+      <Show state={status}>
+        {(s) =>
+          s.pod.connected ? (
+            <>
+              <dl className="fields">
+                <dt>Your pod</dt>
+                <dd>{s.pod.root ?? '(not synced yet)'}{s.pod.local ? ' — on this computer' : ''}</dd>
+                <dt>You are</dt>
+                <dd>{s.pod.webId}</dd>
+                <dt>Signed in with</dt>
+                <dd>{s.pod.issuer}</dd>
+                <dt>Last sync</dt>
+                <dd data-testid="last-sync">{s.pod.lastSync ? when(s.pod.lastSync) : 'never'}</dd>
+                <dt>Waiting to sync</dt>
+                <dd>{s.pod.pending}</dd>
+              </dl>
+              <div className="actions">
+                <button type="button" className="primary" disabled={sync.kind === 'running'} onClick={() => void runSync()}>
+                  Sync now
+                </button>
+                {sync.kind === 'running' && (
+                  <button type="button" onClick={() => void bridge.cancel(sync.callId)}>
+                    Cancel
+                  </button>
+                )}
+              </div>
+              {sync.kind === 'running' && (
+                <div className="progress-box" role="status">
+                  <p>{sync.progress ? `${sync.progress.phase}: ${sync.progress.done} of ${sync.progress.total}` : 'Connecting…'}</p>
+                  <progress max={sync.progress?.total || undefined} value={sync.progress?.total ? sync.progress.done : undefined} aria-label="Sync progress" />
+                </div>
+              )}
+              {sync.kind === 'done' &&
+                (sync.result.kind === 'ok' ? (
+                  <p role="status" data-testid="sync-result">
+                    Synced: {sync.result.summary.pushed} sent, {sync.result.summary.pulled} received
+                    {sync.result.summary.conflicts ? `, ${sync.result.summary.conflicts} changed on both sides (below)` : ''}
+                    {sync.result.summary.errors.length ? `, ${sync.result.summary.errors.length} failed (they will be tried again)` : ''}.
+                  </p>
+                ) : (
+                  <ErrorBox message={`Sync failed: ${sync.result.message}`} />
+                ))}
+            </>
+          ) : (
+            <>
+              <p>This locker is not connected to a pod yet. Your records stay on this computer until you choose one.</p>
+              <p>
+                For now, connect from a terminal: <code>locker pod local start</code> (a pod on this computer) or <code>locker pod connect --issuer https://your.provider/ --interactive</code>.
+              </p>
+            </>
+          )
+        }
+      </Show>
+      <h2>Changed on both sides</h2>
+      <Show state={conflicts}>
+        {(list) =>
+          list.length === 0 ? (
+            <p className="muted">No conflicts.</p>
+          ) : (
+            <ul className="conflicts">
+              {list.map((c) => (
+                <li key={c.id}>
+                  <Conflict c={c} resolved={() => (reloadConflicts(), reloadStatus(), changed())} />
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </Show>
+    </Page>
+  );
+}
+
+/** One conflict: both versions side by side; keep mine, keep theirs, or pick field by field. */
+function Conflict({ c, resolved }: { c: ConflictView; resolved: () => void }) {
+  const [picks, setPicks] = useState<Record<string, 'left' | 'right'>>({});
+  const [error, setError] = useState<string>();
+  const toast = useToast();
+  const keep = async (which: 'local' | 'remote' | 'fields') => {
+    setError(undefined);
+    try {
+      const r = await call('conflicts.resolve', { id: c.id, keep: which === 'remote' ? 'remote' : 'local' });
+      if (r.kind !== 'ok') return setError(r.kind === 'absent' ? 'This conflict is already settled.' : r.message);
+      if (which === 'fields' && c.remote) {
+        // Keep mine, then take the fields picked from the pod's version: an ordinary edit, synced next time.
+        const set = Object.entries(picks)
+          .filter(([, side]) => side === 'right')
+          .flatMap(([k]) => {
+            const v = c.remote?.properties[k];
+            if (v === undefined) return [{ name: k, value: '' }];
+            return (Array.isArray(v) ? v : [v]).filter((x) => typeof x !== 'object' || x === null).map((x) => ({ name: k, value: text(x) }));
+          });
+        if (set.length) {
+          const saved = await call('records.save', { id: c.id, set });
+          if (saved.kind !== 'ok') return setError(saved.kind === 'invalid' ? saved.problems.map((p) => p.message).join('; ') : `could not take the pod's fields (${saved.kind})`);
+        }
+      }
+      toast({ text: `“${c.title}” settled.` });
+      resolved();
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
+  return (
+    <article className="conflict" aria-label={`Conflict: ${c.title}`}>
+      <h3>
+        <a href={href('record', c.id)}>{c.title}</a> <span className="muted">({typeLabel(c.type)}, seen {when(c.detected)}; differs in {c.fields.join(', ') || 'existence'})</span>
+      </h3>
+      {error && <ErrorBox message={error} />}
+      <SideBySide left={c.local} right={c.remote} leftLabel="On this computer" rightLabel="On the pod" pick={c.local && c.remote ? { value: picks, set: (f, side) => setPicks({ ...picks, [f]: side }) } : undefined} />
+      <div className="actions">
+        <button type="button" onClick={() => void keep('local')}>Keep mine</button>
+        <button type="button" onClick={() => void keep('remote')}>Keep the pod’s</button>
+        {c.local && c.remote && (
+          <button type="button" className="primary" onClick={() => void keep('fields')}>
+            Keep the fields I picked
+          </button>
+        )}
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,27 @@
+import type { RecordSummary } from '../../../shared/api/index.js';
+import { href } from '../ui/router.js';
+import { TYPE_LABELS, typeLabel, when } from '../ui/format.js';
+
+/** One record in a list: its kind, title and time. Imported text is rendered as text, never as markup. */
+export function RecordRow({ r }: { r: RecordSummary }) {
+  return (
+    <a className="row" href={href('record', r.id)}>
+      <span className="row-icon" aria-hidden="true">{TYPE_LABELS[r.type]?.icon}</span>
+      <span className="row-title">{r.title || '(untitled)'}</span>
+      <span className="row-type">{typeLabel(r.type)}</span>
+      <time className="row-time" dateTime={r.start}>{when(r.start)}</time>
+    </a>
+  );
+}
+
+export function RecordList({ items, label }: { items: readonly RecordSummary[]; label: string }) {
+  return (
+    <ul className="rows" aria-label={label}>
+      {items.map((r) => (
+        <li key={r.id}>
+          <RecordRow r={r} />
+        </li>
+      ))}
+    </ul>
+  );
+}

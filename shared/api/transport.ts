@@ -1,0 +1,31 @@
+import type { LockerEvent } from './contract.js';
+
+/**
+ * What a UI sees of the core, whatever carries it: Electron's preload bridge
+ * (`window.locker`), `locker serve` over HTTP + WebSocket, or a test calling
+ * the handler table directly. Results are values, never thrown errors.
+ */
+export type CallResult =
+  | { readonly kind: 'ok'; readonly value: unknown }
+  | { readonly kind: 'bad-request'; readonly message: string }
+  /** The handler failed (a bug or an I/O error): its message, never a stack or a secret. */
+  | { readonly kind: 'error'; readonly message: string };
+
+export interface LockerBridge {
+  /** Runs one operation. `callId` (caller-chosen, unique) lets `cancel` stop it (a cancelled import answers with what it kept) and tags its events. */
+  call(op: string, payload: unknown, callId?: string): Promise<CallResult>;
+  cancel(callId: string): Promise<void>;
+  /** Events of every running call (progress, commits), tagged with their call's id. Returns an unsubscribe function. */
+  onEvent(listener: (e: TaggedEvent) => void): () => void;
+}
+
+export interface TaggedEvent {
+  readonly callId: string | undefined;
+  readonly event: LockerEvent;
+}
+
+/** The IPC channels the preload script may use; nothing else crosses the bridge. */
+export const IPC_CHANNELS = { call: 'locker:call', cancel: 'locker:cancel', event: 'locker:event' } as const;
+
+/** A caller-chosen call id: short, printable, no path or markup characters. */
+export const CALL_ID = /^[A-Za-z0-9_-]{1,64}$/;
