@@ -252,11 +252,12 @@ function field(v: unknown, key: string): unknown {
 async function readJson(req: http.IncomingMessage, max: number): Promise<{ kind: 'ok'; value: unknown } | { kind: 'too-large' | 'invalid'; message: string }> {
   const chunks: Buffer[] = [];
   let size = 0;
+  // Read to the end even when too large (discarding), so that the client gets the answer rather than a reset.
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.byteLength;
-    if (size > max) return { kind: 'too-large', message: `the request is larger than ${max / 1024 / 1024} MB` };
-    chunks.push(chunk);
+    if (size <= max) chunks.push(chunk);
   }
+  if (size > max) return { kind: 'too-large', message: `the request is larger than ${max / 1024 / 1024} MB` };
   try {
     return { kind: 'ok', value: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown };
   } catch {

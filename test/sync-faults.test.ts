@@ -92,5 +92,6 @@ describe('sync under faults', () => {
         expect(r.locker.store.sync.conflicts()).toEqual([]);
       }
     });
-  });
+    // Each hang costs its timeout and retries back off: on a busy 2-core machine this takes over a minute.
+  }, 240_000);
 });
