@@ -1,0 +1,38 @@
+import path from 'node:path';
+import { build, type InlineConfig } from 'vite';
+
+/**
+ * Compiles the desktop shell into `electron/dist/` (what `locker start` runs):
+ * - `main.js`: the main process with the core (shared/) bundled in, as ESM;
+ *   npm packages (better-sqlite3, sharp, …) and `electron` stay external and
+ *   are loaded from node_modules. It sits two folders below the repository
+ *   root, like shared/<folder>/, so the core's files found relative to their
+ *   module (shapes/) resolve the same.
+ * - `preload.cjs`: the preload as one CommonJS script: a sandboxed preload
+ *   cannot be an ES module and may `require('electron')` only.
+ *
+ * Run with `tsx electron/build.ts` (or `node bin/run-ts.js electron/build.ts`).
+ */
+const here = import.meta.dirname;
+const outDir = path.join(here, 'dist');
+
+function target(entry: string, format: 'es' | 'cjs', fileName: string, emptyOutDir: boolean): InlineConfig {
+  return {
+    configFile: false,
+    root: path.resolve(here, '..'),
+    logLevel: 'warn',
+    build: {
+      ssr: path.join(here, entry),
+      outDir,
+      emptyOutDir,
+      target: 'node20',
+      minify: false,
+      sourcemap: true,
+      copyPublicDir: false,
+      rolldownOptions: { output: { format, entryFileNames: fileName } },
+    },
+  };
+}
+
+await build(target('main.ts', 'es', 'main.js', true));
+await build(target('preload.ts', 'cjs', 'preload.cjs', false));
