@@ -4,6 +4,7 @@ import { call } from './api/client.js';
 import { useLoad } from './ui/hooks.js';
 import { go, href, useRoute } from './ui/router.js';
 import { ToastHost } from './ui/Toasts.js';
+import { TypeIcon } from './ui/TypeIcon.js';
 import { TYPE_LABELS, typeLabel } from './ui/format.js';
 import { Home } from './views/Home.js';
 import { Timeline } from './views/Timeline.js';
@@ -109,7 +110,7 @@ export function App() {
             {Object.keys(TYPE_LABELS).map((t) => (
               <li key={t}>
                 <a href={href('type', t)} aria-current={section === 'type' && arg === t ? 'page' : undefined}>
-                  <span aria-hidden="true">{TYPE_LABELS[t]?.icon}</span> {typeLabel(t, true)}
+                  <TypeIcon type={t} /> {typeLabel(t, true)}
                   {counts[t as keyof typeof counts] ? <span className="count">{counts[t as keyof typeof counts]}</span> : null}
                 </a>
               </li>

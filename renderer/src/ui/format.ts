@@ -1,18 +1,18 @@
 import type { JsonValue, RecordJson } from '../../../shared/model/index.js';
 
 export const TYPE_LABELS: Readonly<Record<string, { one: string; many: string; icon: string }>> = {
-  contact: { one: 'Contact', many: 'Contacts', icon: '👤' },
-  event: { one: 'Event', many: 'Calendar', icon: '📅' },
-  place: { one: 'Place', many: 'Places', icon: '📍' },
-  track: { one: 'Trip', many: 'Trips', icon: '🧭' },
-  photo: { one: 'Photo', many: 'Photos', icon: '🖼' },
-  purchase: { one: 'Purchase', many: 'Money', icon: '💳' },
-  health: { one: 'Health entry', many: 'Health', icon: '❤' },
-  post: { one: 'Post', many: 'Posts', icon: '💬' },
-  message: { one: 'Message', many: 'Mail', icon: '✉' },
-  bookmark: { one: 'Bookmark', many: 'Bookmarks', icon: '🔖' },
-  reading: { one: 'Book', many: 'Reading', icon: '📚' },
-  note: { one: 'Note', many: 'Notes', icon: '📝' },
+  contact: { one: 'Contact', many: 'Contacts', icon: 'Ct' },
+  event: { one: 'Event', many: 'Calendar', icon: 'Ev' },
+  place: { one: 'Place', many: 'Places', icon: 'Pl' },
+  track: { one: 'Trip', many: 'Trips', icon: 'Tr' },
+  photo: { one: 'Photo', many: 'Photos', icon: 'Ph' },
+  purchase: { one: 'Purchase', many: 'Money', icon: '€' },
+  health: { one: 'Health entry', many: 'Health', icon: '♥' },
+  post: { one: 'Post', many: 'Posts', icon: 'Po' },
+  message: { one: 'Message', many: 'Mail', icon: '@' },
+  bookmark: { one: 'Bookmark', many: 'Bookmarks', icon: 'Bm' },
+  reading: { one: 'Book', many: 'Reading', icon: 'Bk' },
+  note: { one: 'Note', many: 'Notes', icon: 'No' },
 };
 
 export function typeLabel(t: string, many = false): string {

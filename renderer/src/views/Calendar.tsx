@@ -5,13 +5,15 @@ import { useLoad } from '../ui/hooks.js';
 import { href } from '../ui/router.js';
 import { RecordList } from './RecordRow.js';
 
-/** A month: a grid of days with their events, and the same month as an agenda. `?month=YYYY-MM`; default the month of the latest event. */
+/** A month: a grid of days with their events, and the same month as an agenda. `?month=YYYY-MM`; default this month. */
 export function CalendarView({ month }: { month: string | null }) {
-  const [latest] = useLoad(() => (month ? Promise.resolve([]) : call('records.list', { type: 'event', limit: 1 })), [month]);
-  if (!month && latest.kind === 'loading') return <p className="muted">Loading…</p>;
-  const fallback = latest.kind === 'ok' ? latest.value[0]?.start?.slice(0, 7) : undefined;
-  const m = month && /^\d{4}-\d{2}$/.test(month) ? month : (fallback ?? new Date().toISOString().slice(0, 7));
+  const m = month && /^\d{4}-\d{2}$/.test(month) ? month : thisMonth();
   return <Month key={m} month={m} />;
+}
+
+function thisMonth(): string {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
 }
 
 function shift(month: string, by: number): string {
@@ -43,7 +45,7 @@ function Month({ month }: { month: string }) {
         <a className="button" href={`${href('type', 'event')}?month=${shift(month, -1)}`} aria-label="Previous month">‹</a>
         <h2 aria-live="polite">{title}</h2>
         <a className="button" href={`${href('type', 'event')}?month=${shift(month, 1)}`} aria-label="Next month">›</a>
-        <a className="button" href={`${href('type', 'event')}?month=${new Date().toISOString().slice(0, 7)}`}>Today</a>
+        <a className="button" href={`${href('type', 'event')}?month=${thisMonth()}`}>Today</a>
       </nav>
       <Show state={events}>
         {(items) => {

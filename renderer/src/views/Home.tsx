@@ -3,6 +3,7 @@ import { call } from '../api/client.js';
 import { Page, Show } from '../ui/bits.js';
 import { useLoad, type Loaded } from '../ui/hooks.js';
 import { href } from '../ui/router.js';
+import { TypeIcon } from '../ui/TypeIcon.js';
 import { TYPE_LABELS, typeLabel, when } from '../ui/format.js';
 import { RecordList } from './RecordRow.js';
 
@@ -32,7 +33,7 @@ export function Home({ status }: { status: Loaded<LockerStatus>; reload: () => v
                 return (
                   <li key={t}>
                     <a className={`tile ${n ? '' : 'tile-empty'}`} href={href('type', t)}>
-                      <span className="tile-icon" aria-hidden="true">{TYPE_LABELS[t]?.icon}</span>
+                      <span className="tile-icon"><TypeIcon type={t} /></span>
                       <span className="tile-n">{n.toLocaleString()}</span>
                       <span className="tile-label">{typeLabel(t, true)}</span>
                     </a>

@@ -24,9 +24,9 @@ interface Located {
   readonly lines: Line[];
 }
 
-/** WKT `LINESTRING (lon lat, …)` / `MULTILINESTRING ((…), (…))` → lines of [lon, lat]. */
+/** WKT `LINESTRING [Z|M|ZM] (lon lat …, …)` / `MULTILINESTRING ((…), (…))` → lines of [lon, lat]. */
 export function parseWkt(wkt: string): Line[] {
-  const body = /^\s*(?:MULTI)?LINESTRING\s*(?:Z\s*)?\(([\s\S]*)\)\s*$/i.exec(wkt)?.[1];
+  const body = /^\s*(?:MULTI)?LINESTRING\s*(?:ZM|Z|M)?\s*\(([\s\S]*)\)\s*$/i.exec(wkt)?.[1];
   if (!body) return [];
   const parts = body.includes('(') ? body.split(/\)\s*,\s*\(/).map((p) => p.replace(/[()]/g, '')) : [body];
   return parts

@@ -76,7 +76,9 @@ export function PodView({ changed }: { changed: () => void }) {
                     {sync.result.summary.errors.length ? `, ${sync.result.summary.errors.length} failed (they will be tried again)` : ''}.
                   </p>
                 ) : (
-                  <ErrorBox message={`Sync failed: ${sync.result.message}`} />
+                  <div data-testid="sync-result">
+                    <ErrorBox message={`Sync failed: ${sync.result.message}`} />
+                  </div>
                 ))}
             </>
           ) : (

@@ -1,12 +1,13 @@
 import type { RecordSummary } from '../../../shared/api/index.js';
 import { href } from '../ui/router.js';
-import { TYPE_LABELS, typeLabel, when } from '../ui/format.js';
+import { TypeIcon } from '../ui/TypeIcon.js';
+import { typeLabel, when } from '../ui/format.js';
 
 /** One record in a list: its kind, title and time. Imported text is rendered as text, never as markup. */
 export function RecordRow({ r }: { r: RecordSummary }) {
   return (
     <a className="row" href={href('record', r.id)}>
-      <span className="row-icon" aria-hidden="true">{TYPE_LABELS[r.type]?.icon}</span>
+      <TypeIcon type={r.type} />
       <span className="row-title">{r.title || '(untitled)'}</span>
       <span className="row-type">{typeLabel(r.type)}</span>
       <time className="row-time" dateTime={r.start}>{when(r.start)}</time>

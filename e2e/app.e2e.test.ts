@@ -1,0 +1,361 @@
+// The app as a person uses it: Chromium drives the real UI served by `locker serve` (in this process), with a
+// real Community Solid Server behind sync and sharing. One locker goes through the whole story, in order.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { serve, type RunningServer } from '../cli/serve.js';
+import type { PodSession } from '../shared/auth/index.js';
+import type { CssAccount } from '../shared/localpod/index.js';
+import { login, newAccount } from '../test/helpers/pod.js';
+import { PLAIN, replica, type Replica } from '../test/helpers/sync.js';
+import { browserPath, BROWSER_ARGS, rendererBuilt, saveShot } from './browser.js';
+import './matchers.js';
+import { writeSamples, XSS } from './samples.js';
+
+const exe = browserPath();
+if (!exe) console.warn('e2e: SKIPPED — no Chromium at /usr/bin/chromium and none from `npx playwright install chromium`.');
+
+describe.skipIf(!exe)('the app in a browser (locker serve + a real pod)', { timeout: 180_000 }, () => {
+  let dir: string;
+  let owner: CssAccount;
+  let bot: CssAccount;
+  let r: Replica;
+  let server: RunningServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let ownerSession: PodSession;
+  let botSession: PodSession;
+  const problems: string[] = [];
+
+  const goto = async (route: string) => {
+    await page.goto(`${server.url}#/${route}`);
+    await page.locator('#page-title').waitFor();
+  };
+  const idOf = async (q: string) => {
+    const list = await r.locker.search(q);
+    const id = list[0]?.id;
+    if (!id) throw new Error(`no record matches ${q}`);
+    return id;
+  };
+
+  beforeAll(async () => {
+    rendererBuilt();
+    dir = mkdtempSync(path.join(os.tmpdir(), 'locker-e2e-'));
+    [owner, bot] = await Promise.all([newAccount('wac', 'e2eowner'), newAccount('wac', 'e2ebot')]);
+    r = await replica(owner);
+    server = await serve({ locker: r.locker, staticDir: path.resolve(import.meta.dirname, '../renderer/dist'), pod: { env: PLAIN } });
+    browser = await chromium.launch({ executablePath: exe, args: BROWSER_ARGS });
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    // Every CSP violation on any page is recorded, and so is any script that imported text managed to run.
+    await context.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => {
+        const w = window as unknown as { __csp?: string[] };
+        (w.__csp ??= []).push(`${e.violatedDirective} ${e.blockedURI}`);
+      });
+    });
+    page = await context.newPage();
+    page.on('console', (m: ConsoleMessage) => {
+      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    page.on('dialog', (d) => {
+      if (d.type() === 'confirm') void d.accept();
+      else {
+        problems.push(`dialog: ${d.message()}`);
+        void d.dismiss();
+      }
+    });
+    await page.goto(server.launchUrl);
+    ownerSession = await login(owner);
+    botSession = await login(bot);
+  }, 180_000);
+
+  // A failing step leaves a picture of the screen behind (the path is printed).
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state !== 'fail' || !page) return;
+    const shot = path.join(os.tmpdir(), `locker-e2e-${ctx.task.name.replace(/\W+/g, '-').slice(0, 60)}.png`);
+    await page.screenshot({ path: shot }).catch(() => undefined);
+    console.warn(`e2e: screen at the failure: ${shot}`);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await ownerSession?.close();
+    await botSession?.close();
+    r?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('opens from the printed link only, and the token leaves the address bar', async () => {
+    expect(page.url()).toBe(server.url);
+    await expect(page.locator('h1')).toHaveText('Your locker');
+    const stranger = await browser.newPage();
+    const res = await stranger.goto(server.url);
+    expect(res?.status()).toBe(401);
+    await stranger.close();
+  });
+
+  it('imports real-looking files picked in the UI, with a summary', async () => {
+    const files = await writeSamples(path.join(dir, 'samples'));
+    mkdirSync(path.join(dir, 'bad'));
+    const bad = path.join(dir, 'bad', 'broken.ics');
+    (await import('node:fs')).writeFileSync(bad, 'BEGIN:VCALENDAR\nthis is not a calendar');
+    await goto('import');
+    await page.getByTestId('file-input').setInputFiles([...files, bad]);
+    const summary = page.getByTestId('import-summary');
+    await summary.waitFor({ timeout: 60_000 });
+    await expect(summary).toContainText('293 new');
+    await expect(summary.locator('.errors li')).toHaveCount(1);
+    await expect(summary.locator('.errors li')).toContainText('broken.ics');
+    await saveShot(page, 'import');
+  });
+
+  it('shows the locker at a glance and every kind in its own view', async () => {
+    await goto('home');
+    await expect(page.locator('.tiles')).toContainText('140');
+    await saveShot(page, 'home');
+
+    await goto('timeline');
+    await expect(page.locator('.timeline .row').first()).toBeVisible();
+    // Virtualized: far fewer rows in the page than records.
+    expect(await page.locator('.timeline li').count()).toBeLessThan(80);
+    await page.locator('.timeline').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    const total = Object.values(r.locker.store.counts()).reduce((a, b) => a + (b ?? 0), 0);
+    await expect(page.locator(`.virtual-row[data-index="${total - 1}"] a.row`)).toBeVisible({ timeout: 10_000 });
+
+    await goto('type/contact');
+    await expect(page.locator('.card')).toHaveCount(6);
+    await expect(page.locator('.card', { hasText: 'Zoë Müller' })).toContainText('zoe.mueller@example.ch');
+    await saveShot(page, 'contacts');
+
+    await goto('type/event');
+    await expect(page.locator('table.month')).toBeVisible();
+    expect(await page.locator('table.month .ev').count()).toBeGreaterThan(3);
+    await saveShot(page, 'calendar');
+
+    await goto('type/place');
+    await expect(page.locator('svg .pin')).toHaveCount(11); // ten places and the walk's waypoint
+    await expect(page.locator('svg path.land')).toHaveAttribute('d', /^M/);
+    await saveShot(page, 'places');
+    await goto('type/track');
+    await expect(page.locator('svg path.track')).toHaveCount(1);
+
+    await goto('type/photo');
+    const thumbs = page.locator('.photo-grid img');
+    await expect(thumbs).toHaveCount(6);
+    await thumbs.first().scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('.photo-grid img')].every((i) => i.complete && i.naturalWidth > 0));
+    // Every picture comes from the locker itself.
+    const srcs = await thumbs.evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).src));
+    for (const s of srcs) expect(s.startsWith(`${server.url}api/binary/`)).toBe(true);
+    await saveShot(page, 'photos');
+
+    await goto('type/purchase');
+    await expect(page.locator('.totals')).toContainText('CHF');
+    await expect(page.locator('.chart canvas')).toHaveCount(1);
+    expect(await page.locator('table.data tbody tr').count()).toBe(140);
+    await saveShot(page, 'money');
+
+    await goto('type/health');
+    await expect(page.locator('.chips .chip')).toHaveCount(2);
+    await expect(page.locator('.chart canvas')).toHaveCount(1);
+    await saveShot(page, 'health');
+  });
+
+  it('finds as you type', async () => {
+    await goto('home');
+    await page.keyboard.press('/');
+    await page.keyboard.type('zür', { delay: 30 });
+    await expect(page.getByTestId('search-status')).toContainText('for “zür”');
+    await expect(page.locator('.rows .row-title', { hasText: 'Zürich' }).first()).toBeVisible();
+    await page.keyboard.press('Escape');
+  });
+
+  it('renders imported markup and script URLs as text, never running them', async () => {
+    const id = await idOf('Mallory');
+    await goto(`record/${id}`);
+    await expect(page.locator('h1')).toHaveText(XSS.name);
+    await expect(page.locator('.fields').first()).toContainText(XSS.note);
+    expect(await page.locator('main img[src="x"], main script, main svg[onload]').count()).toBe(0);
+    expect(await page.locator('a[href^="javascript:"]').count()).toBe(0);
+    const ev = await idOf('Party');
+    await goto(`record/${ev}`);
+    await expect(page.locator('h1')).toHaveText(XSS.event);
+    await goto('type/contact');
+    await expect(page.locator('.card', { hasText: 'Mallory' })).toContainText(XSS.name);
+    await goto(`search?q=Mallory`);
+    await expect(page.locator('.rows .row-title').first()).toHaveText(XSS.name);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+  });
+
+  it('edits a record through the form its shape generates, with validation messages', async () => {
+    const id = await idOf('Bartosz');
+    await goto(`record/${id}`);
+    await page.getByRole('button', { name: 'Edit' }).click();
+    await page.getByLabel('Name *').fill('Bartosz Wójcik-Nowak');
+    await page.getByLabel(/^Tag/).fill('friends, kraków');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.locator('h1')).toHaveText('Bartosz Wójcik-Nowak');
+    const shown = r.locker.show(id);
+    expect(shown.kind === 'ok' && shown.json.properties['tag']).toEqual(['friends', 'kraków']);
+
+    const ev = await idOf('Dentist');
+    await goto(`record/${ev}`);
+    await page.getByRole('button', { name: 'Edit' }).click();
+    await page.getByLabel(/^Start/).fill('next tuesday');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByRole('alert')).toContainText('Not saved');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    expect(r.locker.show(ev).kind).toBe('ok');
+  });
+
+  it('deletes with undo: an undone delete never happens, the other one does', async () => {
+    const keep = await idOf('Kenji');
+    const drop = await idOf('Amara');
+    await goto(`record/${keep}`);
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await expect(page.locator('h1')).toHaveText('Kenji Sato');
+    await goto(`record/${drop}`);
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.waitForTimeout(9_000);
+    expect(r.locker.show(keep).kind).toBe('ok');
+    expect(r.locker.show(drop).kind).toBe('absent');
+  });
+
+  it('syncs from the UI, and the pod has the change', async () => {
+    await goto('pod');
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    await expect(page.getByTestId('sync-result')).toContainText('sent', { timeout: 120_000 });
+    const id = await idOf('Bartosz');
+    const res = await ownerSession.fetch(`${owner.podUrl}locker/contacts/${id}.ttl`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('Bartosz Wójcik-Nowak');
+    await expect(page.getByTestId('last-sync')).not.toHaveText('never');
+    await saveShot(page, 'pod');
+  });
+
+  it('shows a conflict side by side and settles it field by field', async () => {
+    const id = await idOf('Inês');
+    const url = `${owner.podUrl}locker/contacts/${id}.ttl`;
+    // Someone changes the name on the pod…
+    const remote = await ownerSession.fetch(url);
+    const body = (await remote.text()).replace('Inês Carvalho', 'Inês Carvalho (pod)');
+    expect((await ownerSession.fetch(url, { method: 'PUT', headers: { 'content-type': 'text/turtle', 'if-match': remote.headers.get('etag') ?? '' }, body })).status).toBeLessThan(300);
+    // …while the same name and the organisation are changed here.
+    expect((await r.locker.edit(id, [{ name: 'fn', value: 'Inês Carvalho (laptop)' }, { name: 'organization-name', value: 'Lisboa Design Studio' }])).kind).toBe('ok');
+    await goto('pod');
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    await expect(page.getByTestId('sync-result')).toContainText('changed on both sides', { timeout: 60_000 });
+    const conflict = page.locator('article.conflict');
+    await expect(conflict).toHaveCount(1);
+    await expect(conflict).toContainText('Inês Carvalho (laptop)');
+    await expect(conflict).toContainText('Inês Carvalho (pod)');
+    await saveShot(page, 'conflict');
+    // Take the pod's name, keep the organisation typed here.
+    await conflict.getByRole('radio', { name: 'Inês Carvalho (pod)' }).check();
+    await conflict.getByRole('button', { name: 'Keep the fields I picked' }).click();
+    await expect(page.locator('article.conflict')).toHaveCount(0);
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    await expect(page.getByTestId('sync-result')).toContainText('Synced', { timeout: 60_000 });
+    const after = await (await ownerSession.fetch(url)).text();
+    expect(after).toContain('Inês Carvalho (pod)');
+    expect(after).toContain('Lisboa Design Studio');
+    expect(after).not.toContain('(laptop)');
+  });
+
+  it('a grant made in the UI lets the bot read, and revoking it stops the bot', async () => {
+    const ev = await idOf('Dentist');
+    const doc = `${owner.podUrl}locker/events/${ev}.ttl`;
+    expect((await botSession.fetch(doc)).status).toBe(403);
+    await goto('sharing/new');
+    await page.getByLabel('Who (their WebID) *').fill(bot.webId);
+    await page.getByRole('checkbox', { name: /^Calendar/ }).check();
+    // The preview shows the actual records: the newest events.
+    await expect(page.getByRole('region', { name: 'Preview: Calendar' })).toContainText(r.locker.list({ type: 'event', limit: 1 })[0]?.title ?? '?');
+    await page.getByLabel('Why').selectOption('ServiceProvision');
+    await page.getByLabel('For how long').selectOption('7');
+    await saveShot(page, 'grant');
+    await page.getByRole('button', { name: 'Give access' }).click();
+    await expect(page.locator('table.grants')).toContainText(bot.webId, { timeout: 60_000 });
+    expect((await botSession.fetch(doc)).status).toBe(200);
+    await saveShot(page, 'grants');
+    await page.locator('table.grants tr', { hasText: bot.webId }).getByRole('button', { name: 'Revoke' }).click();
+    await expect(page.getByText('Nobody has access to your records.')).toBeVisible({ timeout: 60_000 });
+    expect((await botSession.fetch(doc)).status).toBe(403);
+    await goto('sharing/audit');
+    await expect(page.locator('table.data')).toContainText('Locker', { timeout: 60_000 });
+  });
+
+  it('switches to the dark theme and back, remembered', async () => {
+    await goto('home');
+    await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+    expect(await page.evaluate(() => document.documentElement.dataset['theme'])).toBe('dark');
+    await saveShot(page, 'home-dark');
+    await page.reload();
+    expect(await page.evaluate(() => document.documentElement.dataset['theme'])).toBe('dark');
+    await page.getByRole('button', { name: 'Switch to light theme' }).click();
+  });
+
+  it('has no serious accessibility violations on any screen (axe-core)', async () => {
+    // axe is injected as a script, which this page's CSP rightly refuses: check in a context that bypasses it.
+    const axeCtx = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 800 } });
+    const p = await axeCtx.newPage();
+    await p.goto(server.launchUrl);
+    const axe = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+    const found: string[] = [];
+    for (const route of ['home', 'timeline', 'type/contact', 'type/event', 'type/place', 'type/photo', 'type/purchase', 'type/health', 'import', 'pod', 'sharing/grants', 'sharing/new', 'duplicates', `record/${await idOf('Kenji')}`]) {
+      await p.goto(`${server.url}#/${route}`);
+      await p.locator('#page-title').waitFor();
+      await p.waitForTimeout(400);
+      await p.addScriptTag({ path: axe });
+      const violations = await p.evaluate(async () => {
+        const w = window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } };
+        const res = await w.axe.run(document, { resultTypes: ['violations'] });
+        return res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+      });
+      found.push(...violations.map((v) => `${route}: ${v}`));
+    }
+    await axeCtx.close();
+    expect(found).toEqual([]);
+  });
+
+  it('can be used with the keyboard alone', async () => {
+    await goto('timeline');
+    // Going to another page puts focus on its title (screen readers announce it); Tab goes on into the page.
+    await page.locator('nav.side a', { hasText: 'Home' }).click();
+    await expect(page.locator('h1')).toHaveText('Your locker');
+    await expect(page.locator('#page-title')).toBeFocused();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.closest('main') !== null)).toBe(true);
+    // Before the navigation comes a skip link, which jumps to the page's content.
+    await page.locator('a.brand').focus();
+    await page.keyboard.press('Shift+Tab');
+    await expect(page.locator('.skip')).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(page.locator('#page-title')).toBeFocused();
+    // Through the sections to Contacts, and Enter opens it.
+    await page.locator('a.brand').focus();
+    const contacts = page.locator('nav.side a', { hasText: 'Contacts' });
+    for (let i = 0; i < 12 && !(await contacts.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+    await expect(contacts).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(page.locator('h1')).toHaveText('Contacts');
+  });
+
+  it('logged no console errors and no CSP violations on any screen', async () => {
+    for (const route of ['home', 'timeline', 'type/contact', 'type/event', 'type/place', 'type/track', 'type/photo', 'type/purchase', 'type/health', 'type/note', 'import', 'pod', 'sharing/grants', 'sharing/new', 'sharing/audit', 'duplicates', 'search?q=caf']) {
+      await goto(route);
+      await page.waitForTimeout(200);
+    }
+    const csp = await page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? []);
+    expect(csp).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+});
+

@@ -1,0 +1,30 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+
+const DEBIAN_CHROMIUM = '/usr/bin/chromium';
+
+export const BROWSER_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** Debian's Chromium (what .ci/run installs), else Playwright's own download (`npx playwright install chromium`), else none. */
+export function browserPath(): string | undefined {
+  if (existsSync(DEBIAN_CHROMIUM)) return DEBIAN_CHROMIUM;
+  const own = chromium.executablePath();
+  return own && existsSync(own) ? own : undefined;
+}
+
+export const RENDERER_DIST = path.resolve(import.meta.dirname, '../renderer/dist');
+
+/** The suite tests the built UI: `npm test` builds it first (npm run build:ui). */
+export function rendererBuilt(): void {
+  if (!existsSync(path.join(RENDERER_DIST, 'index.html'))) throw new Error('the UI is not built: run `npm run build:ui` (npm test does it)');
+}
+
+/** With LOCKER_SCREENSHOTS=1, the screens the suite visits are saved for the README (docs/screenshots). */
+export async function saveShot(page: Page, name: string): Promise<void> {
+  if (process.env['LOCKER_SCREENSHOTS'] !== '1') return;
+  const dir = path.resolve(import.meta.dirname, '../docs/screenshots');
+  mkdirSync(dir, { recursive: true });
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(dir, `${name}.png`) });
+}
