@@ -10,6 +10,7 @@ import { benchSync } from './sync.js';
 import { benchEncrypted } from './encrypted.js';
 import { benchHealth } from './health.js';
 import { benchImporters } from './importers.js';
+import { benchUi } from './ui.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const N = Number(process.env['BENCH_RECORDS'] ?? 100_000);
@@ -90,6 +91,7 @@ try {
     if (c.status !== 0) throw new Error(`cli search: ${c.stderr}`);
   }
 
+  const uiFigures = process.env['BENCH_SKIP_UI'] ? {} : await benchUi(home, log);
   const syncFigures = process.env['BENCH_SKIP_SYNC'] ? {} : await benchSync(dir);
   const healthFigures = process.env['BENCH_SKIP_HEALTH'] ? {} : await benchHealth(dir, log);
   const importerFigures = await benchImporters(dir, log);
@@ -117,6 +119,7 @@ try {
     rss_mb: round(rssMb, 1),
     bench_process_rss_mb: round(process.resourceUsage().maxRSS / 1024, 1),
     db_mb: round(dbMb, 1),
+    ...uiFigures,
     ...syncFigures,
     ...encryptedFigures,
     ...healthFigures,

@@ -109,7 +109,7 @@ describe.skipIf(!exe)('the app in a browser (locker serve + a real pod)', { time
     await page.getByTestId('file-input').setInputFiles([...files, bad]);
     const summary = page.getByTestId('import-summary');
     await summary.waitFor({ timeout: 60_000 });
-    await expect(summary).toContainText('293 new');
+    await expect(summary).toContainText('294 new');
     await expect(summary.locator('.errors li')).toHaveCount(1);
     await expect(summary.locator('.errors li')).toContainText('broken.ics');
     await saveShot(page, 'import');
@@ -129,7 +129,7 @@ describe.skipIf(!exe)('the app in a browser (locker serve + a real pod)', { time
     await expect(page.locator(`.virtual-row[data-index="${total - 1}"] a.row`)).toBeVisible({ timeout: 10_000 });
 
     await goto('type/contact');
-    await expect(page.locator('.card')).toHaveCount(6);
+    await expect(page.locator('.card')).toHaveCount(7);
     await expect(page.locator('.card', { hasText: 'Zoë Müller' })).toContainText('zoe.mueller@example.ch');
     await saveShot(page, 'contacts');
 
@@ -174,6 +174,21 @@ describe.skipIf(!exe)('the app in a browser (locker serve + a real pod)', { time
     await expect(page.getByTestId('search-status')).toContainText('for “zür”');
     await expect(page.locator('.rows .row-title', { hasText: 'Zürich' }).first()).toBeVisible();
     await page.keyboard.press('Escape');
+  });
+
+  it('proposes the same person from two sources for merging, side by side, and merges only when asked', async () => {
+    await goto('duplicates');
+    const pair = page.locator('article.conflict', { hasText: 'Zoe Mueller' });
+    await expect(pair).toContainText('zoe.mueller@example.ch');
+    await expect(pair.locator('table.compare')).toContainText('+41 79 555 44 33');
+    expect(r.locker.list({ type: 'contact' })).toHaveLength(7);
+    await saveShot(page, 'duplicates');
+    await pair.getByRole('button', { name: /^Merge, keep/ }).first().click();
+    await expect(page.locator('article.conflict', { hasText: 'Zoe Mueller' })).toHaveCount(0);
+    const zoe = r.locker.list({ type: 'contact' }).filter((c) => /Zo[eë] M/.test(c.title));
+    expect(zoe).toHaveLength(1);
+    const merged = r.locker.show(zoe[0]?.id ?? '');
+    expect(JSON.stringify(merged.kind === 'ok' && merged.json.properties)).toContain('+41 79 555 44 33');
   });
 
   it('renders imported markup and script URLs as text, never running them', async () => {

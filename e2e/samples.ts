@@ -127,6 +127,8 @@ export async function writeSamples(dir: string, now = new Date()): Promise<strin
   const files: Record<string, string | Buffer> = {
     'calendar.ics': calendar(now),
     'contacts.vcf': contacts(),
+    // The same person again, as another service exports her: a likely duplicate to merge.
+    'phone-contacts.vcf': `BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Zoe Mueller\r\nEMAIL;TYPE=HOME:zoe.mueller@example.ch\r\nTEL;TYPE=CELL:+41 79 555 44 33\r\nBDAY:1990-04-12\r\nEND:VCARD\r\n`,
     'lake-walk.gpx': walk(now),
     'favourite-places.geojson': places(),
     'statement.ofx': statement(now),

@@ -8,7 +8,8 @@ import type { SyncProgress, SyncResult } from '../sync/index.js';
 import { auditPod, type AuditReport } from './audit.js';
 import { findDuplicates, mergeRecords, type DuplicatePair, type MergeOutcome } from './duplicates.js';
 import { createGrant, listGrants, revokeGrants, type GrantResult, type GrantView, type RevokeResult } from './grants.js';
-import { listConflicts, podStatus, resolve, syncWithPod, type ConflictView, type PodEnv, type PodStatus } from './pod.js';
+import { connectInteractively, connectWithClientCredentials, listConflicts, podStatus, resolve, syncWithPod, type ConflictView, type ConnectResult, type PodEnv, type PodStatus } from './pod.js';
+import { startLocalPod } from '../localpod/index.js';
 import type { UploadArea } from './uploads.js';
 import type { ResolveOutcome } from '../sync/index.js';
 
@@ -49,6 +50,16 @@ export const Inputs = {
     .strict(),
   'grants.revoke': z.union([z.object({ id: z.string().min(1).max(100) }).strict(), z.object({ agent: z.url({ protocol: /^https?$/ }).max(2000) }).strict()]),
   'audit.run': z.object({}).strict(),
+  'pod.connect': z
+    .object({
+      issuer: z.url({ protocol: /^https?$/ }).max(2000),
+      clientId: z.string().min(1).max(500).optional(),
+      clientSecret: z.string().min(1).max(500).optional(),
+      pod: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+    })
+    .strict()
+    .refine((v) => (v.clientId === undefined) === (v.clientSecret === undefined), 'give both a client id and a secret, or neither (to log in in the browser)'),
+  'pod.local': z.object({}).strict(),
   'shapes.get': z.object({ type: RecordTypeSchema }).strict(),
   'duplicates.list': z.object({ type: RecordTypeSchema.optional() }).strict(),
   'duplicates.merge': z.object({ keep: Id, other: Id }).strict(),
@@ -81,6 +92,8 @@ export interface Outputs {
   'duplicates.merge': MergeOutcome;
   'duplicates.dismiss': { kind: 'ok' };
   'shapes.get': readonly PropertySpec[];
+  'pod.connect': ConnectResult;
+  'pod.local': { kind: 'ok'; webId: string; podUrl: string; note?: string } | { kind: 'error'; message: string };
 }
 
 /** The home view's summary: what is in the locker and how it stands with the pod. */
@@ -97,7 +110,9 @@ export interface LockerStatus {
 export type LockerEvent =
   | { readonly type: 'import.progress'; readonly progress: ImportProgress }
   | { readonly type: 'import.committed'; readonly file: string; readonly ids: readonly string[] }
-  | { readonly type: 'sync.progress'; readonly progress: SyncProgress };
+  | { readonly type: 'sync.progress'; readonly progress: SyncProgress }
+  /** Interactive login: the person should see this page of their provider (the UI opens it). */
+  | { readonly type: 'pod.login'; readonly url: string };
 
 export interface CallContext {
   readonly emit?: (e: LockerEvent) => void;
@@ -191,6 +206,16 @@ export function createHandlers(locker: Locker, opts: HandlerOptions = {}): Locke
     'grants.revoke': async (q) => revokeGrants(locker, penv, q),
     'audit.run': async () => auditPod(locker, penv),
     'shapes.get': async ({ type }) => propertySpecs(type),
+    'pod.connect': async (q, ctx) =>
+      q.clientId !== undefined && q.clientSecret !== undefined
+        ? connectWithClientCredentials(locker, { issuer: q.issuer, clientId: q.clientId, clientSecret: q.clientSecret, ...(q.pod && { podUrl: q.pod }) }, penv)
+        : connectInteractively(locker, { issuer: q.issuer, ...(q.pod && { podUrl: q.pod }), openBrowser: (url) => ctx?.emit?.({ type: 'pod.login', url }), ...(ctx?.signal && { signal: ctx.signal }) }, penv),
+    'pod.local': async () => {
+      const r = await startLocalPod(locker.home, { ...(penv.env && { env: penv.env }), ...(locker.dataKey && { dataKey: locker.dataKey }) });
+      if (r.kind === 'error') return r;
+      const notes = [r.connection === 'kept-other' ? 'This locker stays connected to its other pod.' : '', locker.encrypted ? 'Your locker is encrypted, but the local pod keeps its copy of synced records unencrypted.' : '', r.note ?? ''].filter(Boolean);
+      return { kind: 'ok', webId: r.webId, podUrl: r.podUrl, ...(notes.length && { note: notes.join(' ') }) };
+    },
     'duplicates.list': async ({ type }) => findDuplicates(locker, { type }),
     'duplicates.merge': async ({ keep, other }) => mergeRecords(locker, keep, other),
     'duplicates.dismiss': async ({ a, b }) => {

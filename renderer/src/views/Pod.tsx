@@ -84,9 +84,7 @@ export function PodView({ changed }: { changed: () => void }) {
           ) : (
             <>
               <p>This locker is not connected to a pod yet. Your records stay on this computer until you choose one.</p>
-              <p>
-                For now, connect from a terminal: <code>locker pod local start</code> (a pod on this computer) or <code>locker pod connect --issuer https://your.provider/ --interactive</code>.
-              </p>
+              <Connect connected={() => (reloadStatus(), changed())} />
             </>
           )
         }
@@ -108,6 +106,120 @@ export function PodView({ changed }: { changed: () => void }) {
         }
       </Show>
     </Page>
+  );
+}
+
+/** Choosing a pod: one on this computer, or a provider's (log in in the browser, or with an app password). */
+function Connect({ connected }: { connected: () => void }) {
+  const [issuer, setIssuer] = useState('');
+  const [pod, setPod] = useState('');
+  const [clientId, setClientId] = useState('');
+  const [secret, setSecret] = useState('');
+  const [busy, setBusy] = useState<'local' | 'provider' | undefined>();
+  const [error, setError] = useState<string>();
+  const [waiting, setWaiting] = useState<{ callId: string; url?: string }>();
+  const toast = useToast();
+
+  const local = async () => {
+    setBusy('local');
+    setError(undefined);
+    try {
+      const r = await call('pod.local', {});
+      if (r.kind === 'ok') {
+        toast({ text: `Your pod on this computer is ready: ${r.webId}${r.note ? `. ${r.note}` : ''}` }, 10_000);
+        connected();
+      } else setError(r.message);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  const provider = async () => {
+    setBusy('provider');
+    setError(undefined);
+    const callId = newCallId();
+    const interactive = !clientId && !secret;
+    if (interactive) setWaiting({ callId });
+    const off = bridge.onEvent((e) => {
+      if (e.callId !== callId || e.event.type !== 'pod.login') return;
+      const url = e.event.url;
+      setWaiting({ callId, url });
+      // The person asked to log in: their provider's page opens beside the app.
+      window.open(url, '_blank', 'noopener,noreferrer');
+    });
+    try {
+      const r = await call('pod.connect', { issuer: issuer.trim(), ...(pod.trim() && { pod: pod.trim() }), ...(!interactive && { clientId: clientId.trim(), clientSecret: secret }) }, callId);
+      if (r.kind === 'ok') {
+        toast({ text: `Connected as ${r.webId}.` });
+        connected();
+      } else setError(r.message);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      off();
+      setBusy(undefined);
+      setWaiting(undefined);
+    }
+  };
+
+  return (
+    <div className="connect">
+      {error && <ErrorBox message={error} />}
+      <section aria-labelledby="h-local">
+        <h2 id="h-local">A pod on this computer</h2>
+        <p>Locker runs a Solid server that only this computer can reach. Sharing with apps on this computer works at once.</p>
+        <button type="button" className="primary" disabled={busy !== undefined} onClick={() => void local()}>
+          {busy === 'local' ? 'Starting…' : 'Use a pod on this computer'}
+        </button>
+      </section>
+      <section aria-labelledby="h-provider">
+        <h2 id="h-provider">A pod from a provider</h2>
+        <form
+          className="edit"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void provider();
+          }}
+        >
+          <div className="form-row">
+            <label htmlFor="p-issuer">Your provider (where you log in) *</label>
+            <input id="p-issuer" type="url" required placeholder="https://solidcommunity.net/" value={issuer} onChange={(e) => setIssuer(e.target.value)} />
+          </div>
+          <div className="form-row">
+            <label htmlFor="p-pod">Your pod, if you have several (optional)</label>
+            <input id="p-pod" type="url" placeholder="https://you.solidcommunity.net/" value={pod} onChange={(e) => setPod(e.target.value)} />
+          </div>
+          <details>
+            <summary>Use an app password instead of logging in</summary>
+            <div className="form-row">
+              <label htmlFor="p-id">Client ID</label>
+              <input id="p-id" autoComplete="off" value={clientId} onChange={(e) => setClientId(e.target.value)} />
+            </div>
+            <div className="form-row">
+              <label htmlFor="p-secret">Client secret</label>
+              <input id="p-secret" type="password" autoComplete="off" value={secret} onChange={(e) => setSecret(e.target.value)} />
+            </div>
+          </details>
+          <div className="actions">
+            <button type="submit" className="primary" disabled={busy !== undefined || !issuer}>
+              {busy === 'provider' ? 'Connecting…' : clientId || secret ? 'Connect' : 'Log in'}
+            </button>
+            {waiting && (
+              <button type="button" onClick={() => void bridge.cancel(waiting.callId)}>
+                Cancel
+              </button>
+            )}
+          </div>
+          {waiting?.url && (
+            <p role="status">
+              Log in on the page that opened (if none did, <a href={waiting.url} target="_blank" rel="noopener noreferrer">open it</a>). Locker waits here.
+            </p>
+          )}
+        </form>
+      </section>
+    </div>
   );
 }
 
