@@ -1,6 +1,9 @@
 // The app as a person uses it: Chromium drives the real UI served by `locker serve` (in this process), with a
 // real Community Solid Server behind sync and sharing. One locker goes through the whole story, in order.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import sharp from 'sharp';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -180,7 +183,7 @@ describe.skipIf(!exe)('the app in a browser (locker serve + a real pod)', { time
     await goto('duplicates');
     const pair = page.locator('article.conflict', { hasText: 'Zoe Mueller' });
     await expect(pair).toContainText('zoe.mueller@example.ch');
-    await expect(pair.locator('table.compare')).toContainText('+41 79 555 44 33');
+    await expect(pair.locator('table.compare')).toContainText('+41795554433');
     expect(r.locker.list({ type: 'contact' })).toHaveLength(7);
     await saveShot(page, 'duplicates');
     await pair.getByRole('button', { name: /^Merge, keep/ }).first().click();
@@ -188,7 +191,7 @@ describe.skipIf(!exe)('the app in a browser (locker serve + a real pod)', { time
     const zoe = r.locker.list({ type: 'contact' }).filter((c) => /Zo[eë] M/.test(c.title));
     expect(zoe).toHaveLength(1);
     const merged = r.locker.show(zoe[0]?.id ?? '');
-    expect(JSON.stringify(merged.kind === 'ok' && merged.json.properties)).toContain('+41 79 555 44 33');
+    expect(JSON.stringify(merged.kind === 'ok' && merged.json.properties)).toContain('+41795554433');
   });
 
   it('renders imported markup and script URLs as text, never running them', async () => {
@@ -305,6 +308,51 @@ describe.skipIf(!exe)('the app in a browser (locker serve + a real pod)', { time
     expect((await botSession.fetch(doc)).status).toBe(403);
     await goto('sharing/audit');
     await expect(page.locator('table.data')).toContainText('Locker', { timeout: 60_000 });
+  });
+
+  it('shows an app’s access request with its name, logo, purpose and the real records, and grants it on Allow', async () => {
+    const logo = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#e07a1f' } }).png().toBuffer();
+    const app = createServer((req, res) => {
+      const base = `http://127.0.0.1:${(app.address() as AddressInfo).port}/`;
+      if (req.url === '/coach/id') {
+        res.writeHead(200, { 'content-type': 'application/ld+json' });
+        res.end(JSON.stringify({ '@context': ['https://www.w3.org/ns/solid/oidc-context.jsonld', { interop: 'http://www.w3.org/ns/solid/interop#', dpv: 'https://w3id.org/dpv#', lk: 'https://w3id.org/locker/ns#' }], client_id: `${base}coach/id`, client_name: 'Sunrise Coach', client_uri: 'https://coach.example/', logo_uri: `${base}logo.png`, redirect_uris: ['https://coach.example/callback'], 'interop:hasAccessNeedGroup': { '@id': `${base}coach/needs.ttl#group` }, 'dpv:hasPurpose': { '@id': 'dpv:ServiceProvision' }, 'lk:duration': 'P7D' }));
+      } else if (req.url === '/coach/needs.ttl') {
+        res.writeHead(200, { 'content-type': 'text/turtle' });
+        res.end('@prefix interop: <http://www.w3.org/ns/solid/interop#>. @prefix acl: <http://www.w3.org/ns/auth/acl#>.\n<#group> a interop:AccessNeedGroup; interop:hasAccessNeed <#events>.\n<#events> a interop:AccessNeed; interop:registeredClass <http://schema.org/Event>; interop:accessMode acl:Read; interop:accessNecessity interop:AccessRequired.\n');
+      } else if (req.url === '/logo.png') {
+        res.writeHead(200, { 'content-type': 'image/png' });
+        res.end(logo);
+      } else {
+        res.writeHead(404);
+        res.end();
+      }
+    });
+    await new Promise<void>((ok) => app.listen(0, '127.0.0.1', ok));
+    const clientId = `http://127.0.0.1:${(app.address() as AddressInfo).port}/coach/id`;
+    try {
+      await goto('sharing/request');
+      await page.getByLabel('The app\'s address (its client ID)').fill(clientId);
+      await page.getByRole('button', { name: 'Read what it asks' }).click();
+      const screen = page.getByRole('article', { name: 'Access request from Sunrise Coach' });
+      await expect(screen).toContainText('Sunrise Coach asks to see some of your records');
+      await expect(screen).toContainText('to provide a service you asked for');
+      await expect(screen).toContainText(`Read your calendar (${r.locker.list({ type: 'event' }).length} records`);
+      await expect(screen.locator('.rows .row').first()).toBeVisible();
+      // The logo was fetched by the core when the person opened the request, and is shown from a data: URL.
+      await expect(screen.locator('img.app-logo')).toHaveAttribute('src', /^data:image\/png;base64,/);
+      await saveShot(page, 'request');
+      await screen.getByRole('button', { name: 'Allow' }).click();
+      await expect(page.locator('table.grants')).toContainText(clientId, { timeout: 60_000 });
+      const grant = r.locker.store.grants.list().find((g) => g.agent === clientId && g.state === 'active');
+      expect(grant?.client).toBe(clientId);
+      expect(grant?.request).toBe(clientId);
+      expect(grant?.modes).toEqual(['read']);
+      await page.locator('table.grants tr', { hasText: clientId }).getByRole('button', { name: 'Revoke' }).click();
+      await expect(page.getByText('Nobody has access to your records.')).toBeVisible({ timeout: 60_000 });
+    } finally {
+      app.close();
+    }
   });
 
   it('switches to the dark theme and back, remembered', async () => {

@@ -57,7 +57,14 @@ export function num(v: JsonValue | undefined): number | undefined {
 export function text(v: JsonValue | undefined): string {
   if (v === null || v === undefined) return '';
   if (Array.isArray(v)) return v.map(text).join(', ');
-  if (typeof v === 'object') return Object.entries(v).map(([k, x]) => `${k}: ${text(x)}`).join('; ');
+  if (typeof v === 'object') {
+    // A node like an email or a phone: its value is what a person reads.
+    if (Object.hasOwn(v, 'value')) return text(v['value']);
+    return Object.entries(v)
+      .filter(([k]) => k !== 'type')
+      .map(([k, x]) => `${k}: ${text(x)}`)
+      .join('; ');
+  }
   return String(v).replace(/^mailto:|^tel:/, '');
 }
 

@@ -7,6 +7,7 @@ import { useLoad } from '../ui/hooks.js';
 import { href } from '../ui/router.js';
 import { useToast } from '../ui/Toasts.js';
 import { typeLabel, when } from '../ui/format.js';
+import type { RequestView } from '../../../shared/api/index.js';
 import { RecordList } from './RecordRow.js';
 
 export function ConsentView({ tab, purposes }: { tab: string; purposes: Readonly<Record<string, string>> }) {
@@ -15,9 +16,10 @@ export function ConsentView({ tab, purposes }: { tab: string; purposes: Readonly
       <nav className="tabs" aria-label="Sharing">
         <a href={href('sharing', 'grants')} aria-current={tab === 'grants' ? 'page' : undefined}>Who can see what</a>
         <a href={href('sharing', 'new')} aria-current={tab === 'new' ? 'page' : undefined}>Give access</a>
+        <a href={href('sharing', 'request')} aria-current={tab === 'request' ? 'page' : undefined}>An app asks</a>
         <a href={href('sharing', 'audit')} aria-current={tab === 'audit' ? 'page' : undefined}>Check the pod</a>
       </nav>
-      {tab === 'new' ? <NewGrant purposes={purposes} /> : tab === 'audit' ? <Audit /> : <Grants />}
+      {tab === 'new' ? <NewGrant purposes={purposes} /> : tab === 'audit' ? <Audit /> : tab === 'request' ? <AppRequest /> : <Grants />}
     </Page>
   );
 }
@@ -244,5 +246,121 @@ function Audit() {
         )
       }
     </Show>
+  );
+}
+
+/** An app's access request: who it is (from its client-ID document), why, for how long, and the actual records it would see. */
+function AppRequest() {
+  const [source, setSource] = useState(new URLSearchParams(location.hash.split('?')[1] ?? '').get('from') ?? '');
+  const [state, setState] = useState<{ kind: 'idle' } | { kind: 'reading' } | { kind: 'error'; message: string } | { kind: 'shown'; view: RequestView; source: string }>({ kind: 'idle' });
+  const [busy, setBusy] = useState(false);
+  const toast = useToast();
+  const read = async () => {
+    setState({ kind: 'reading' });
+    try {
+      const r = await call('request.read', { source: source.trim() });
+      setState(r.kind === 'ok' ? { kind: 'shown', view: r.view, source: source.trim() } : r);
+    } catch (e) {
+      setState({ kind: 'error', message: e instanceof Error ? e.message : String(e) });
+    }
+  };
+  const allow = async (from: string) => {
+    setBusy(true);
+    try {
+      const r = await call('request.grant', { source: from });
+      if (r.kind === 'ok') {
+        toast({ text: `${r.grant.agent} may now ${r.grant.modes.join(', ')} ${r.grant.what.join(', ')}.` });
+        location.hash = href('sharing', 'grants');
+      } else setState({ kind: 'error', message: r.message });
+    } catch (e) {
+      setState({ kind: 'error', message: e instanceof Error ? e.message : String(e) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <form
+        className="edit"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void read();
+        }}
+      >
+        <div className="form-row">
+          <label htmlFor="r-source">The app's address (its client ID)</label>
+          <input id="r-source" type="url" required placeholder="https://app.example/id" value={source} onChange={(e) => setSource(e.target.value)} />
+        </div>
+        <div className="actions">
+          <button type="submit" disabled={state.kind === 'reading' || !source}>
+            {state.kind === 'reading' ? 'Reading…' : 'Read what it asks'}
+          </button>
+        </div>
+      </form>
+      {state.kind === 'error' && <ErrorBox message={state.message} />}
+      {state.kind === 'shown' && <RequestScreen view={state.view} busy={busy} allow={() => void allow(state.source)} decline={() => setState({ kind: 'idle' })} />}
+    </>
+  );
+}
+
+function RequestScreen({ view, busy, allow, decline }: { view: RequestView; busy: boolean; allow: () => void; decline: () => void }) {
+  const req = view.request;
+  const [previews] = useLoad(async () => Promise.all(view.needs.map(async (n) => ({ n, items: await call('records.list', { type: n.type, limit: 3 }) }))), [view]);
+  return (
+    <article className="request" aria-label={`Access request from ${req.name ?? req.clientId}`}>
+      <header className="request-head">
+        {view.logo ? <img className="app-logo" src={view.logo} alt="" width={56} height={56} /> : <span className="app-logo app-logo-none" aria-hidden="true">?</span>}
+        <div>
+          <h2>{req.name ?? 'An app without a name'} asks to see some of your records</h2>
+          <p className="muted">
+            {req.clientId}
+            {req.homepage && (
+              <>
+                {' · '}
+                <a href={req.homepage} target="_blank" rel="noopener noreferrer nofollow">{req.homepage}</a>
+              </>
+            )}
+          </p>
+        </div>
+      </header>
+      <dl className="fields">
+        <dt>Why</dt>
+        <dd>{view.purposeLabel ?? 'it does not say (it cannot be granted without a purpose)'}</dd>
+        <dt>Until</dt>
+        <dd>{when(view.until)}</dd>
+      </dl>
+      <h3>What it would see</h3>
+      <Show state={previews}>
+        {(list) => (
+          <ul className="needs">
+            {list.map(({ n, items }) => (
+              <li key={`${n.type}-${n.modes.join()}`}>
+                <strong>
+                  {n.modes.includes('write') ? 'Read and change' : n.modes.includes('append') ? 'Add to' : 'Read'} your {typeLabel(n.type, true).toLowerCase()}
+                </strong>{' '}
+                ({n.count} record{n.count === 1 ? '' : 's'}, now and later){n.required ? '' : ', optional'}
+                {items.length > 0 && <RecordList items={items} label={`Examples: ${typeLabel(n.type, true)}`} />}
+              </li>
+            ))}
+          </ul>
+        )}
+      </Show>
+      {req.notes.length > 0 && (
+        <ul className="muted">
+          {req.notes.map((note, i) => (
+            <li key={i}>{note}</li>
+          ))}
+        </ul>
+      )}
+      {view.logoNote && <p className="muted">The app's logo is not shown: {view.logoNote}.</p>}
+      <div className="actions">
+        <button type="button" className="primary" disabled={busy || view.needs.length === 0 || !req.purpose} onClick={allow}>
+          Allow
+        </button>
+        <button type="button" onClick={decline}>
+          Decline
+        </button>
+      </div>
+    </article>
   );
 }
