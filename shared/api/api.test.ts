@@ -31,6 +31,8 @@ describe('LockerApi handler map', () => {
     expect(phases).toContain('validating');
     expect(phases).toContain('writing');
     expect(phases.at(-1)).toBe('done');
+    // The format recognised by content is told while the file is read, for the UI to show.
+    expect(events.flatMap((e) => (e.type === 'import.progress' && e.progress.format ? [e.progress.format] : []))).toContain('ical');
     expect(events.find((e) => e.type === 'import.committed')).toMatchObject({ ids: expect.arrayContaining([expect.stringMatching(/^[a-z2-7]{20}$/)]) });
   });
 

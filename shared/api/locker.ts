@@ -35,6 +35,8 @@ export interface ImportProgress {
   readonly done: number;
   readonly total: number;
   readonly bytes: number;
+  /** The format the file was recognised as (by its content), once known: `ical`, `vcard`, `ofx`, `gpx`… */
+  readonly format?: string;
 }
 
 export interface ImportOptions {
@@ -167,7 +169,7 @@ export class Locker {
         summary.errors.push({ file, message: 'cancelled before it was read' });
         continue;
       }
-      const report = (phase: ImportPhase, done = 0, total = 0, bytes = 0) => opts.onProgress?.({ file, phase, fileIndex: i, fileCount: todo.length, done, total, bytes });
+      const report = (phase: ImportPhase, done = 0, total = 0, bytes = 0, format?: string) => opts.onProgress?.({ file, phase, fileIndex: i, fileCount: todo.length, done, total, bytes, ...(format !== undefined && { format }) });
       const fail = (message: string) => {
         summary.errors.push({ file, message });
         report('failed');
@@ -253,7 +255,7 @@ export class Locker {
    * A hostile archive is refused before anything is read; files of no known
    * format (pictures, HTML pages of a Takeout) are passed over and counted.
    */
-  private async importArchive(file: string, summary: ImportSummary, report: (phase: ImportPhase, done?: number, total?: number, bytes?: number) => void, opts: ImportOptions): Promise<void> {
+  private async importArchive(file: string, summary: ImportSummary, report: (phase: ImportPhase, done?: number, total?: number, bytes?: number, format?: string) => void, opts: ImportOptions): Promise<void> {
     const archive = await openZip(file);
     if (archive.kind === 'refused') {
       summary.errors.push({ file, message: archive.message });
@@ -352,7 +354,7 @@ export class Locker {
     bytes: Uint8Array,
     size: number,
     readSibling: (name: string) => Uint8Array | undefined,
-    report: (phase: ImportPhase, done?: number, total?: number, bytes?: number) => void = () => undefined,
+    report: (phase: ImportPhase, done?: number, total?: number, bytes?: number, format?: string) => void = () => undefined,
     opts: ImportOptions = {},
   ): Promise<{ kind: 'ok'; created: number; updated: number; unchanged: number; ids: string[] } | { kind: 'failed'; message: string }> {
     let content = bytes;
@@ -395,7 +397,7 @@ export class Locker {
     file: string,
     opened: Extract<OpenedSource, { kind: 'ok' }>,
     size: number,
-    report: (phase: ImportPhase, done?: number, total?: number, bytes?: number) => void,
+    report: (phase: ImportPhase, done?: number, total?: number, bytes?: number, format?: string) => void,
     signal: AbortSignal | undefined,
   ): Promise<{ kind: 'ok'; created: number; updated: number; unchanged: number; ids: string[] } | { kind: 'failed'; message: string }> {
     const { parsed, importer, sha256 } = opened;
@@ -411,7 +413,7 @@ export class Locker {
       const flush = async () => {
         if (batch.length === 0) return;
         if (signal?.aborted) throw new ImportAbort({ kind: 'unreadable', message: 'cancelled; nothing of this file was saved' });
-        report('validating', done, parsed.count, parsed.bytesRead?.() ?? size);
+        report('validating', done, parsed.count, parsed.bytesRead?.() ?? size, importer.id);
         const ok = await problems.check(batch);
         if (ok && problems.count === 0) {
           const linked = linkPeople(this.store, batch);
@@ -425,7 +427,7 @@ export class Locker {
           });
         }
         done += batch.length;
-        report(problems.count ? 'validating' : 'writing', done, parsed.count, parsed.bytesRead?.() ?? size);
+        report(problems.count ? 'validating' : 'writing', done, parsed.count, parsed.bytesRead?.() ?? size, importer.id);
         batch = [];
         binaries = [];
         await new Promise<void>((r) => setImmediate(r));

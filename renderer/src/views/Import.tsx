@@ -133,7 +133,7 @@ function Status({ state }: { state: State }) {
       return (
         <div className="progress-box" role="status">
           <p>
-            {p ? `${phaseText(p.phase)} ${p.file.split(/[\\/]/).pop() ?? ''}: ${p.done.toLocaleString()}${total ? ` of ${total.toLocaleString()}` : ''} records` : 'Starting…'}
+            {p ? `${phaseText(p.phase)} ${p.file.split(/[\\/]/).pop() ?? ''}${p.format ? ` (${formatName(p.format)})` : ''}: ${p.done.toLocaleString()}${total ? ` of ${total.toLocaleString()}` : ''} records` : 'Starting…'}
             {rate ? ` (${rate.toLocaleString()}/s)` : ''}
           </p>
           <progress max={total ?? undefined} value={total ? p?.done : undefined} aria-label="Import progress" />
@@ -169,6 +169,33 @@ function Status({ state }: { state: State }) {
       );
     }
   }
+}
+
+const FORMAT_NAMES: Readonly<Record<string, string>> = {
+  ical: 'iCalendar',
+  vcard: 'vCard',
+  trig: 'Locker export (TriG)',
+  ofx: 'OFX bank statement',
+  qif: 'QIF statement',
+  mt940: 'MT940 statement',
+  'csv-bank': 'bank CSV',
+  gpx: 'GPX',
+  kml: 'KML',
+  geojson: 'GeoJSON',
+  'takeout-location': 'Google location history',
+  photo: 'photo',
+  'apple-health': 'Apple Health',
+  fhir: 'FHIR',
+  mbox: 'mailbox',
+  eml: 'e-mail',
+  bookmarks: 'bookmarks',
+  goodreads: 'Goodreads',
+  activitypub: 'Mastodon / ActivityPub archive',
+  twitter: 'Twitter archive',
+};
+
+function formatName(id: string): string {
+  return FORMAT_NAMES[id] ?? id;
 }
 
 function phaseText(phase: ImportProgress['phase']): string {
