@@ -29,7 +29,7 @@ function target(entry: string, format: 'es' | 'cjs', fileName: string, emptyOutD
       minify: false,
       sourcemap: true,
       copyPublicDir: false,
-      rolldownOptions: { output: { format, entryFileNames: fileName } },
+      rollupOptions: { output: { format, entryFileNames: fileName } },
     },
   };
 }

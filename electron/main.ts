@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell, type WebContents } from 'electron';
 import { createHandlers, defaultHome, encryptionState, IPC_CHANNELS, openLocker, type Locker, type OpenLockerResult } from '../shared/api/index.js';
@@ -9,22 +8,22 @@ import {
   APP_ENTRY,
   APP_SCHEME,
   APP_SCHEME_PRIVILEGES,
-  assetHeaders,
   isAppFrame,
   navigationDecision,
-  resolveAsset,
+  responseHeaders,
   shellPaths,
   startupProblem,
   windowOpenDecision,
   windowOptions,
-  withCsp,
   type LinkDecision,
 } from './policy.js';
+import { answerAppRequest } from './protocol.js';
 
 /**
  * The desktop shell's main process: wiring only. The policy (what is the app,
- * where links may go, the CSP, the window's options) is in `policy.ts`; the
- * IPC handler table in `ipc.ts`; both are unit-tested under Node. This file is
+ * where links may go, the CSP, the window's options) is in `policy.ts`; what
+ * `app://locker/` answers in `protocol.ts`; the IPC handler table in `ipc.ts`;
+ * all are unit-tested under Node. This file is
  * type-checked against Electron's own types (`tsc -p electron/tsconfig.json`).
  */
 
@@ -65,6 +64,7 @@ async function start(): Promise<void> {
     return;
   }
   const locker = opened.locker;
+  serveApp(locker);
   const ipc = createIpcHandlers({ api: createHandlers(locker, { pod: { env: process.env } }), isTrustedFrame: isAppFrame, log });
   ipcMain.handle(IPC_CHANNELS.call, (event, ...args: unknown[]) => ipc.call(event, ...args));
   ipcMain.handle(IPC_CHANNELS.cancel, (event, ...args: unknown[]) => ipc.cancel(event, ...args));
@@ -102,35 +102,22 @@ function openWindow(ipc: IpcHandlers): BrowserWindow {
   return win;
 }
 
-/** The app's files over `app://locker/`, a CSP on every response, and no permission for anything (camera, notifications, USB…). */
+/** A CSP on every response, and no permission for anything (camera, notifications, USB…). */
 function lockDownSession(): void {
   const ses = session.defaultSession;
   ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   ses.setPermissionCheckHandler(() => false);
   ses.setDevicePermissionHandler(() => false);
-  // The app's own responses carry the CSP already (assetHeaders); this covers anything else the session loads.
-  ses.webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: withCsp(details.responseHeaders) }));
-  ses.protocol.handle(APP_SCHEME, serveAsset);
+  // The app's own responses carry their CSP already (protocol.ts), which stays; anything else the session loads gets the app's.
+  ses.webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: responseHeaders(details.url, details.responseHeaders) }));
 }
 
-async function serveAsset(request: Request): Promise<Response> {
-  if (request.method !== 'GET' && request.method !== 'HEAD') return new Response(null, { status: 405, headers: withCspHeaders() });
-  const found = resolveAsset(request.url, paths.rendererRoot);
-  if (found.kind === 'refused') return new Response(null, { status: found.status, headers: withCspHeaders() });
-  let body: Buffer;
-  try {
-    body = await readFile(found.path);
-  } catch (e) {
-    const code = e instanceof Error && 'code' in e ? e.code : undefined;
-    if (code === 'ENOENT' || code === 'EISDIR') return new Response(null, { status: 404, headers: withCspHeaders() });
-    log(`locker: could not read ${found.path}: ${e instanceof Error ? e.message : String(e)}`);
-    return new Response(null, { status: 500, headers: withCspHeaders() });
-  }
-  return new Response(request.method === 'HEAD' ? null : body, { status: 200, headers: assetHeaders(found.contentType) });
-}
-
-function withCspHeaders(): Record<string, string> {
-  return Object.fromEntries(Object.entries(withCsp(undefined)).map(([k, v]) => [k, v.join(', ')]));
+/** `app://locker/`: the built renderer's files, and the locker's binaries under `/api/binary/<name>` (the photos' `<img src>`), as `locker serve` serves them. */
+function serveApp(locker: Locker): void {
+  session.defaultSession.protocol.handle(APP_SCHEME, async (request) => {
+    const answer = await answerAppRequest(request, { rendererRoot: paths.rendererRoot, binaries: locker.store, log });
+    return new Response(answer.body, { status: answer.status, headers: answer.headers });
+  });
 }
 
 /** Every webContents (the window, and anything that might ever appear): no navigation away from the app, no new windows, no `<webview>`. */

@@ -99,6 +99,18 @@ export function withCsp(headers: Readonly<Record<string, string | readonly strin
   return out;
 }
 
+/**
+ * `session.webRequest.onHeadersReceived`: a response of the app itself keeps the CSP its protocol handler gave it
+ * (the app's CSP for its files, `default-src 'none'; sandbox` for a binary: stricter, not to be loosened); anything
+ * else, or an app response without one, gets the app's CSP in place of its own.
+ */
+export function responseHeaders(url: string, headers: Readonly<Record<string, string | readonly string[]>> | undefined): Record<string, string[]> {
+  const entries = Object.entries(headers ?? {});
+  const own = entries.find(([name]) => name.toLowerCase() === 'content-security-policy')?.[1];
+  if (!isAppUrl(url) || own === undefined || String(own).trim() === '') return withCsp(headers);
+  return Object.fromEntries(entries.map(([name, value]) => [name, typeof value === 'string' ? [value] : [...value]]));
+}
+
 /** The main window: isolated, sandboxed, no Node, no `<webview>`; the preload is the only bridge. */
 export function windowOptions(preload: string, opts: { readonly devTools: boolean }): BrowserWindowConstructorOptions {
   return {
@@ -185,6 +197,67 @@ export function resolveAsset(requestUrl: string, root: string): AssetLookup {
 /** Headers of an app file: its type, the CSP, no sniffing, no caching across builds. */
 export function assetHeaders(contentType: string): Record<string, string> {
   return { 'Content-Type': contentType, 'Content-Security-Policy': CONTENT_SECURITY_POLICY, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-cache' };
+}
+
+/** What the app's protocol handler answers: a status, headers, and a body (none for HEAD or a refusal). */
+export interface AppResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Uint8Array | null;
+}
+
+/** Where the renderer finds a record's bytes (`binaryUrl` in renderer/src/api/client.ts): `./api/binary/<name>`, as `locker serve` serves them. */
+export const BINARY_PATH = '/api/binary/';
+/** A binary's name in the store (the last segment of its `…/files/<name>` IRI): nothing that could be a path or markup. */
+export const BINARY_NAME = /^[A-Za-z0-9._-]{1,200}$/;
+/** Media types of binaries that may be shown inline (images only); anything else is a download. */
+export const INLINE_IMAGES: ReadonlySet<string> = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/avif']);
+/** The CSP of a binary: imported bytes are never run as a page, whatever they claim to be. */
+export const BINARY_CSP = "default-src 'none'; sandbox";
+
+/** What `binaryAnswer` needs of the store (`locker.store` has it). */
+export interface BinarySource {
+  getBinary(name: string): { readonly mediaType: string; readonly bytes: Uint8Array } | undefined;
+}
+
+/**
+ * `app://locker/api/binary/<name>`: a binary of the locker, exactly as `locker
+ * serve` answers `/api/binary/<name>`. Undefined when the URL is not of that
+ * form (not the app, or another path); 404 for a name that is not clean or
+ * not in the store; else 200 with the bytes: an image of a known type inline
+ * with its type, anything else as `application/octet-stream` with
+ * `Content-Disposition: attachment`; always `default-src 'none'; sandbox` and
+ * `nosniff`. HEAD gets the headers without the body.
+ */
+export function binaryAnswer(requestUrl: string, method: 'GET' | 'HEAD', source: BinarySource): AppResponse | undefined {
+  if (!isAppUrl(requestUrl)) return undefined;
+  const u = parseUrl(requestUrl);
+  if (!u?.pathname.startsWith(BINARY_PATH)) return undefined;
+  const notFound: AppResponse = { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Security-Policy': BINARY_CSP, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' }, body: null };
+  let name: string;
+  try {
+    name = decodeURIComponent(u.pathname.slice(BINARY_PATH.length));
+  } catch {
+    // A malformed %-escape names no binary.
+    return notFound;
+  }
+  if (!BINARY_NAME.test(name)) return notFound;
+  const b = source.getBinary(name);
+  if (!b) return notFound;
+  const inline = INLINE_IMAGES.has(b.mediaType);
+  return {
+    status: 200,
+    headers: {
+      'Content-Type': inline ? b.mediaType : 'application/octet-stream',
+      'Content-Length': String(b.bytes.byteLength),
+      ...(inline ? {} : { 'Content-Disposition': 'attachment' }),
+      'Content-Security-Policy': BINARY_CSP,
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'private, max-age=3600',
+      'Cross-Origin-Resource-Policy': 'same-origin',
+    },
+    body: method === 'HEAD' ? null : b.bytes,
+  };
 }
 
 /** What to tell the person when the locker can't be opened at start-up. */

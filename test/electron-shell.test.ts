@@ -1,14 +1,18 @@
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
 import ts from 'typescript';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHandlers, IPC_CHANNELS, type LockerApi, type TaggedEvent } from '../shared/api/index.js';
+import { serve } from '../cli/serve.js';
+import { createHandlers, IPC_CHANNELS, type Locker, type LockerApi, type TaggedEvent } from '../shared/api/index.js';
 import { createIpcHandlers, type IpcHandlers, type IpcSenderEvent } from '../electron/ipc.js';
 import {
   APP_ENTRY,
   APP_ORIGIN,
+  BINARY_CSP,
+  binaryAnswer,
   CONTENT_SECURITY_POLICY,
   externalUrl,
   isAppFrame,
@@ -16,14 +20,18 @@ import {
   mayNavigate,
   navigationDecision,
   resolveAsset,
+  responseHeaders,
   shellPaths,
   startupProblem,
   windowOpenDecision,
   windowOptions,
   withCsp,
+  type AppResponse,
   type SenderFrame,
 } from '../electron/policy.js';
-import { FIXTURES, openTemp } from './helpers/home.js';
+import { answerAppRequest } from '../electron/protocol.js';
+import { FIXTURES, openTemp, tempHome } from './helpers/home.js';
+import { jpegWithExif, tinyJpeg } from './helpers/jpeg.js';
 
 /**
  * The desktop shell without Electron (no runtime can be launched here): the
@@ -293,6 +301,17 @@ describe('security policy (electron/policy.ts)', () => {
     expect(withCsp(undefined)).toEqual({ 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] });
   });
 
+  it('keeps the CSP an app response was given (a binary’s is stricter) and puts the app’s on anything else', () => {
+    const binary = { 'Content-Type': 'image/jpeg', 'Content-Security-Policy': BINARY_CSP };
+    expect(responseHeaders(`${APP_ORIGIN}/api/binary/a.jpg`, binary)).toEqual({ 'Content-Type': ['image/jpeg'], 'Content-Security-Policy': [BINARY_CSP] });
+    // Not the app, or the app without a CSP of its own: the app's.
+    for (const url of ['https://example.org/x.jpg', 'app://evil/api/binary/a.jpg', 'app://user@locker/index.html'])
+      expect(responseHeaders(url, binary), url).toEqual({ 'Content-Type': ['image/jpeg'], 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] });
+    expect(responseHeaders(APP_ENTRY, { 'content-type': 'text/html' })).toEqual({ 'content-type': ['text/html'], 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] });
+    expect(responseHeaders(APP_ENTRY, { 'content-security-policy': [' '] })).toEqual({ 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] });
+    expect(responseHeaders(APP_ENTRY, undefined)).toEqual({ 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] });
+  });
+
   it('makes an isolated, sandboxed window without Node or <webview>', () => {
     const o = windowOptions('/app/electron/dist/preload.cjs', { devTools: false });
     expect(o.webPreferences).toMatchObject({
@@ -338,6 +357,170 @@ describe('security policy (electron/policy.ts)', () => {
     expect(locked.content).toContain('/home/a/.local/share/locker');
     expect(startupProblem({ kind: 'in-use', message: 'another process' }, '/h').title).toBe('Locker is in use');
     expect(startupProblem({ kind: 'error', message: 'disk full' }, '/h').content).toContain('disk full');
+  });
+});
+
+describe('app://locker/api/binary/<name> (policy.ts binaryAnswer, protocol.ts answerAppRequest) over a real locker', () => {
+  const FILES = 'https://locker.invalid/files/';
+  const HOSTILE = {
+    'page.html': { mediaType: 'text/html', text: '<script>document.title = "ran"</script>' },
+    'drawing.svg': { mediaType: 'image/svg+xml', text: '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>' },
+    'report.pdf': { mediaType: 'application/pdf', text: '%PDF-1.7 not really' },
+    'sticker.webp': { mediaType: 'image/webp', text: 'RIFF....WEBPVP8 ' },
+  } as const;
+
+  interface PhotoLocker {
+    locker: Locker;
+    photo: Buffer;
+    thumb: Buffer;
+    contentName: string;
+    thumbName: string;
+  }
+
+  /** A real locker with one imported photo (its bytes and its embedded thumbnail become binaries) and a few binaries put directly. */
+  async function photoLocker(): Promise<PhotoLocker> {
+    const t = openTemp();
+    cleanups.push(t.cleanup);
+    const files = tempHome('locker-photo-files-');
+    cleanups.push(files.cleanup);
+    const thumb = tinyJpeg();
+    const photo = jpegWithExif({ width: 4000, height: 3000, make: 'Canon', model: 'EOS R6', taken: '2024:06:01 10:00:00', thumbnail: thumb });
+    const file = path.join(files.home, 'IMG_0001.jpg');
+    writeFileSync(file, photo);
+    expect(await t.locker.importFiles([file])).toMatchObject({ imported: 1, errors: [] });
+    const [summary] = t.locker.list({ type: 'photo' });
+    const shown = t.locker.show(summary?.id ?? '');
+    if (shown.kind !== 'ok') throw new Error('the photo was not imported');
+    const nameOf = (iri: unknown): string => {
+      if (typeof iri !== 'string' || !iri.startsWith(FILES)) throw new Error(`not a binary IRI: ${String(iri)}`);
+      return iri.slice(FILES.length);
+    };
+    t.locker.store.putRecords(
+      [],
+      Object.entries(HOSTILE).map(([name, b]) => {
+        const bytes = Buffer.from(b.text);
+        return { name, mediaType: b.mediaType, sha256: createHash('sha256').update(bytes).digest('hex'), bytes };
+      }),
+    );
+    return { locker: t.locker, photo, thumb, contentName: nameOf(shown.json.properties['contentUrl']), thumbName: nameOf(shown.json.properties['thumbnailUrl']) };
+  }
+
+  const bytesOf = (r: AppResponse | undefined): Buffer => Buffer.from(r?.body ?? []);
+
+  it('serves a photo and its thumbnail inline, from the store, with a sandboxing CSP', async () => {
+    const { locker, photo, thumb, contentName, thumbName } = await photoLocker();
+    expect(contentName).toMatch(/^[A-Za-z0-9._-]+$/);
+    expect(contentName).not.toBe(thumbName);
+    const full = binaryAnswer(`${APP_ORIGIN}/api/binary/${contentName}`, 'GET', locker.store);
+    expect(full?.status).toBe(200);
+    expect(full?.headers).toEqual({
+      'Content-Type': 'image/jpeg',
+      'Content-Length': String(photo.byteLength),
+      'Content-Security-Policy': "default-src 'none'; sandbox",
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'private, max-age=3600',
+      'Cross-Origin-Resource-Policy': 'same-origin',
+    });
+    expect(bytesOf(full).equals(photo)).toBe(true);
+    const small = binaryAnswer(`${APP_ORIGIN}/api/binary/${encodeURIComponent(thumbName)}?v=1#x`, 'GET', locker.store);
+    expect(small?.headers['Content-Type']).toBe('image/jpeg');
+    expect(bytesOf(small).equals(thumb)).toBe(true);
+    // HEAD: the same headers, no body.
+    const head = binaryAnswer(`${APP_ORIGIN}/api/binary/${contentName}`, 'HEAD', locker.store);
+    expect(head).toEqual({ status: 200, headers: full?.headers, body: null });
+  });
+
+  it('hands out anything that is not a known image type as a download, never as a page or a script', async () => {
+    const { locker } = await photoLocker();
+    for (const [name, b] of Object.entries(HOSTILE)) {
+      const r = binaryAnswer(`${APP_ORIGIN}/api/binary/${name}`, 'GET', locker.store);
+      expect(r?.status, name).toBe(200);
+      expect(bytesOf(r).toString(), name).toBe(b.text);
+      expect(r?.headers['Content-Security-Policy'], name).toBe(BINARY_CSP);
+      expect(r?.headers['X-Content-Type-Options'], name).toBe('nosniff');
+      if (b.mediaType === 'image/webp') {
+        expect(r?.headers['Content-Type']).toBe('image/webp');
+        expect(r?.headers['Content-Disposition']).toBeUndefined();
+      } else {
+        // HTML and SVG (which can carry script) included.
+        expect(r?.headers['Content-Type'], name).toBe('application/octet-stream');
+        expect(r?.headers['Content-Disposition'], name).toBe('attachment');
+      }
+    }
+  });
+
+  it('answers 404 for a name that is unknown or not clean, and leaves every other URL to the asset rules', async () => {
+    const { locker, contentName } = await photoLocker();
+    const bad = ['nope.jpg', '', '..', '.', 'a%2Fb', 'a%5Cb', `${contentName}%00`, '%E0%A4%A', 'x'.repeat(201), 'a%20b', '%E5%90%8D.jpg', `${contentName}/x`, '%3Cscript%3E'];
+    for (const name of bad) {
+      const r = binaryAnswer(`${APP_ORIGIN}/api/binary/${name}`, 'GET', locker.store);
+      // `..` and `.` are dot segments: the URL parser leaves /api/ or /api/binary/, which is not a binary.
+      if (name === '..') expect(r, name).toBeUndefined();
+      else {
+        expect(r?.status, name).toBe(404);
+        expect(r?.body, name).toBeNull();
+        expect(r?.headers['Content-Security-Policy'], name).toBe(BINARY_CSP);
+      }
+    }
+    // The store holds the name; only the URL around it is wrong.
+    for (const url of [`app://evil/api/binary/${contentName}`, `app://user@locker/api/binary/${contentName}`, `https://locker/api/binary/${contentName}`, `${APP_ORIGIN}/api/binaryx/${contentName}`, `${APP_ORIGIN}/api/${contentName}`, `${APP_ORIGIN}/assets/${contentName}`, 'not a url'])
+      expect(binaryAnswer(url, 'GET', locker.store), url).toBeUndefined();
+  });
+
+  it('answers exactly as `locker serve` answers /api/binary/<name>', async () => {
+    const { locker, contentName, thumbName } = await photoLocker();
+    const server = await serve({ locker, staticDir: path.join(locker.home, 'no-ui'), token: 'parity-token' });
+    cleanups.push(() => server.close());
+    const dropped = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding']);
+    for (const name of [contentName, thumbName, ...Object.keys(HOSTILE), 'nope.jpg', 'a%20b', '%E5%90%8D.jpg']) {
+      const res = await fetch(`${server.url}api/binary/${name}`, { headers: { Authorization: 'Bearer parity-token' } });
+      const ours = binaryAnswer(`${APP_ORIGIN}/api/binary/${name}`, 'GET', locker.store);
+      expect(ours?.status, name).toBe(res.status);
+      const body = Buffer.from(await res.arrayBuffer());
+      if (res.status !== 200) continue;
+      expect(bytesOf(ours).equals(body), name).toBe(true);
+      const theirs = Object.fromEntries([...res.headers].filter(([k]) => !dropped.has(k)));
+      const mine = Object.fromEntries(Object.entries(ours?.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+      expect(mine, name).toEqual(theirs);
+    }
+  });
+
+  it('answerAppRequest: the renderer’s files, the binaries, GET and HEAD only, and a failing store is a 500 in the log', async () => {
+    const { locker, photo, contentName } = await photoLocker();
+    const root = path.join(locker.home, 'ui');
+    mkdirSync(path.join(root, 'assets'), { recursive: true });
+    writeFileSync(path.join(root, 'index.html'), '<!doctype html><title>Locker</title>');
+    writeFileSync(path.join(root, 'assets', 'index-1.js'), 'export {};');
+    const logs: string[] = [];
+    const ask = (url: string, method = 'GET', binaries: Locker['store'] | { getBinary: () => never } = locker.store) => answerAppRequest({ url, method }, { rendererRoot: root, binaries, log: (l) => logs.push(l) });
+
+    const page = await ask(APP_ENTRY);
+    expect(page.status).toBe(200);
+    expect(page.headers['Content-Type']).toBe('text/html; charset=utf-8');
+    expect(page.headers['Content-Security-Policy']).toBe(CONTENT_SECURITY_POLICY);
+    expect(bytesOf(page).toString()).toBe('<!doctype html><title>Locker</title>');
+    expect((await ask(`${APP_ORIGIN}/assets/index-1.js`)).headers['Content-Type']).toBe('text/javascript; charset=utf-8');
+    expect(await ask(`${APP_ORIGIN}/assets/index-1.js`, 'HEAD')).toMatchObject({ status: 200, body: null });
+
+    const img = await ask(`${APP_ORIGIN}/api/binary/${contentName}`);
+    expect([img.status, img.headers['Content-Type']]).toEqual([200, 'image/jpeg']);
+    expect(bytesOf(img).equals(photo)).toBe(true);
+    expect((await ask(`${APP_ORIGIN}/api/binary/page.html`)).headers['Content-Disposition']).toBe('attachment');
+    expect((await ask(`${APP_ORIGIN}/api/binary/nope.jpg`)).status).toBe(404);
+
+    for (const method of ['POST', 'PUT', 'DELETE', 'OPTIONS']) expect((await ask(`${APP_ORIGIN}/api/binary/${contentName}`, method)).status, method).toBe(405);
+    expect((await ask(`${APP_ORIGIN}/missing.js`)).status).toBe(404);
+    expect((await ask(`${APP_ORIGIN}/api/call`)).status).toBe(404);
+    expect((await ask(`${APP_ORIGIN}/..%2f..%2fsecret.json`)).status).toBe(400);
+    expect((await ask(`app://evil/api/binary/${contentName}`)).status).toBe(403);
+    expect(logs).toEqual([]);
+
+    const closed = { getBinary: (): never => { throw new Error('The database connection is not open'); } };
+    const failed = await ask(`${APP_ORIGIN}/api/binary/${contentName}`, 'GET', closed);
+    expect(failed).toMatchObject({ status: 500, body: null });
+    expect(logs).toEqual(['locker: could not read a binary: The database connection is not open']);
+    // A file's failure is not a binary's: the page itself still loads.
+    expect((await ask(APP_ENTRY, 'GET', closed)).status).toBe(200);
   });
 });
 
