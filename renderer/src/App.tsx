@@ -32,6 +32,12 @@ export function App() {
   const search = useRef<HTMLInputElement>(null);
   const [q, setQ] = useState(route.path[0] === 'search' ? (route.query.get('q') ?? '') : '');
 
+  // Arriving at a search by address (a link, Back): the box shows what is searched.
+  const routeQ = route.path[0] === 'search' ? (route.query.get('q') ?? '') : undefined;
+  useEffect(() => {
+    if (routeQ !== undefined) setQ(routeQ);
+  }, [routeQ]);
+
   useEffect(() => {
     document.documentElement.dataset['theme'] = theme;
     localStorage.setItem('locker.theme', theme);
@@ -67,7 +73,7 @@ export function App() {
       view = <Timeline total={status.kind === 'ok' ? status.value.total : undefined} />;
       break;
     case 'search':
-      view = <SearchView text={route.query.get('q') ?? ''} />;
+      view = <SearchView text={q} />;
       break;
     case 'record':
       view = arg ? <RecordPage id={arg} changed={reloadStatus} /> : null;
@@ -142,8 +148,11 @@ export function App() {
                 autoComplete="off"
                 value={q}
                 onChange={(e) => {
-                  setQ(e.target.value);
-                  go(`#/search?q=${encodeURIComponent(e.target.value)}`);
+                  const text = e.target.value;
+                  setQ(text);
+                  // The first keystroke opens the results page; the rest only rewrite its address (no navigation per key).
+                  if (section === 'search') history.replaceState(null, '', `#/search?q=${encodeURIComponent(text)}`);
+                  else go(`#/search?q=${encodeURIComponent(text)}`);
                 }}
                 onKeyDown={(e) => {
                   if (e.key === 'Escape') {

@@ -14,7 +14,7 @@ export function SearchView({ text }: { text: string }) {
       return;
     }
     const t0 = performance.now();
-    call('search', { text, limit: 100 }).then(
+    call('search', { text, limit: 50 }).then(
       (items) => live && setState({ q: text, items, ms: performance.now() - t0 }),
       (e: unknown) => live && setState({ q: text, error: e instanceof Error ? e.message : String(e) }),
     );
@@ -29,7 +29,7 @@ export function SearchView({ text }: { text: string }) {
       {state && 'items' in state && (
         <>
           <p className="muted" role="status" data-testid="search-status">
-            {state.items.length === 0 ? `Nothing matches “${state.q}”.` : `${state.items.length === 100 ? 'The first 100' : state.items.length} result${state.items.length === 1 ? '' : 's'} for “${state.q}”`}
+            {state.items.length === 0 ? `Nothing matches “${state.q}”.` : `${state.items.length === 50 ? 'The first 50' : state.items.length} result${state.items.length === 1 ? '' : 's'} for “${state.q}”`}
           </p>
           <RecordList items={state.items} label="Search results" />
         </>
