@@ -124,7 +124,7 @@ export async function serve(opts: ServeOptions): Promise<RunningServer> {
   }
 
   async function api(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
-    if (req.method === 'GET' && url.pathname.startsWith('/api/binary/')) return binary(res, decodeURIComponent(url.pathname.slice('/api/binary/'.length)));
+    if (req.method === 'GET' && url.pathname.startsWith('/api/binary/')) return binary(res, safeDecode(url.pathname.slice('/api/binary/'.length)) ?? '');
     if (req.method !== 'POST') return sendText(res, 405, 'Method not allowed.');
     if (url.pathname === '/api/upload') {
       const name = url.searchParams.get('name') ?? 'upload';
@@ -168,7 +168,9 @@ export async function serve(opts: ServeOptions): Promise<RunningServer> {
 
   function staticFile(res: http.ServerResponse, pathname: string): void {
     const root = path.resolve(opts.staticDir);
-    let file = path.resolve(root, `.${decodeURIComponent(pathname)}`);
+    const decoded = safeDecode(pathname);
+    if (decoded === undefined) return sendText(res, 404, 'Not found.');
+    let file = path.resolve(root, `.${decoded}`);
     if (file !== root && !file.startsWith(root + path.sep)) return sendText(res, 404, 'Not found.');
     // A client-side route (#/… is the router; any unknown path gets the app).
     if (!existsSync(file) || statSync(file).isDirectory()) file = path.join(root, 'index.html');
@@ -230,6 +232,15 @@ export function rendererDist(): string {
 
 /** The binary a local IRI in a record points at (`…/files/<name>`), for the UI's `<img src>`. */
 export const BINARY_PREFIX = `${LOCAL_ROOT}files/`;
+
+/** A %-decoded path, or undefined for a broken escape. */
+function safeDecode(s: string): string | undefined {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return undefined;
+  }
+}
 
 function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);

@@ -17,7 +17,7 @@
 // then too), and its three functions go to `context.exposeBinding` (exposeFunction plus the calling frame), so the
 // trust check sees the real frame that called: its URL, with https://locker.test/ read as app://locker/, and its
 // parent. Events go back with `page.evaluate`, to the calling page only, as `webContents.send` does.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Frame, type Page } from 'playwright-core';
@@ -142,7 +142,7 @@ describe.skipIf(!exe)('the built renderer over the Electron IPC handler table (w
     await context.exposeBinding('__lockerCall', async (source, ...args: unknown[]) => toCallResult(await ipc.call(eventOf(source), ...args)));
     await context.exposeBinding('__lockerCancel', async (source, ...args: unknown[]) => ipc.cancel(eventOf(source), ...args));
     // What the preload does, in every frame before any of its scripts: window.locker, exactly a LockerBridge.
-    await context.addInitScript((eventName) => {
+    await context.addInitScript(({ eventName, dropDir }) => {
       const w = window as unknown as { __lockerCall: (...a: unknown[]) => Promise<unknown>; __lockerCancel: (id: string) => Promise<unknown>; __csp?: string[] };
       const listeners = new Set<(e: unknown) => void>();
       window.addEventListener(eventName, (e) => {
@@ -161,9 +161,11 @@ describe.skipIf(!exe)('the built renderer over the Electron IPC handler table (w
           };
         },
       };
+      // The preload's pathForFile (webUtils.getPathForFile): a picked file's place on disk, here the test's drop folder.
+      Object.assign(bridge, { pathForFile: (f: File) => `${dropDir}/${f.name}` });
       Object.defineProperty(window, 'locker', { value: Object.freeze(bridge), enumerable: true });
       document.addEventListener('securitypolicyviolation', (e) => (w.__csp ??= []).push(`${e.violatedDirective} ${e.blockedURI}`));
-    }, EVENT);
+    }, { eventName: EVENT, dropDir: path.join(dir, 'drop') });
 
     page = await context.newPage();
     page.on('console', (m: ConsoleMessage) => {
@@ -197,7 +199,7 @@ describe.skipIf(!exe)('the built renderer over the Electron IPC handler table (w
   it('loads the built app from its origin, with window.locker and no HTTP API', async () => {
     await goto('home');
     await expect(page.locator('h1')).toHaveText('Your locker');
-    expect(await page.evaluate(() => Object.keys((window as unknown as PageSide).locker ?? {}).sort())).toEqual(['call', 'cancel', 'onEvent']);
+    expect(await page.evaluate(() => Object.keys((window as unknown as PageSide).locker ?? {}).sort())).toEqual(['call', 'cancel', 'onEvent', 'pathForFile']);
     // Everything the page asked its origin for is a file of the build (or a binary): no /api/call, no /api/events.
     expect(requested.filter((p) => p.startsWith('/api/') && !p.startsWith('/api/binary/'))).toEqual([]);
     expect(requested).toContain('/index.html');
@@ -317,6 +319,16 @@ describe.skipIf(!exe)('the built renderer over the Electron IPC handler table (w
     expect(logs.join('\n')).not.toContain('Mallory');
     // The app's own page is still answered.
     expect(await page.evaluate(() => (window as unknown as PageSide).locker?.call('records.get', { id: 'x'.repeat(3) }))).toMatchObject({ kind: 'bad-request' });
+  });
+
+  it('imports a picked file in place, by its path, through import.start', async () => {
+    mkdirSync(path.join(dir, 'drop'), { recursive: true });
+    const file = path.join(dir, 'drop', 'new-friend.vcf');
+    writeFileSync(file, 'BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Oskar Lindqvist\r\nEMAIL:oskar@example.se\r\nEND:VCARD\r\n');
+    await page.goto(`${ORIGIN}/index.html#/import`);
+    await page.getByTestId('file-input').setInputFiles(file);
+    await expect(page.getByTestId('import-summary')).toContainText('1 new', { timeout: 30_000 });
+    expect(locker.search('Oskar').map((r) => r.title)).toEqual(['Oskar Lindqvist']);
   });
 
   it('logged no console errors, page errors or CSP violations, and nothing left the app', async () => {

@@ -1,9 +1,9 @@
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { CallResult, IPC_CHANNELS, LockerBridge, TaggedEvent } from '../shared/api/index.js';
 
 /**
  * The preload script: exposes `window.locker`, exactly a `LockerBridge`
- * (`call`, `cancel`, `onEvent`) over the three allow-listed channels. The
+ * (`call`, `cancel`, `onEvent`, and `pathForFile` for dropped files) over the three allow-listed channels. The
  * page never gets `ipcRenderer`, a channel name of its choosing, or an
  * `IpcRendererEvent` (whose `sender` would be `ipcRenderer` itself).
  *
@@ -47,6 +47,10 @@ const bridge: LockerBridge = {
     return () => {
       ipcRenderer.removeListener(CHANNELS.event, wrapped);
     };
+  },
+  // A file the person dropped or picked: its path, for `import.start` (empty for a file that is not on disk).
+  pathForFile(file) {
+    return webUtils.getPathForFile(file);
   },
 };
 

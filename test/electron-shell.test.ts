@@ -550,7 +550,7 @@ describe('preload (electron/preload.ts) as a sandboxed renderer runs it', () => 
     };
     const contextBridge = { exposeInMainWorld: (key: string, api: Record<string, unknown>) => rec.exposed.push({ key, api }) };
     const sandboxRequire = (name: string) => {
-      if (name === 'electron') return { contextBridge, ipcRenderer };
+      if (name === 'electron') return { contextBridge, ipcRenderer, webUtils: { getPathForFile: (f: { name?: string }) => `/home/me/Downloads/${f.name ?? ''}` } };
       throw new Error(`a sandboxed preload cannot require ${name}`);
     };
     const run = vm.runInNewContext(`(function (require, exports, module) {\n${outputText}\n})`, {}) as (r: unknown, e: unknown, m: unknown) => void;
@@ -560,11 +560,13 @@ describe('preload (electron/preload.ts) as a sandboxed renderer runs it', () => 
     return { rec, bridge: only.api, ipcRenderer };
   }
 
-  it('exposes window.locker with call, cancel and onEvent, and nothing else', () => {
+  it('exposes window.locker with call, cancel, onEvent and pathForFile, and nothing else', () => {
     const { rec, bridge } = loadPreload();
     expect(rec.exposed[0]?.key).toBe('locker');
-    expect(Object.keys(bridge).sort()).toEqual(['call', 'cancel', 'onEvent']);
+    expect(Object.keys(bridge).sort()).toEqual(['call', 'cancel', 'onEvent', 'pathForFile']);
     for (const f of Object.values(bridge)) expect(typeof f).toBe('function');
+    // A dropped file's path comes from Electron's webUtils, nothing else.
+    expect(bridge['pathForFile']?.({ name: 'calendar.ics' })).toBe('/home/me/Downloads/calendar.ics');
   });
 
   it('uses only the allow-listed channels, and maps a refusal to an error', async () => {

@@ -104,6 +104,8 @@ describe('locker serve', () => {
       expect(r.body).not.toContain('"name": "locker"');
     }
     expect((await raw(s.port, { path: '/api/binary/..%2Fkeys.json', headers: { cookie } })).status).toBe(404);
+    expect((await raw(s.port, { path: '/api/binary/%E0%A4%A', headers: { cookie } })).status).toBe(404);
+    expect((await raw(s.port, { path: '/%E0%A4%A', headers: { cookie } })).status).toBe(404);
   });
 
   it('imports uploaded files with progress over the WebSocket, then forgets the upload', async () => {

@@ -17,6 +17,12 @@ export interface LockerBridge {
   cancel(callId: string): Promise<void>;
   /** Events of every running call (progress, commits), tagged with their call's id. Returns an unsubscribe function. */
   onEvent(listener: (e: TaggedEvent) => void): () => void;
+  /**
+   * The desktop app only: where on disk a file the person dropped or picked
+   * is (Electron's `webUtils.getPathForFile`), so that it is imported in
+   * place instead of being uploaded. Absent in a browser.
+   */
+  pathForFile?(file: File): string;
 }
 
 export interface TaggedEvent {

@@ -71,8 +71,16 @@ function parseEvent(data: unknown): TaggedEvent | undefined {
 
 export const bridge: LockerBridge = window.locker ?? httpBridge();
 
-/** True when files can be uploaded over HTTP (browser mode). */
+/** True when files can be uploaded over HTTP (browser mode); in the desktop app they are imported in place. */
 export const canUpload = window.locker === undefined;
+
+/** The desktop app's paths of dropped or picked files (all of them, or none). */
+export function pathsOf(files: readonly File[]): string[] | undefined {
+  const of = bridge.pathForFile;
+  if (!of) return undefined;
+  const paths = files.map((f) => of(f));
+  return paths.every((p) => p.length > 0) ? paths : undefined;
+}
 
 export class ApiError extends Error {
   constructor(

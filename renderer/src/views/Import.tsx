@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ImportProgress, ImportSummary } from '../../../shared/api/index.js';
-import { bridge, call, canUpload, newCallId, upload } from '../api/client.js';
+import { bridge, call, canUpload, newCallId, pathsOf, upload } from '../api/client.js';
 import { ErrorBox, Page } from '../ui/bits.js';
 import { href } from '../ui/router.js';
 
@@ -26,6 +26,12 @@ export function ImportView({ done }: { done: () => void }) {
 
   const start = async (files: File[]) => {
     if (files.length === 0) return;
+    const paths = canUpload ? undefined : pathsOf(files);
+    if (!canUpload && !paths) {
+      setState({ kind: 'failed', message: 'These files are not on this computer’s disk: save them first, then drop them here.' });
+      return;
+    }
+    if (paths) return run((callId) => call('import.start', { paths }, callId), [], files);
     const ids: string[] = [];
     const errors: { file: string; message: string }[] = [];
     for (const [i, f] of files.entries()) {
@@ -38,6 +44,11 @@ export function ImportView({ done }: { done: () => void }) {
       setState({ kind: 'done', summary: { imported: 0, updated: 0, skipped: 0, errors }, names: files.map((f) => f.name) });
       return;
     }
+    return run((callId) => call('import.uploads', { ids }, callId), errors, files);
+  };
+
+  /** One import call with its progress and Cancel. */
+  const run = async (importCall: (callId: string) => Promise<ImportSummary>, errors: { file: string; message: string }[], files: File[]) => {
     const callId = newCallId();
     setState({ kind: 'importing', callId, started: Date.now() });
     const off = bridge.onEvent((e) => {
@@ -47,7 +58,7 @@ export function ImportView({ done }: { done: () => void }) {
       }
     });
     try {
-      const summary = await call('import.uploads', { ids }, callId);
+      const summary = await importCall(callId);
       setState({ kind: 'done', summary: { ...summary, errors: [...errors, ...summary.errors] }, names: files.map((f) => f.name) });
       done();
     } catch (e) {
@@ -73,7 +84,6 @@ export function ImportView({ done }: { done: () => void }) {
         Calendars (.ics), address books (.vcf), places and trips (GPX, KML, GeoJSON, Google Takeout), photos, bank statements (OFX, QIF, MT940, CSV), Apple Health and FHIR, mail (mbox, .eml),
         bookmarks, Goodreads, Mastodon and Twitter archives, whole .zip exports, and Locker backups. Importing the same file again changes nothing.
       </p>
-      {!canUpload && <ErrorBox message="This window cannot receive files yet: use `locker import` in a terminal." />}
       <div
         className={`dropzone ${over ? 'over' : ''}`}
         onDragOver={(e) => {
