@@ -1,6 +1,7 @@
 // The app as a person uses it: Chromium drives the real UI served by `locker serve` (in this process), with a
 // real Community Solid Server behind sync and sharing. One locker goes through the whole story, in order.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { generateCalendar } from '../bench/generate.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
@@ -11,6 +12,7 @@ import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { serve, type RunningServer } from '../cli/serve.js';
 import type { PodSession } from '../shared/auth/index.js';
+import { createGrant } from '../shared/api/index.js';
 import type { CssAccount } from '../shared/localpod/index.js';
 import { login, newAccount } from '../test/helpers/pod.js';
 import { PLAIN, replica, type Replica } from '../test/helpers/sync.js';
@@ -107,7 +109,7 @@ describe.skipIf(!exe)('the app in a browser (locker serve + a real pod)', { time
     const files = await writeSamples(path.join(dir, 'samples'));
     mkdirSync(path.join(dir, 'bad'));
     const bad = path.join(dir, 'bad', 'broken.ics');
-    (await import('node:fs')).writeFileSync(bad, 'BEGIN:VCALENDAR\nthis is not a calendar');
+    writeFileSync(bad, 'BEGIN:VCALENDAR\nthis is not a calendar');
     await goto('import');
     await page.getByTestId('file-input').setInputFiles([...files, bad]);
     const summary = page.getByTestId('import-summary');
@@ -116,6 +118,19 @@ describe.skipIf(!exe)('the app in a browser (locker serve + a real pod)', { time
     await expect(summary.locator('.errors li')).toHaveCount(1);
     await expect(summary.locator('.errors li')).toContainText('broken.ics');
     await saveShot(page, 'import');
+  });
+
+  it('cancels a long import: nothing of that file is kept', async () => {
+    const big = path.join(dir, 'bad', 'big-calendar.ics');
+    writeFileSync(big, generateCalendar(40_000, 99));
+    const before = r.locker.list({ type: 'event' }).length;
+    await goto('import');
+    await page.getByTestId('file-input').setInputFiles(big);
+    await page.getByRole('button', { name: 'Cancel' }).click({ timeout: 60_000 });
+    const summary = page.getByTestId('import-summary');
+    await expect(summary).toContainText('cancelled', { timeout: 60_000 });
+    await expect(summary).toContainText('0 new');
+    expect(r.locker.list({ type: 'event' })).toHaveLength(before);
   });
 
   it('shows the locker at a glance and every kind in its own view', async () => {
@@ -308,6 +323,24 @@ describe.skipIf(!exe)('the app in a browser (locker serve + a real pod)', { time
     expect((await botSession.fetch(doc)).status).toBe(403);
     await goto('sharing/audit');
     await expect(page.locator('table.data')).toContainText('Locker', { timeout: 60_000 });
+  });
+
+  it('“Fire” ends every grant of one agent at once', async () => {
+    const ev = `${owner.podUrl}locker/events/${await idOf('Dentist')}.ttl`;
+    const ct = `${owner.podUrl}locker/contacts/${await idOf('Kenji')}.ttl`;
+    const until = Date.now() + 86_400_000;
+    for (const types of [['event'], ['contact']] as const) {
+      const g = await createGrant(r.locker, { env: PLAIN }, { agent: bot.webId, types: [...types], paths: [], modes: ['read'], purpose: 'https://w3id.org/dpv#ServiceProvision', untilMs: until });
+      expect(g.kind).toBe('ok');
+    }
+    expect((await botSession.fetch(ev)).status).toBe(200);
+    expect((await botSession.fetch(ct)).status).toBe(200);
+    await goto('sharing/grants');
+    await expect(page.locator('table.grants tbody tr')).toHaveCount(2);
+    await page.locator('table.grants tr', { hasText: 'Contacts' }).getByRole('button', { name: 'Fire' }).click();
+    await expect(page.getByText('Nobody has access to your records.')).toBeVisible({ timeout: 60_000 });
+    expect((await botSession.fetch(ev)).status).toBe(403);
+    expect((await botSession.fetch(ct)).status).toBe(403);
   });
 
   it('shows an app’s access request with its name, logo, purpose and the real records, and grants it on Allow', async () => {

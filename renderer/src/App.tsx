@@ -35,7 +35,7 @@ export function App() {
   // Arriving at a search by address (a link, Back): the box shows what is searched.
   const routeQ = route.path[0] === 'search' ? (route.query.get('q') ?? '') : undefined;
   useEffect(() => {
-    if (routeQ !== undefined) setQ(routeQ);
+    setQ(routeQ ?? '');
   }, [routeQ]);
 
   useEffect(() => {

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { RecordType } from '../../../shared/model/index.js';
-import { RECORD_TYPES } from '../../../shared/model/types.js';
+import { isRecordType, RECORD_TYPES } from '../../../shared/model/types.js';
 import { call } from '../api/client.js';
 import { ErrorBox, Page, Show } from '../ui/bits.js';
 import { useLoad } from '../ui/hooks.js';
@@ -70,7 +70,7 @@ function Grants() {
                       <span className="agent">{g.agent}</span>
                       {g.client && <span className="muted"> using {g.client}</span>}
                     </td>
-                    <td>{g.modes.join(', ')}: {g.what.join(', ')}</td>
+                    <td>{g.modes.join(', ')}: {g.what.map((w) => (isRecordType(w) ? typeLabel(w, true) : w)).join(', ')}</td>
                     <td>{g.purposeLabel}</td>
                     <td>{g.state === 'active' ? `${g.timeLeft} left (${when(g.until)})` : `${g.state}${g.ended ? ` ${when(g.ended)}` : ''}`}</td>
                     <td className="actions">
