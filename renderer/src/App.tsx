@@ -28,7 +28,8 @@ function initialTheme(): Theme {
 export function App() {
   const route = useRoute();
   const [theme, setTheme] = useState<Theme>(initialTheme);
-  const [status, reloadStatus] = useLoad<LockerStatus>(() => call('status', {}), [route.path[0]]);
+  // Loaded once, and again after anything that changes it (imports, edits, syncs, grants call reloadStatus).
+  const [status, reloadStatus] = useLoad<LockerStatus>(() => call('status', {}), []);
   const search = useRef<HTMLInputElement>(null);
   const [q, setQ] = useState(route.path[0] === 'search' ? (route.query.get('q') ?? '') : '');
 

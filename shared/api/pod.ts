@@ -236,9 +236,7 @@ export interface PodStatus {
 
 export function podStatus(locker: Locker): PodStatus {
   const conn = readConnection(locker.home);
-  const rows = locker.store.sync.rows();
-  const pending = rows.filter((r) => !r.inConflict && r.state !== 'synced').length;
-  const conflicts = rows.filter((r) => r.inConflict).length;
+  const { pending, conflicts } = locker.store.sync.stateCounts();
   const last = lastSync(locker.store);
   if (conn.kind !== 'ok') return { connected: false, pending, conflicts, ...(last && { lastSync: last }) };
   const root = locker.store.sync.meta('sync.root');

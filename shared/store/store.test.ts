@@ -76,6 +76,16 @@ describe('store', () => {
     expect(store.search('***')).toEqual([]);
   });
 
+  it('answers a single letter with the newest matches, unranked, leaving out deleted records and other types', () => {
+    store.putRecords([event('a', 'Zoo', '2026-05-01'), event('b', 'Lunch', '2026-05-02', 'zucchini'), event('c', 'Dentist', '2026-05-03'), event('d', 'Zither lesson', '2026-05-04')]);
+    expect(store.search('z').map((r) => r.title)).toEqual(['Zither lesson', 'Lunch', 'Zoo']);
+    expect(store.search('Ž', { limit: 2 }).map((r) => r.title)).toEqual(['Zither lesson', 'Lunch']);
+    expect(store.search('z', { type: 'contact' })).toEqual([]);
+    const zoo = store.search('zoo')[0]?.id ?? '';
+    store.delete(zoo);
+    expect(store.search('z').map((r) => r.title)).toEqual(['Zither lesson', 'Lunch']);
+  });
+
   it('keeps the search index in step with edits and deletes', () => {
     store.putRecords([event('a', 'Dentist', '2026-05-03')]);
     store.putRecords([event('a', 'Orthodontist', '2026-05-03')]);

@@ -369,6 +369,13 @@ export class Store {
   search(text: string, q: SearchQuery = {}): RecordSummary[] {
     const fts = toFtsQuery(text);
     if (!fts) return [];
+    // One letter matches most of a big locker and says nothing to rank by: the newest matches, unranked (a few ms, not tens).
+    if ([...text.trim()].length === 1) {
+      const newest = this.db.prepare<[string, string | null, string | null, number], SummaryRow>(
+        'SELECT r.id, r.type, r.title, r.start_text, r.updated_ms FROM records_fts f JOIN records r ON r.seq = f.rowid WHERE records_fts MATCH ? AND r.deleted = 0 AND (? IS NULL OR r.type = ?) ORDER BY f.rowid DESC LIMIT ?',
+      );
+      return newest.all(fts.all, q.type ?? null, q.type ?? null, q.limit ?? 50).map(toSummary);
+    }
     const window = this.db.prepare<[string, number], { rowid: number; score: number }>(
       'SELECT rowid, bm25(records_fts, 10.0, 1.0) AS score FROM records_fts WHERE records_fts MATCH ? ORDER BY rowid DESC LIMIT ?',
     );

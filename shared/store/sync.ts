@@ -123,6 +123,13 @@ export class SyncTable {
     };
   }
 
+  /** How many records wait to be synced (not counting conflicts), and how many are in conflict: two counts, no rows loaded. */
+  stateCounts(): { pending: number; conflicts: number } {
+    const pending = this.db.prepare<[], { n: number }>("SELECT count(*) AS n FROM records r WHERE r.sync_state <> 'synced' AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.id = r.id)").get()?.n ?? 0;
+    const conflicts = this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM records r JOIN conflicts c ON c.id = r.id').get()?.n ?? 0;
+    return { pending, conflicts };
+  }
+
   rows(): SyncRow[] {
     const out: SyncRow[] = [];
     for (const r of this.stmts.rows.all()) {

@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import type { LockerStatus } from '../../../shared/api/index.js';
 import { call } from '../api/client.js';
 import { Page, Show } from '../ui/bits.js';
@@ -7,8 +8,10 @@ import { TypeIcon } from '../ui/TypeIcon.js';
 import { TYPE_LABELS, typeLabel, when } from '../ui/format.js';
 import { RecordList } from './RecordRow.js';
 
-export function Home({ status }: { status: Loaded<LockerStatus>; reload: () => void }) {
+export function Home({ status, reload }: { status: Loaded<LockerStatus>; reload: () => void }) {
   const [recent] = useLoad(() => call('records.list', { limit: 8 }), []);
+  // The home view is where state is read: fresh on every visit (grants may have expired, a sync may have run).
+  useEffect(() => reload(), [reload]);
   return (
     <Page title="Your locker">
       <Show state={status}>
