@@ -26,5 +26,8 @@ export async function saveShot(page: Page, name: string): Promise<void> {
   const dir = path.resolve(import.meta.dirname, '../docs/screenshots');
   mkdirSync(dir, { recursive: true });
   await page.waitForTimeout(300);
+  // Passing messages (toasts) would cover the screen in a picture: hidden for it, then shown again.
+  await page.evaluate(() => document.querySelectorAll<HTMLElement>('.toasts').forEach((t) => (t.style.visibility = 'hidden')));
   await page.screenshot({ path: path.join(dir, `${name}.png`) });
+  await page.evaluate(() => document.querySelectorAll<HTMLElement>('.toasts').forEach((t) => (t.style.visibility = '')));
 }

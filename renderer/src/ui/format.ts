@@ -80,8 +80,31 @@ export function money(amount: number, currency: string | undefined): string {
   }
 }
 
-/** "fn" → "Fn", "startDate" → "Start date". */
-export function fieldLabel(name: string): string {
+/** Names a person reads for the vocabularies' terms (the rest are spelled out from the term). */
+const LABELS: Readonly<Record<string, string>> = {
+  fn: 'Name',
+  hasName: 'Name parts',
+  hasEmail: 'Email',
+  hasTelephone: 'Phone',
+  hasAddress: 'Address',
+  hasUID: 'UID',
+  hasPhoto: 'Photo',
+  bday: 'Birthday',
+  'organization-name': 'Organisation',
+  tag: 'Tags',
+  startDate: 'Start',
+  endDate: 'End',
+  contentUrl: 'Picture',
+  thumbnailUrl: 'Thumbnail',
+  hasGeometry: 'Route',
+  sha256: 'SHA-256',
+};
+
+/** "fn" → "Name", "startDate" → "Start", "organizer" → "Organizer"; a full IRI by its last part. */
+export function fieldLabel(term: string): string {
+  const name = term.replace(/^.*[#/]/, '');
+  const known = LABELS[name];
+  if (known) return known;
   const s = name.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/-/g, ' ').toLowerCase();
   return s.charAt(0).toUpperCase() + s.slice(1);
 }

@@ -120,7 +120,7 @@ function NewGrant({ purposes }: { purposes: Readonly<Record<string, string>> }) 
     try {
       const r = await call('grants.create', { agent: agent.trim(), ...(client.trim() && { client: client.trim() }), types, modes, purpose: `dpv:${purpose}`, until: new Date(Date.now() + days * 86_400_000).toISOString() });
       if (r.kind === 'ok') {
-        toast({ text: `${r.grant.agent} may now ${r.grant.modes.join(', ')} ${r.grant.what.join(', ')}.${r.warnings.length ? ` ${r.warnings.join(' ')}` : ''}` });
+        toast({ text: `${r.grant.agent} may now ${r.grant.modes.join(', ')} ${r.grant.what.map((w) => (isRecordType(w) ? typeLabel(w, true).toLowerCase() : w)).join(', ')}.${r.warnings.length ? ` ${r.warnings.join(' ')}` : ''}` });
         location.hash = href('sharing', 'grants');
       } else setError(r.message);
     } catch (e) {
@@ -269,7 +269,7 @@ function AppRequest() {
     try {
       const r = await call('request.grant', { source: from });
       if (r.kind === 'ok') {
-        toast({ text: `${r.grant.agent} may now ${r.grant.modes.join(', ')} ${r.grant.what.join(', ')}.` });
+        toast({ text: `${r.grant.agent} may now ${r.grant.modes.join(', ')} ${r.grant.what.map((w) => (isRecordType(w) ? typeLabel(w, true).toLowerCase() : w)).join(', ')}.` });
         location.hash = href('sharing', 'grants');
       } else setState({ kind: 'error', message: r.message });
     } catch (e) {

@@ -5,7 +5,7 @@ import { ErrorBox, Page, Show } from '../ui/bits.js';
 import { useLoad } from '../ui/hooks.js';
 import { href } from '../ui/router.js';
 import { useToast } from '../ui/Toasts.js';
-import { text, typeLabel, when } from '../ui/format.js';
+import { fieldLabel, text, typeLabel, when } from '../ui/format.js';
 import { SideBySide } from './SideBySide.js';
 
 export function PodView({ changed }: { changed: () => void }) {
@@ -256,7 +256,7 @@ function Conflict({ c, resolved }: { c: ConflictView; resolved: () => void }) {
   return (
     <article className="conflict" aria-label={`Conflict: ${c.title}`}>
       <h3>
-        <a href={href('record', c.id)}>{c.title}</a> <span className="muted">({typeLabel(c.type)}, seen {when(c.detected)}; differs in {c.fields.join(', ') || 'existence'})</span>
+        <a href={href('record', c.id)}>{c.title}</a> <span className="muted">({typeLabel(c.type)}, seen {when(c.detected)}; differs in {c.fields.map(fieldLabel).join(', ') || 'whether it exists'})</span>
       </h3>
       {error && <ErrorBox message={error} />}
       <SideBySide left={c.local} right={c.remote} leftLabel="On this computer" rightLabel="On the pod" pick={c.local && c.remote ? { value: picks, set: (f, side) => setPicks({ ...picks, [f]: side }) } : undefined} />
