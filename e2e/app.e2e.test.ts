@@ -160,6 +160,10 @@ describe.skipIf(!exe)('the app in a browser (locker serve + a real pod)', { time
     await expect(page.locator('svg .pin')).toHaveCount(11); // ten places and the walk's waypoint
     await expect(page.locator('svg path.land')).toHaveAttribute('d', /^M/);
     await saveShot(page, 'places');
+    await page.getByRole('button', { name: 'Zoom in' }).click();
+    await expect(page.locator('.map svg > g')).toHaveAttribute('transform', /scale\(2\)/);
+    await page.getByRole('button', { name: 'Show everything' }).click();
+    await expect(page.locator('.map svg > g')).toHaveAttribute('transform', /scale\(1\)/);
     await goto('type/track');
     await expect(page.locator('svg path.track')).toHaveCount(1);
 

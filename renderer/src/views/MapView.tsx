@@ -1,7 +1,7 @@
 import { geoEquirectangular, geoPath, type GeoPermissibleObjects } from 'd3-geo';
 import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import land50 from 'world-atlas/land-50m.json';
 import type { RecordJson } from '../../../shared/model/index.js';
 import { Show } from '../ui/bits.js';
@@ -57,8 +57,29 @@ export function MapView({ type }: { type: 'place' | 'track' }) {
   );
 }
 
+interface View {
+  readonly k: number;
+  readonly x: number;
+  readonly y: number;
+}
+const HOME: View = { k: 1, x: 0, y: 0 };
+
+/** Zooms by `f` keeping the point (px, py) of the picture where it is. */
+function zoomAt(v: View, f: number, px: number, py: number): View {
+  const k = Math.min(64, Math.max(1, v.k * f));
+  const r = k / v.k;
+  return k === 1 ? HOME : { k, x: px - (px - v.x) * r, y: py - (py - v.y) * r };
+}
+
 function MapOf({ items, more }: { items: Located[]; more: boolean }) {
   const [selected, setSelected] = useState<string>();
+  const [view, setView] = useState<View>(HOME);
+  const drag = useRef<{ x: number; y: number; v: View } | undefined>(undefined);
+  const svg = useRef<SVGSVGElement>(null);
+  const toPicture = (clientX: number, clientY: number): [number, number] => {
+    const box = svg.current?.getBoundingClientRect();
+    return box ? [((clientX - box.left) / box.width) * W, ((clientY - box.top) / box.height) * H] : [W / 2, H / 2];
+  };
   const placed = items.filter((i) => i.point || i.lines.length);
   const { path, project } = useMemo(() => {
     const coords: [number, number][] = placed.flatMap((i) => [...(i.point ? [i.point] : []), ...i.lines.flat()]);
@@ -73,8 +94,34 @@ function MapOf({ items, more }: { items: Located[]; more: boolean }) {
     <>
       {more && <p className="muted">The {MAX} most recent are on the map.</p>}
       <figure className="map">
-        <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Map of ${placed.length} records`}>
+        <div className="map-tools" role="group" aria-label="Zoom">
+          <button type="button" aria-label="Zoom in" onClick={() => setView((v) => zoomAt(v, 2, W / 2, H / 2))}>+</button>
+          <button type="button" aria-label="Zoom out" onClick={() => setView((v) => zoomAt(v, 0.5, W / 2, H / 2))}>−</button>
+          <button type="button" aria-label="Show everything" onClick={() => setView(HOME)}>⤢</button>
+        </div>
+        <svg
+          ref={svg}
+          viewBox={`0 0 ${W} ${H}`}
+          role="img"
+          aria-label={`Map of ${placed.length} records`}
+          onWheel={(e) => {
+            const [px, py] = toPicture(e.clientX, e.clientY);
+            setView((v) => zoomAt(v, e.deltaY < 0 ? 1.25 : 0.8, px, py));
+          }}
+          onPointerDown={(e) => {
+            drag.current = { x: e.clientX, y: e.clientY, v: view };
+            (e.target as Element).setPointerCapture?.(e.pointerId);
+          }}
+          onPointerMove={(e) => {
+            const d = drag.current;
+            const box = svg.current?.getBoundingClientRect();
+            if (!d || !box) return;
+            setView({ ...d.v, x: d.v.x + ((e.clientX - d.x) / box.width) * W, y: d.v.y + ((e.clientY - d.y) / box.height) * H });
+          }}
+          onPointerUp={() => (drag.current = undefined)}
+        >
           <rect className="sea" width={W} height={H} />
+          <g transform={`translate(${view.x} ${view.y}) scale(${view.k})`}>
           <path className="land" d={path(LAND) ?? ''} />
           {placed.map((i) =>
             i.lines.map((l, k) => <path key={`${i.r.id}-${k}`} className={`track ${i.r.id === selected ? 'sel' : ''}`} d={path({ type: 'LineString', coordinates: l }) ?? ''} />),
@@ -82,8 +129,9 @@ function MapOf({ items, more }: { items: Located[]; more: boolean }) {
           {placed.map((i) => {
             if (!i.point) return null;
             const [x, y] = project(i.point);
-            return <circle key={i.r.id} className={`pin ${i.r.id === selected ? 'sel' : ''}`} cx={x} cy={y} r={i.r.id === selected ? 7 : 5} onClick={() => setSelected(i.r.id)} />;
+            return <circle key={i.r.id} className={`pin ${i.r.id === selected ? 'sel' : ''}`} cx={x} cy={y} r={(i.r.id === selected ? 7 : 5) / view.k} onClick={() => setSelected(i.r.id)} />;
           })}
+          </g>
         </svg>
         <figcaption className="muted">Land outlines: Natural Earth. {items.length - placed.length > 0 ? `${items.length - placed.length} without a position are only in the list.` : ''}</figcaption>
       </figure>

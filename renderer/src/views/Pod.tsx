@@ -74,12 +74,18 @@ export function PodView({ changed }: { changed: () => void }) {
                     Synced: {sync.result.summary.pushed} sent, {sync.result.summary.pulled} received
                     {sync.result.summary.conflicts ? `, ${sync.result.summary.conflicts} changed on both sides (below)` : ''}
                     {sync.result.summary.errors.length ? `, ${sync.result.summary.errors.length} failed (they will be tried again)` : ''}.
+                    {sync.result.summary.moved && ` Everything was copied to the new pod${sync.result.summary.moved.verified ? ', and the counts match' : ': the counts do not match yet, sync again'}.`}
                   </p>
                 ) : (
                   <div data-testid="sync-result">
                     <ErrorBox message={`Sync failed: ${sync.result.message}`} />
                   </div>
                 ))}
+              <details className="other-pod">
+                <summary>Connect to another pod</summary>
+                <p>Your records stay here; the next sync copies them to the new pod and checks the counts.</p>
+                <Connect connected={() => (reloadStatus(), changed())} />
+              </details>
             </>
           ) : (
             <>
