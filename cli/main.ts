@@ -10,7 +10,7 @@ import { watchAgent } from '../shared/crypto/index.js';
 import { isSealedBackup } from '../shared/seal/index.js';
 import { backupProtection, initCommand, KeyUsageError, lockCommand, obtainKey, passphraseCommand, unlockCommand, type ObtainedKey } from './keys.js';
 import { askSecret } from './prompt.js';
-import { electronMain, electronRuntime, launchElectron, serveCommand } from './start.js';
+import { electronMain, electronRuntime, launchElectron, serveCommand, stopSignal } from './start.js';
 import { conflictsCommand, podCommand, PodUsageError, resolveCommand, syncCommand } from './pod.js';
 
 const USAGE = `usage: locker [--home DIR] <command>
@@ -195,7 +195,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     return 1;
   }
   // A long-running command stops when the unlock agent locks.
-  const lockWatch = key.kind === 'ok' && key.from === 'agent' && command === 'sync' && o.watch ? new AbortController() : undefined;
+  const longRunning = (command === 'sync' && o.watch === true) || command === 'serve' || command === 'start';
+  const lockWatch = key.kind === 'ok' && key.from === 'agent' && longRunning ? new AbortController() : undefined;
   const agentWatch = lockWatch ? watchAgent(home, (reason) => (io.err(`locker: the locker locked (${reason}); stopping\n`), lockWatch.abort())) : undefined;
   const api = createHandlers(opened.locker);
   try {
@@ -203,7 +204,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       case 'serve':
       case 'start':
         if (args.length) throw new UsageError(`${command} takes no arguments`);
-        return await serveCommand(opened.locker, { port: o.port, open: o.open || startBrowser }, io);
+        return await serveCommand(opened.locker, { port: o.port, open: o.open || startBrowser }, io, stopSignal(lockWatch?.signal));
       case 'pod':
         return await podCommand(args, o, opened.locker, io);
       case 'sync':

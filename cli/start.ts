@@ -27,7 +27,7 @@ export function electronRuntime(): { kind: 'ok'; path: string } | { kind: 'missi
 }
 
 /** `locker serve`: the UI in a browser, until Ctrl-C (or SIGTERM). */
-export async function serveCommand(locker: Locker, o: { port?: string | undefined; open?: boolean | undefined }, io: ServeIo, stop: Promise<unknown> = stopSignal()): Promise<number> {
+export async function serveCommand(locker: Locker, o: { port?: string | undefined; open?: boolean | undefined }, io: ServeIo, stop: Promise<unknown>): Promise<number> {
   const port = o.port === undefined ? 0 : Number(o.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     io.err(`locker: --port must be a port number\n`);
@@ -50,9 +50,14 @@ export async function serveCommand(locker: Locker, o: { port?: string | undefine
   return 0;
 }
 
-function stopSignal(): Promise<string> {
+/** Resolves on Ctrl-C or SIGTERM, or when `locked` aborts (the unlock agent locked: the key must not stay in use). */
+export function stopSignal(locked?: AbortSignal): Promise<string> {
   return new Promise((resolve) => {
     for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => resolve(s));
+    if (locked) {
+      if (locked.aborted) resolve('locked');
+      else locked.addEventListener('abort', () => resolve('locked'), { once: true });
+    }
   });
 }
 

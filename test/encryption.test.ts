@@ -248,6 +248,36 @@ describe('an encrypted locker', () => {
     }
   });
 
+  it('a running `locker serve` stops serving when the locker locks', { timeout: 90_000 }, async () => {
+    const home = newHome();
+    expect((await run(home, ['init', '--encrypt'], { LOCKER_PASSPHRASE: PASS })).code).toBe(0);
+    expect((await run(home, ['unlock', '--for', '10m'], { LOCKER_PASSPHRASE: PASS })).code).toBe(0);
+    const { spawn } = await import('node:child_process');
+    const { BIN } = await import('./helpers/cli.js');
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('LOCKER_') && !k.startsWith('VITEST')));
+    const child = spawn(process.execPath, [BIN, '--home', home, 'serve'], { env: { ...env, LOCKER_VAULT: 'plain' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      for (let i = 0; i < 200 && !out.includes('Locker is at'); i++) await new Promise((r) => setTimeout(r, 100));
+      const link = /http:\/\/127\.0\.0\.1:(\d+)\/\?token=([\w-]+)/.exec(out);
+      expect(link, err).not.toBeNull();
+      const [, port, token] = link ?? [];
+      const ask = () => fetch(`http://127.0.0.1:${port}/api/call`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"op":"records.counts","payload":{}}' });
+      expect(await (await ask()).json()).toEqual({ kind: 'ok', value: {} });
+      expect((await run(home, ['lock'])).stdout).toBe('locked\n');
+      const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 15_000))]);
+      expect(code).toBe(0);
+      expect(err).toContain('the locker locked (requested); stopping');
+      await expect(ask()).rejects.toThrow();
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
   it('the agent itself locks when the computer has slept, wiping its key, and never serves the key first', async () => {
     const home = newHome();
     const { DataKey, runAgent } = await import('../shared/crypto/index.js');
