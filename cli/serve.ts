@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CallRunner, createHandlers, UploadArea, type Locker, type PodEnv, type TaggedEvent } from '../shared/api/index.js';
+import { CallRunner, createHandlers, LOCAL_ONLY, restrictApi, UploadArea, type Locker, type PodEnv, type TaggedEvent } from '../shared/api/index.js';
 import { LOCAL_ROOT } from '../shared/model/index.js';
 
 /**
@@ -78,7 +78,8 @@ export async function serve(opts: ServeOptions): Promise<RunningServer> {
     const text = JSON.stringify(e);
     for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(text);
   };
-  const runner = new CallRunner(createHandlers(opts.locker, { uploads, ...(opts.pod && { pod: opts.pod }) }), broadcast, log);
+  // A page may not name paths on this computer: no export to a path, no import by path (files come as uploads).
+  const runner = new CallRunner(restrictApi(createHandlers(opts.locker, { uploads, ...(opts.pod && { pod: opts.pod }) }), LOCAL_ONLY.browser), broadcast, log);
   let port = 0;
   const origins = () => [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
   const cookieName = () => `locker_${port}`;

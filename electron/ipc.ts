@@ -1,4 +1,4 @@
-import { CALL_ID, CallRunner, IPC_CHANNELS, type CallResult, type LockerApi, type TaggedEvent } from '../shared/api/index.js';
+import { CALL_ID, CallRunner, IPC_CHANNELS, type CallResult, type LockerApi, type RemoteApi, type TaggedEvent } from '../shared/api/index.js';
 import type { SenderFrame } from './policy.js';
 
 /**
@@ -45,7 +45,7 @@ export type CallAnswer = CallResult | Refused;
 export type CancelAnswer = { readonly kind: 'ok' } | { readonly kind: 'bad-request'; readonly message: string } | Refused;
 
 export interface IpcOptions {
-  readonly api: LockerApi;
+  readonly api: LockerApi | RemoteApi;
   /** Whether a message from this frame may reach the core (`isAppFrame` in the app). */
   readonly isTrustedFrame: (frame: SenderFrame | null) => boolean;
   /** Where refusals and failures are reported (never with a payload). */

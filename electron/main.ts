@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell, type WebContents } from 'electron';
-import { createHandlers, defaultHome, encryptionState, IPC_CHANNELS, openLocker, type Locker, type OpenLockerResult } from '../shared/api/index.js';
+import { createHandlers, defaultHome, encryptionState, IPC_CHANNELS, LOCAL_ONLY, openLocker, restrictApi, type Locker, type OpenLockerResult } from '../shared/api/index.js';
 import { keyFromAgent, watchAgent } from '../shared/crypto/index.js';
 import { createIpcHandlers, type IpcHandlers } from './ipc.js';
 import {
@@ -65,7 +65,8 @@ async function start(): Promise<void> {
   }
   const locker = opened.locker;
   serveApp(locker);
-  const ipc = createIpcHandlers({ api: createHandlers(locker, { pod: { env: process.env } }), isTrustedFrame: isAppFrame, log });
+  // The page never writes a file where it says (export is the main process's, through a save dialog).
+  const ipc = createIpcHandlers({ api: restrictApi(createHandlers(locker, { pod: { env: process.env } }), LOCAL_ONLY.desktop), isTrustedFrame: isAppFrame, log });
   ipcMain.handle(IPC_CHANNELS.call, (event, ...args: unknown[]) => ipc.call(event, ...args));
   ipcMain.handle(IPC_CHANNELS.cancel, (event, ...args: unknown[]) => ipc.cancel(event, ...args));
   // Holding a key from the unlock agent: when the agent locks (idle, sleep, `locker lock`), so does the app.

@@ -92,16 +92,24 @@ describe('locker serve', () => {
   });
 
   it('validates every call and never serves files outside the UI', async () => {
-    const { s, cookie } = await start();
+    const { s, cookie, home } = await start();
     const bad = await raw(s.port, json(cookie, { op: 'records.get', payload: { id: '../../etc/passwd' } }));
     expect(bad.status).toBe(400);
     expect(JSON.parse(bad.body)).toEqual({ kind: 'bad-request', message: 'id: not a record id' });
     expect(JSON.parse((await raw(s.port, json(cookie, { op: '__proto__', payload: {} }))).body)).toMatchObject({ kind: 'bad-request' });
     expect((await raw(s.port, { ...json(cookie, {}), body: '{nope' })).status).toBe(400);
+    // A page never names a path on this computer: no export to one, no import from one.
+    for (const [op, payload] of [['export.run', { out: '/tmp/owned.trig' }], ['import.start', { paths: ['/etc/passwd'] }]] as const) {
+      const r = await raw(s.port, json(cookie, { op, payload }));
+      expect(r.status).toBe(400);
+      expect(JSON.parse(r.body)).toEqual({ kind: 'bad-request', message: `${op} is not available here` });
+    }
     expect((await raw(s.port, { ...json(cookie, {}), body: 'x'.repeat(5 * 1024 * 1024) })).status).toBe(413);
-    for (const p of ['/../../package.json', '/%2e%2e/%2e%2e/package.json', '/..%2f..%2fpackage.json']) {
+    // A file right beside the UI's folder is never served, however the path is spelled.
+    writeFileSync(path.join(home, 'secret.txt'), 'SENTINEL-beside-dist');
+    for (const p of ['/../secret.txt', '/%2e%2e/secret.txt', '/..%2fsecret.txt', '/..%5csecret.txt', '/%2e%2e%2fsecret.txt']) {
       const r = await raw(s.port, { path: p, headers: { cookie } });
-      expect(r.body).not.toContain('"name": "locker"');
+      expect(r.body, p).not.toContain('SENTINEL');
     }
     expect((await raw(s.port, { path: '/api/binary/..%2Fkeys.json', headers: { cookie } })).status).toBe(404);
     expect((await raw(s.port, { path: '/api/binary/%E0%A4%A', headers: { cookie } })).status).toBe(404);

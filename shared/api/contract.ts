@@ -126,6 +126,26 @@ export interface CallContext {
 
 export type LockerApi = { readonly [K in Operation]: (input: Input<K>, ctx?: CallContext) => Promise<Outputs[K]> };
 
+/** The handler table as a remote transport may offer it: some operations left out. */
+export type RemoteApi = { readonly [K in Operation]?: LockerApi[K] };
+
+/**
+ * What a page may never ask for, whatever carries it: writing a file where
+ * it says (`export.run`), and — in a browser — reading a file by a path it
+ * names (`import.start`; a browser hands files over by value, as uploads).
+ */
+export const LOCAL_ONLY: Readonly<Record<'browser' | 'desktop', readonly Operation[]>> = {
+  browser: ['export.run', 'import.start'],
+  desktop: ['export.run'],
+};
+
+/** The handler table without the operations `leaveOut` names. */
+export function restrictApi(api: LockerApi, leaveOut: readonly Operation[]): RemoteApi {
+  const out: Partial<Record<Operation, unknown>> = {};
+  for (const op of Object.keys(api) as Operation[]) if (!leaveOut.includes(op)) out[op] = api[op];
+  return out as RemoteApi;
+}
+
 /** A call that never reached a handler: bad operation name or payload. */
 export interface BadRequest {
   readonly kind: 'bad-request';
@@ -233,9 +253,10 @@ export function createHandlers(locker: Locker, opts: HandlerOptions = {}): Locke
 }
 
 /** Validates an untrusted call (from IPC or HTTP) and runs it. */
-export async function dispatch(api: LockerApi, op: string, payload: unknown, ctx?: CallContext): Promise<{ kind: 'ok'; value: unknown } | BadRequest> {
+export async function dispatch(api: LockerApi | RemoteApi, op: string, payload: unknown, ctx?: CallContext): Promise<{ kind: 'ok'; value: unknown } | BadRequest> {
   if (!Object.hasOwn(Inputs, op)) return { kind: 'bad-request', message: `unknown operation ${JSON.stringify(op.slice(0, 60))}` };
   const name = op as Operation;
+  if (!Object.hasOwn(api, name) || api[name] === undefined) return { kind: 'bad-request', message: `${name} is not available here` };
   const parsed = Inputs[name].safeParse(payload ?? {});
   if (!parsed.success) return { kind: 'bad-request', message: parsed.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ') };
   const handler = api[name] as (input: unknown, ctx?: CallContext) => Promise<unknown>;

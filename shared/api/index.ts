@@ -1,5 +1,5 @@
 export { openLocker, Locker, LOCKED_MESSAGE, type OpenLockerOptions, type EditOutcome, type ImportError, type ImportOptions, type ImportProgress, type ImportSummary, type OpenLockerResult, type ShowResult } from './locker.js';
-export { createHandlers, dispatch, Inputs, type HandlerOptions, type LockerStatus, type CallContext, type Input, type LockerApi, type LockerEvent, type Operation, type Outputs } from './contract.js';
+export { createHandlers, dispatch, Inputs, LOCAL_ONLY, restrictApi, type RemoteApi, type HandlerOptions, type LockerStatus, type CallContext, type Input, type LockerApi, type LockerEvent, type Operation, type Outputs } from './contract.js';
 export { CsvMappingSchema, defaultHome, loadCaps } from './home.js';
 export {
   openPodSession,

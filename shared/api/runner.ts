@@ -1,4 +1,4 @@
-import { dispatch, type LockerApi } from './contract.js';
+import { dispatch, type LockerApi, type RemoteApi } from './contract.js';
 import { CALL_ID, type CallResult, type TaggedEvent } from './transport.js';
 
 /**
@@ -11,7 +11,7 @@ export class CallRunner {
   private readonly running = new Map<string, AbortController>();
 
   constructor(
-    private readonly api: LockerApi,
+    private readonly api: LockerApi | RemoteApi,
     private readonly emit: (e: TaggedEvent) => void,
     private readonly log: (message: string) => void = () => undefined,
   ) {}
