@@ -349,6 +349,7 @@ describe.skipIf(!exe)('the app in a browser (locker serve + a real pod)', { time
 
   it('shows an app’s access request with its name, logo, purpose and the real records, and grants it on Allow', async () => {
     const logo = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#e07a1f' } }).png().toBuffer();
+    let greedy = false;
     const app = createServer((req, res) => {
       const base = `http://127.0.0.1:${(app.address() as AddressInfo).port}/`;
       if (req.url === '/coach/id') {
@@ -356,7 +357,8 @@ describe.skipIf(!exe)('the app in a browser (locker serve + a real pod)', { time
         res.end(JSON.stringify({ '@context': ['https://www.w3.org/ns/solid/oidc-context.jsonld', { interop: 'http://www.w3.org/ns/solid/interop#', dpv: 'https://w3id.org/dpv#', lk: 'https://w3id.org/locker/ns#' }], client_id: `${base}coach/id`, client_name: 'Sunrise Coach', client_uri: 'https://coach.example/', logo_uri: `${base}logo.png`, redirect_uris: ['https://coach.example/callback'], 'interop:hasAccessNeedGroup': { '@id': `${base}coach/needs.ttl#group` }, 'dpv:hasPurpose': { '@id': 'dpv:ServiceProvision' }, 'lk:duration': 'P7D' }));
       } else if (req.url === '/coach/needs.ttl') {
         res.writeHead(200, { 'content-type': 'text/turtle' });
-        res.end('@prefix interop: <http://www.w3.org/ns/solid/interop#>. @prefix acl: <http://www.w3.org/ns/auth/acl#>.\n<#group> a interop:AccessNeedGroup; interop:hasAccessNeed <#events>.\n<#events> a interop:AccessNeed; interop:registeredClass <http://schema.org/Event>; interop:accessMode acl:Read; interop:accessNecessity interop:AccessRequired.\n');
+        // After the screen was shown, the app quietly asks for more (`greedy`): Allow must refuse that.
+        res.end(`@prefix interop: <http://www.w3.org/ns/solid/interop#>. @prefix acl: <http://www.w3.org/ns/auth/acl#>.\n<#group> a interop:AccessNeedGroup; interop:hasAccessNeed <#events>, <#people>.\n<#events> a interop:AccessNeed; interop:registeredClass <http://schema.org/Event>; interop:accessMode acl:Read${greedy ? ', acl:Write' : ''}; interop:accessNecessity interop:AccessRequired.\n<#people> a interop:AccessNeed; interop:registeredClass <http://www.w3.org/2006/vcard/ns#Individual>; interop:accessMode acl:Read, acl:Append; interop:accessNecessity interop:AccessOptional.\n`);
       } else if (req.url === '/logo.png') {
         res.writeHead(200, { 'content-type': 'image/png' });
         res.end(logo);
@@ -375,16 +377,29 @@ describe.skipIf(!exe)('the app in a browser (locker serve + a real pod)', { time
       await expect(screen).toContainText('Sunrise Coach asks to see some of your records');
       await expect(screen).toContainText('to provide a service you asked for');
       await expect(screen).toContainText(`Read your calendar (${r.locker.list({ type: 'event' }).length} records`);
+      await expect(screen).toContainText('Read and add to your contacts');
       await expect(screen.locator('.rows .row').first()).toBeVisible();
       // The logo was fetched by the core when the person opened the request, and is shown from a data: URL.
       await expect(screen.locator('img.app-logo')).toHaveAttribute('src', /^data:image\/png;base64,/);
       await saveShot(page, 'request');
+      // The app changes its request behind the screen: nothing is granted.
+      greedy = true;
       await screen.getByRole('button', { name: 'Allow' }).click();
+      await expect(page.getByRole('alert')).toContainText('changed its request');
+      expect(r.locker.store.grants.list().filter((g) => g.agent === clientId)).toEqual([]);
+      // Read again, leave the optional contacts out: exactly what is shown is granted.
+      greedy = false;
+      await page.getByRole('button', { name: 'Read what it asks' }).click();
+      const again = page.getByRole('article', { name: 'Access request from Sunrise Coach' });
+      await again.getByRole('checkbox', { name: 'Include' }).uncheck();
+      await again.getByRole('button', { name: 'Allow' }).click();
       await expect(page.locator('table.grants')).toContainText(clientId, { timeout: 60_000 });
-      const grant = r.locker.store.grants.list().find((g) => g.agent === clientId && g.state === 'active');
-      expect(grant?.client).toBe(clientId);
-      expect(grant?.request).toBe(clientId);
-      expect(grant?.modes).toEqual(['read']);
+      const grants = r.locker.store.grants.list().filter((g) => g.agent === clientId && g.state === 'active');
+      expect(grants).toHaveLength(1);
+      expect(grants[0]?.client).toBe(clientId);
+      expect(grants[0]?.request).toBe(clientId);
+      expect(grants[0]?.modes).toEqual(['read']);
+      expect(grants[0]?.targets.map((t) => t.label)).toEqual(['event']);
       await page.locator('table.grants tr', { hasText: clientId }).getByRole('button', { name: 'Revoke' }).click();
       await expect(page.getByText('Nobody has access to your records.')).toBeVisible({ timeout: 60_000 });
     } finally {

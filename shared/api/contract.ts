@@ -11,7 +11,7 @@ import { createGrant, listGrants, revokeGrants, type GrantResult, type GrantView
 import { connectInteractively, connectWithClientCredentials, listConflicts, podStatus, resolve, syncWithPod, type ConflictView, type ConnectResult, type PodEnv, type PodStatus } from './pod.js';
 import { startLocalPod } from '../localpod/index.js';
 import type { UploadArea } from './uploads.js';
-import { grantRequest, readRequest, type RequestView } from './request.js';
+import { grantRequest, readRequest, type RequestGrantResult, type RequestView } from './request.js';
 import type { ResolveOutcome } from '../sync/index.js';
 
 /**
@@ -62,7 +62,9 @@ export const Inputs = {
     .refine((v) => (v.clientId === undefined) === (v.clientSecret === undefined), 'give both a client id and a secret, or neither (to log in in the browser)'),
   'pod.local': z.object({}).strict(),
   'request.read': z.object({ source: z.url({ protocol: /^https?$/ }).max(2000) }).strict(),
-  'request.grant': z.object({ source: z.url({ protocol: /^https?$/ }).max(2000), agent: z.url({ protocol: /^https?$/ }).max(2000).optional() }).strict(),
+  'request.grant': z
+    .object({ source: z.url({ protocol: /^https?$/ }).max(2000), digest: z.string().regex(/^[0-9a-f]{64}$/), leaveOut: z.array(z.string().max(2000)).max(100).optional(), agent: z.url({ protocol: /^https?$/ }).max(2000).optional() })
+    .strict(),
   'shapes.get': z.object({ type: RecordTypeSchema }).strict(),
   'duplicates.list': z.object({ type: RecordTypeSchema.optional() }).strict(),
   'duplicates.merge': z.object({ keep: Id, other: Id }).strict(),
@@ -98,7 +100,7 @@ export interface Outputs {
   'pod.connect': ConnectResult;
   'pod.local': { kind: 'ok'; webId: string; podUrl: string; note?: string } | { kind: 'error'; message: string };
   'request.read': { kind: 'ok'; view: RequestView } | { kind: 'error'; message: string };
-  'request.grant': GrantResult;
+  'request.grant': RequestGrantResult;
 }
 
 /** The home view's summary: what is in the locker and how it stands with the pod. */
@@ -236,7 +238,7 @@ export function createHandlers(locker: Locker, opts: HandlerOptions = {}): Locke
         ? connectWithClientCredentials(locker, { issuer: q.issuer, clientId: q.clientId, clientSecret: q.clientSecret, ...(q.pod && { podUrl: q.pod }) }, penv)
         : connectInteractively(locker, { issuer: q.issuer, ...(q.pod && { podUrl: q.pod }), openBrowser: (url) => ctx?.emit?.({ type: 'pod.login', url }), ...(ctx?.signal && { signal: ctx.signal }) }, penv),
     'request.read': async ({ source }) => readRequest(locker, source),
-    'request.grant': async ({ source, agent }) => grantRequest(locker, penv, source, agent ? { agent } : {}),
+    'request.grant': async ({ source, digest, leaveOut, agent }) => grantRequest(locker, penv, source, { digest, ...(leaveOut && { leaveOut }), ...(agent && { agent }) }),
     'pod.local': async () => {
       const r = await startLocalPod(locker.home, { ...(penv.env && { env: penv.env }), ...(locker.dataKey && { dataKey: locker.dataKey }) });
       if (r.kind === 'error') return r;

@@ -32,4 +32,4 @@ export { CALL_ID, IPC_CHANNELS, type CallResult, type LockerBridge, type TaggedE
 export { UploadArea, safeName } from './uploads.js';
 export type { RecordSummary } from '../store/index.js';
 export type { SyncResult, SyncProgress } from '../sync/index.js';
-export { readRequest, grantRequest, type RequestView, type RequestNeedView } from './request.js';
+export { readRequest, grantRequest, type RequestView, type RequestNeedView, type RequestGrantResult } from './request.js';

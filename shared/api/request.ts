@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { fetchAccessRequest, parsePurpose, purposeLabel, type AccessRequest } from '../consent/index.js';
 import { TYPES, type RecordType } from '../model/index.js';
-import { createGrant, type GrantResult } from './grants.js';
+import { createGrant, type GrantView } from './grants.js';
 import type { Locker } from './locker.js';
 import type { PodEnv } from './pod.js';
 
@@ -9,6 +10,8 @@ const LOGO_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp'
 const MAX_LOGO = 256 * 1024;
 
 export interface RequestNeedView {
+  /** The need's id in the request: what `request.grant` names to leave an optional need out. */
+  readonly need: string;
   readonly type: RecordType;
   readonly container: string;
   readonly modes: readonly string[];
@@ -18,6 +21,8 @@ export interface RequestNeedView {
 
 export interface RequestView {
   readonly request: AccessRequest;
+  /** A digest of what was shown (app, needs, purpose, duration): `request.grant` refuses if the request has changed since. */
+  readonly digest: string;
   /** The app's logo as a `data:` URL, fetched because the person opened the request (raster images only, capped). */
   readonly logo?: string;
   /** Why a logo the app named is not shown. */
@@ -29,43 +34,103 @@ export interface RequestView {
   readonly until: string;
 }
 
+/** What the person agrees to: everything that decides the grant, in a fixed order. */
+function digestOf(req: AccessRequest): string {
+  const needs = req.needs.map((n) => ({ id: n.id, types: [...n.types].sort(), modes: [...n.modes].sort(), required: n.required })).sort((a, b) => a.id.localeCompare(b.id));
+  return createHash('sha256')
+    .update(JSON.stringify({ clientId: req.clientId, needs, purpose: req.purpose ?? null, durationMs: req.durationMs ?? null }))
+    .digest('hex');
+}
+
 /** Reads an app's access request (its client-ID document and needs) for the consent screen. */
 export async function readRequest(locker: Locker, source: string, opts: { fetch?: typeof fetch } = {}): Promise<{ kind: 'ok'; view: RequestView } | { kind: 'error'; message: string }> {
   const r = await fetchAccessRequest(source, opts.fetch ? { fetch: opts.fetch } : {});
   if (r.kind === 'error') return r;
   const counts = locker.store.counts();
-  const needs = r.request.needs.flatMap((n) => n.types.map((t) => ({ type: t, container: TYPES[t].container, modes: n.modes, required: n.required, count: counts[t] ?? 0 })));
+  const needs = r.request.needs.flatMap((n) => n.types.map((t) => ({ need: n.id, type: t, container: TYPES[t].container, modes: n.modes, required: n.required, count: counts[t] ?? 0 })));
   const logo = r.request.logo ? await fetchLogo(r.request.logo, opts.fetch ?? fetch) : undefined;
-  return { kind: 'ok', view: { request: r.request, ...(logo?.kind === 'ok' && { logo: logo.dataUrl }), ...(logo?.kind === 'none' && { logoNote: logo.why }), needs, ...(r.request.purpose && { purposeLabel: purposeLabel(r.request.purpose) }), until: new Date(Date.now() + (r.request.durationMs ?? 30 * DAY)).toISOString() } };
+  return {
+    kind: 'ok',
+    view: {
+      request: r.request,
+      digest: digestOf(r.request),
+      ...(logo?.kind === 'ok' && { logo: logo.dataUrl }),
+      ...(logo?.kind === 'none' && { logoNote: logo.why }),
+      needs,
+      ...(r.request.purpose && { purposeLabel: purposeLabel(r.request.purpose) }),
+      until: new Date(Date.now() + (r.request.durationMs ?? 30 * DAY)).toISOString(),
+    },
+  };
 }
 
-/** Grants what the request asks for, read again from its source (never from what a page sends back). */
-export async function grantRequest(locker: Locker, penv: PodEnv, source: string, opts: { agent?: string; fetch?: typeof fetch } = {}): Promise<GrantResult> {
+export type RequestGrantResult = { readonly kind: 'ok'; readonly grants: readonly GrantView[]; readonly warnings: readonly string[] } | { readonly kind: 'changed' | 'error'; readonly message: string };
+
+/**
+ * Grants exactly what the consent screen showed: the request is read again
+ * and must have the digest the person saw; each need becomes a grant of its
+ * own modes on its own types (so "read contacts" never becomes "write
+ * contacts" because another need writes notes); optional needs in `leaveOut`
+ * are not granted.
+ */
+export async function grantRequest(locker: Locker, penv: PodEnv, source: string, opts: { digest: string; leaveOut?: readonly string[]; agent?: string; fetch?: typeof fetch }): Promise<RequestGrantResult> {
   const r = await fetchAccessRequest(source, opts.fetch ? { fetch: opts.fetch } : {});
   if (r.kind === 'error') return r;
   const req = r.request;
-  const types = [...new Set(req.needs.flatMap((n) => n.types))];
-  const modes = [...new Set(req.needs.filter((n) => n.types.length).flatMap((n) => n.modes))];
-  if (types.length === 0) return { kind: 'error', message: `${req.name ?? req.clientId} asks for nothing Locker keeps` };
+  if (digestOf(req) !== opts.digest) return { kind: 'changed', message: 'the app changed its request since you read it: read it again before you allow it' };
+  const leaveOut = new Set(opts.leaveOut ?? []);
+  const required = req.needs.filter((n) => n.required && leaveOut.has(n.id));
+  if (required.length) return { kind: 'error', message: 'a required need cannot be left out: decline the request instead' };
   if (!req.purpose) return { kind: 'error', message: 'the request names no purpose' };
   const purpose = parsePurpose(req.purpose);
   if (purpose.kind === 'error') return purpose;
+  // One grant per distinct set of modes, over the types of the needs that ask for it.
+  const groups = new Map<string, { modes: Array<'read' | 'append' | 'write'>; types: Set<RecordType> }>();
+  for (const n of req.needs) {
+    if (leaveOut.has(n.id) || n.types.length === 0) continue;
+    const modes = [...new Set(n.modes)].sort();
+    const key = modes.join(',');
+    const g = groups.get(key) ?? { modes, types: new Set<RecordType>() };
+    for (const t of n.types) g.types.add(t);
+    groups.set(key, g);
+  }
+  if (groups.size === 0) return { kind: 'error', message: `${req.name ?? req.clientId} asks for nothing Locker keeps (or you left everything out)` };
   const now = Date.now();
-  return createGrant(locker, penv, { agent: opts.agent ?? req.clientId, client: req.clientId, types, paths: [], modes, purpose: purpose.iri, untilMs: now + (req.durationMs ?? 30 * DAY), request: req.clientId }, now);
+  const grants: GrantView[] = [];
+  const warnings: string[] = [];
+  for (const g of groups.values()) {
+    const made = await createGrant(locker, penv, { agent: opts.agent ?? req.clientId, client: req.clientId, types: [...g.types], paths: [], modes: g.modes, purpose: purpose.iri, untilMs: now + (req.durationMs ?? 30 * DAY), request: req.clientId }, now);
+    if (made.kind === 'error') return { kind: 'error', message: grants.length ? `${made.message} (${grants.length} of the grants were made: see Sharing)` : made.message };
+    grants.push(made.grant);
+    warnings.push(...made.warnings);
+  }
+  return { kind: 'ok', grants, warnings };
 }
 
 /** The logo, or why not: a missing logo never fails the consent screen (the name and address identify the app). */
 async function fetchLogo(url: string, f: typeof fetch): Promise<{ kind: 'ok'; dataUrl: string } | { kind: 'none'; why: string }> {
   if (!/^https?:\/\//i.test(url)) return { kind: 'none', why: 'its logo is not a web address' };
   try {
-    const res = await f(url, { signal: AbortSignal.timeout(5000), redirect: 'follow' });
+    // No redirects (a logo address must answer itself), and the body is read only up to the cap.
+    const res = await f(url, { signal: AbortSignal.timeout(5000), redirect: 'manual' });
     const type = (res.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-    if (!res.ok || !LOGO_TYPES.has(type) || Number(res.headers.get('content-length') ?? 0) > MAX_LOGO) {
+    if (res.status !== 200 || !LOGO_TYPES.has(type) || Number(res.headers.get('content-length') ?? 0) > MAX_LOGO || !res.body) {
       await res.body?.cancel();
-      return { kind: 'none', why: res.ok ? 'its logo is not a PNG, JPEG, GIF or WebP picture under 256 KB' : `its logo could not be loaded (${res.status})` };
+      return { kind: 'none', why: res.status === 200 ? 'its logo is not a PNG, JPEG, GIF or WebP picture under 256 KB' : `its logo could not be loaded (${res.status})` };
     }
-    const bytes = new Uint8Array(await res.arrayBuffer());
-    return bytes.byteLength <= MAX_LOGO ? { kind: 'ok', dataUrl: `data:${type};base64,${Buffer.from(bytes).toString('base64')}` } : { kind: 'none', why: 'its logo is larger than 256 KB' };
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const reader = res.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > MAX_LOGO) {
+        await reader.cancel();
+        return { kind: 'none', why: 'its logo is larger than 256 KB' };
+      }
+      chunks.push(value);
+    }
+    return { kind: 'ok', dataUrl: `data:${type};base64,${Buffer.concat(chunks).toString('base64')}` };
   } catch (e) {
     return { kind: 'none', why: `its logo could not be loaded (${e instanceof Error ? e.message : String(e)})` };
   }

@@ -264,12 +264,13 @@ function AppRequest() {
       setState({ kind: 'error', message: e instanceof Error ? e.message : String(e) });
     }
   };
-  const allow = async (from: string) => {
+  const allow = async (from: string, digest: string, leaveOut: readonly string[]) => {
     setBusy(true);
     try {
-      const r = await call('request.grant', { source: from });
+      const r = await call('request.grant', { source: from, digest, ...(leaveOut.length && { leaveOut: [...leaveOut] }) });
       if (r.kind === 'ok') {
-        toast({ text: `${r.grant.agent} may now ${r.grant.modes.join(', ')} ${r.grant.what.map((w) => (isRecordType(w) ? typeLabel(w, true).toLowerCase() : w)).join(', ')}.` });
+        const what = r.grants.map((g) => `${g.modes.join(', ')} ${g.what.map((w) => (isRecordType(w) ? typeLabel(w, true).toLowerCase() : w)).join(', ')}`).join('; ');
+        toast({ text: `${r.grants[0]?.agent ?? 'The app'} may now ${what}.` });
         location.hash = href('sharing', 'grants');
       } else setState({ kind: 'error', message: r.message });
     } catch (e) {
@@ -298,13 +299,20 @@ function AppRequest() {
         </div>
       </form>
       {state.kind === 'error' && <ErrorBox message={state.message} />}
-      {state.kind === 'shown' && <RequestScreen view={state.view} busy={busy} allow={() => void allow(state.source)} decline={() => setState({ kind: 'idle' })} />}
+      {state.kind === 'shown' && <RequestScreen view={state.view} busy={busy} allow={(leaveOut) => void allow(state.source, state.view.digest, leaveOut)} decline={() => setState({ kind: 'idle' })} />}
     </>
   );
 }
 
-function RequestScreen({ view, busy, allow, decline }: { view: RequestView; busy: boolean; allow: () => void; decline: () => void }) {
+function needLabel(modes: readonly string[]): string {
+  if (modes.includes('write')) return 'Read and change';
+  if (modes.includes('append')) return modes.includes('read') ? 'Read and add to' : 'Add to';
+  return 'Read';
+}
+
+function RequestScreen({ view, busy, allow, decline }: { view: RequestView; busy: boolean; allow: (leaveOut: readonly string[]) => void; decline: () => void }) {
   const req = view.request;
+  const [leaveOut, setLeaveOut] = useState<readonly string[]>([]);
   const [previews] = useLoad(async () => Promise.all(view.needs.map(async (n) => ({ n, items: await call('records.list', { type: n.type, limit: 3 }) }))), [view]);
   return (
     <article className="request" aria-label={`Access request from ${req.name ?? req.clientId}`}>
@@ -334,9 +342,14 @@ function RequestScreen({ view, busy, allow, decline }: { view: RequestView; busy
         {(list) => (
           <ul className="needs">
             {list.map(({ n, items }) => (
-              <li key={`${n.type}-${n.modes.join()}`}>
+              <li key={`${n.need}-${n.type}`}>
+                {!n.required && (
+                  <label className="inline">
+                    <input type="checkbox" checked={!leaveOut.includes(n.need)} onChange={(e) => setLeaveOut(e.target.checked ? leaveOut.filter((x) => x !== n.need) : [...leaveOut, n.need])} /> Include
+                  </label>
+                )}
                 <strong>
-                  {n.modes.includes('write') ? 'Read and change' : n.modes.includes('append') ? 'Add to' : 'Read'} your {typeLabel(n.type, true).toLowerCase()}
+                  {needLabel(n.modes)} your {typeLabel(n.type, true).toLowerCase()}
                 </strong>{' '}
                 ({n.count} record{n.count === 1 ? '' : 's'}, now and later){n.required ? '' : ', optional'}
                 {items.length > 0 && <RecordList items={items} label={`Examples: ${typeLabel(n.type, true)}`} />}
@@ -354,7 +367,7 @@ function RequestScreen({ view, busy, allow, decline }: { view: RequestView; busy
       )}
       {view.logoNote && <p className="muted">The app's logo is not shown: {view.logoNote}.</p>}
       <div className="actions">
-        <button type="button" className="primary" disabled={busy || view.needs.length === 0 || !req.purpose} onClick={allow}>
+        <button type="button" className="primary" disabled={busy || view.needs.every((n) => leaveOut.includes(n.need)) || !req.purpose} onClick={() => allow(leaveOut)}>
           Allow
         </button>
         <button type="button" onClick={decline}>
