@@ -260,9 +260,17 @@ describe.skipIf(!exe)('the app in a browser (locker serve + a real pod)', { time
     await expect(page.locator('h1')).toHaveText('Kenji Sato');
     await goto(`record/${drop}`);
     await page.getByRole('button', { name: 'Delete' }).click();
+    // The record waiting to go is no longer listed.
+    await expect(page.locator('.card', { hasText: 'Amara' })).toHaveCount(0);
     await page.waitForTimeout(9_000);
     expect(r.locker.show(keep).kind).toBe('ok');
     expect(r.locker.show(drop).kind).toBe('absent');
+    // Closing or reloading during the Undo window deletes at once: the person was told it is deleted.
+    const place = await idOf('Bo-Kaap');
+    await goto(`record/${place}`);
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.reload();
+    await expect.poll(() => r.locker.show(place).kind, { timeout: 5_000 }).toBe('absent');
   });
 
   it('syncs from the UI, and the pod has the change', async () => {

@@ -16,6 +16,7 @@ import { PodView } from './views/Pod.js';
 import { ConsentView } from './views/Consent.js';
 import { DuplicatesView } from './views/Duplicates.js';
 import { DropImport } from './views/DropImport.js';
+import { ErrorBoundary } from './ui/ErrorBoundary.js';
 
 type Theme = 'light' | 'dark';
 
@@ -77,7 +78,7 @@ export function App() {
       view = <SearchView text={q} />;
       break;
     case 'record':
-      view = arg ? <RecordPage id={arg} changed={reloadStatus} /> : null;
+      view = arg ? <RecordPage key={arg} id={arg} changed={reloadStatus} /> : null;
       break;
     case 'type':
       view = arg ? <TypeView type={arg} query={route.query} /> : null;
@@ -167,7 +168,9 @@ export function App() {
               {theme === 'dark' ? '☀' : '☾'}
             </button>
           </header>
-          <main id="main">{view}</main>
+          <main id="main">
+            <ErrorBoundary key={route.path.join('/')}>{view}</ErrorBoundary>
+          </main>
         </div>
       </div>
       <DropImport done={reloadStatus} />

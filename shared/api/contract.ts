@@ -236,7 +236,11 @@ export function createHandlers(locker: Locker, opts: HandlerOptions = {}): Locke
     'pod.connect': async (q, ctx) =>
       q.clientId !== undefined && q.clientSecret !== undefined
         ? connectWithClientCredentials(locker, { issuer: q.issuer, clientId: q.clientId, clientSecret: q.clientSecret, ...(q.pod && { podUrl: q.pod }) }, penv)
-        : connectInteractively(locker, { issuer: q.issuer, ...(q.pod && { podUrl: q.pod }), openBrowser: (url) => ctx?.emit?.({ type: 'pod.login', url }), ...(ctx?.signal && { signal: ctx.signal }) }, penv),
+        : connectInteractively(locker, { issuer: q.issuer, ...(q.pod && { podUrl: q.pod }), openBrowser: (url) => {
+                // Only a web page is handed to the UI to open (never file:, javascript: or an app's own scheme).
+                if (!isLoginPage(url)) throw new Error(`the provider's login address is not a web page: ${url.slice(0, 100)}`);
+                ctx?.emit?.({ type: 'pod.login', url });
+              }, ...(ctx?.signal && { signal: ctx.signal }) }, penv),
     'request.read': async ({ source }) => readRequest(locker, source),
     'request.grant': async ({ source, digest, leaveOut, agent }) => grantRequest(locker, penv, source, { digest, ...(leaveOut && { leaveOut }), ...(agent && { agent }) }),
     'pod.local': async () => {
@@ -252,6 +256,12 @@ export function createHandlers(locker: Locker, opts: HandlerOptions = {}): Locke
       return { kind: 'ok' };
     },
   };
+}
+
+function isLoginPage(url: string): boolean {
+  if (!URL.canParse(url)) return false;
+  const u = new URL(url);
+  return u.protocol === 'https:' || (u.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname));
 }
 
 /** Validates an untrusted call (from IPC or HTTP) and runs it. */

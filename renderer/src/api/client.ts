@@ -131,3 +131,12 @@ export function binaryUrl(iri: unknown): string | undefined {
   const name = iri.slice(prefix.length);
   return /^[A-Za-z0-9._-]{1,200}$/.test(name) ? `./api/binary/${encodeURIComponent(name)}` : undefined;
 }
+
+/** A call that must be made even as the page goes away (a delete whose Undo window was still open). */
+export function callOnExit(op: 'records.delete', payload: { id: string }): void {
+  if (window.locker) {
+    void window.locker.call(op, payload);
+    return;
+  }
+  navigator.sendBeacon('./api/call', new Blob([JSON.stringify({ op, payload })], { type: 'application/json' }));
+}

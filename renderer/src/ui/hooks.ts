@@ -9,6 +9,8 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): [L
   const latest = useRef(0);
   useEffect(() => {
     const n = ++latest.current;
+    // New inputs: what was shown for the old ones is not shown as if it were theirs.
+    setState((s) => (s.kind === 'loading' ? s : { kind: 'loading' }));
     load().then(
       (value) => {
         if (n === latest.current) setState({ kind: 'ok', value });

@@ -9,7 +9,16 @@ export interface Route {
 export function parseRoute(hash: string): Route {
   const h = hash.replace(/^#\/?/, '');
   const [p = '', q = ''] = h.split('?');
-  return { path: p.split('/').filter(Boolean).map(decodeURIComponent), query: new URLSearchParams(q) };
+  return { path: p.split('/').filter(Boolean).map(decodePart), query: new URLSearchParams(q) };
+}
+
+/** A part of the address, %-decoded; a broken escape is kept as typed (never an exception that blanks the app). */
+function decodePart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
 }
 
 export function useRoute(): Route {

@@ -16,6 +16,15 @@ function thisMonth(): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
 }
 
+/** The day an event falls on: a date as written (all-day), a date-time in local time. */
+function dayOf(start: string | undefined): { month: string; day: number } | undefined {
+  if (!start) return undefined;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(start)) return { month: start.slice(0, 7), day: Number(start.slice(8, 10)) };
+  const d = new Date(start);
+  if (Number.isNaN(d.getTime())) return undefined;
+  return { month: `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`, day: d.getDate() };
+}
+
 function shift(month: string, by: number): string {
   const [y = 1970, mo = 1] = month.split('-').map(Number);
   const d = new Date(Date.UTC(y, mo - 1 + by, 1));
@@ -26,16 +35,17 @@ function Month({ month }: { month: string }) {
   const [y = 1970, mo = 1] = month.split('-').map(Number);
   const from = new Date(y, mo - 1, 1);
   const to = new Date(y, mo, 1);
-  const [events] = useLoad(() => call('records.list', { type: 'event', from: from.toISOString(), to: to.toISOString(), limit: 5000 }), [month]);
+  // A day either side: all-day events are kept at UTC midnight, which is another local day west or east of UTC.
+  const [loaded] = useLoad(() => call('records.list', { type: 'event', from: new Date(from.getTime() - 86_400_000).toISOString(), to: new Date(to.getTime() + 86_400_000).toISOString(), limit: 5000 }), [month]);
+  const events: typeof loaded = loaded.kind === 'ok' ? { kind: 'ok', value: loaded.value.filter((e) => dayOf(e.start)?.month === month) } : loaded;
   const title = from.toLocaleDateString(undefined, { month: 'long', year: 'numeric' });
   const lead = (from.getDay() + 6) % 7; // weeks start on Monday
   const days = new Date(y, mo, 0).getDate();
   const byDay = (items: readonly RecordSummary[]) => {
     const map = new Map<number, RecordSummary[]>();
     for (const e of items) {
-      if (!e.start) continue;
-      const d = /^\d{4}-\d{2}-\d{2}$/.test(e.start) ? Number(e.start.slice(8, 10)) : new Date(e.start).getDate();
-      map.set(d, [...(map.get(d) ?? []), e]);
+      const d = dayOf(e.start);
+      if (d) map.set(d.day, [...(map.get(d.day) ?? []), e]);
     }
     return map;
   };

@@ -19,9 +19,8 @@ export function DropImport({ done: _done }: { done: () => void }) {
       setOver(false);
       if (!hasFiles(e) || e.defaultPrevented) return;
       e.preventDefault();
-      queueFiles([...(e.dataTransfer?.files ?? [])]);
-      if (location.hash.startsWith('#/import')) window.dispatchEvent(new HashChangeEvent('hashchange'));
       go(href('import'));
+      queueFiles([...(e.dataTransfer?.files ?? [])]);
     };
     window.addEventListener('dragover', onOver);
     window.addEventListener('dragleave', onLeave);

@@ -8,7 +8,9 @@ import { href } from '../ui/router.js';
 let pending: File[] = [];
 export function queueFiles(files: File[]): void {
   pending = [...pending, ...files];
+  window.dispatchEvent(new Event(QUEUED));
 }
+const QUEUED = 'locker-import-queued';
 
 type State =
   | { kind: 'idle' }
@@ -68,13 +70,19 @@ export function ImportView({ done }: { done: () => void }) {
     }
   };
 
+  // Files dropped anywhere on the window (on arrival here, or while here).
+  const startRef = useRef(start);
+  startRef.current = start;
   useEffect(() => {
-    if (pending.length) {
+    const take = () => {
+      if (!pending.length) return;
       const files = pending;
       pending = [];
-      void start(files);
-    }
-    // Only on arrival: files dropped on another page.
+      void startRef.current(files);
+    };
+    take();
+    window.addEventListener(QUEUED, take);
+    return () => window.removeEventListener(QUEUED, take);
   }, []);
 
   const busy = state.kind === 'uploading' || state.kind === 'importing';

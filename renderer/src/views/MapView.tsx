@@ -52,7 +52,7 @@ export function MapView({ type }: { type: 'place' | 'track' }) {
   const [state] = useLoad(() => loadDetailed(type, MAX), [type]);
   return (
     <Show state={state} empty={(v) => v.records.length === 0}>
-      {({ records, more }) => <MapOf items={records.map(locate)} more={more} />}
+      {({ records, more }) => <Located records={records} more={more} />}
     </Show>
   );
 }
@@ -71,8 +71,14 @@ function zoomAt(v: View, f: number, px: number, py: number): View {
   return k === 1 ? HOME : { k, x: px - (px - v.x) * r, y: py - (py - v.y) * r };
 }
 
+function Located({ records, more }: { records: RecordJson[]; more: boolean }) {
+  const items = useMemo(() => records.map(locate), [records]);
+  return <MapOf items={items} more={more} />;
+}
+
 function MapOf({ items, more }: { items: Located[]; more: boolean }) {
   const [selected, setSelected] = useState<string>();
+  const placed = useMemo(() => items.filter((i) => i.point || i.lines.length), [items]);
   const [view, setView] = useState<View>(HOME);
   const drag = useRef<{ x: number; y: number; v: View } | undefined>(undefined);
   const svg = useRef<SVGSVGElement>(null);
@@ -80,7 +86,6 @@ function MapOf({ items, more }: { items: Located[]; more: boolean }) {
     const box = svg.current?.getBoundingClientRect();
     return box ? [((clientX - box.left) / box.width) * W, ((clientY - box.top) / box.height) * H] : [W / 2, H / 2];
   };
-  const placed = items.filter((i) => i.point || i.lines.length);
   const { path, project } = useMemo(() => {
     const coords: [number, number][] = placed.flatMap((i) => [...(i.point ? [i.point] : []), ...i.lines.flat()]);
     const fit: GeoPermissibleObjects = coords.length ? { type: 'MultiPoint', coordinates: coords } : { type: 'Sphere' };
@@ -89,6 +94,9 @@ function MapOf({ items, more }: { items: Located[]; more: boolean }) {
     if (projection.scale() > 2_000_000) projection.scale(2_000_000);
     return { path: geoPath(projection), project: (c: [number, number]) => projection(c) ?? [0, 0] };
   }, [placed]);
+  // The outlines and routes are drawn once per projection, not on every frame of a drag.
+  const landD = useMemo(() => path(LAND) ?? '', [path]);
+  const routes = useMemo(() => placed.flatMap((i) => i.lines.map((l, k) => ({ key: `${i.r.id}-${k}`, id: i.r.id, d: path({ type: 'LineString', coordinates: l }) ?? '' }))), [placed, path]);
   const sel = placed.find((i) => i.r.id === selected);
   return (
     <>
@@ -122,10 +130,10 @@ function MapOf({ items, more }: { items: Located[]; more: boolean }) {
         >
           <rect className="sea" width={W} height={H} />
           <g transform={`translate(${view.x} ${view.y}) scale(${view.k})`}>
-          <path className="land" d={path(LAND) ?? ''} />
-          {placed.map((i) =>
-            i.lines.map((l, k) => <path key={`${i.r.id}-${k}`} className={`track ${i.r.id === selected ? 'sel' : ''}`} d={path({ type: 'LineString', coordinates: l }) ?? ''} />),
-          )}
+          <path className="land" d={landD} />
+          {routes.map((t) => (
+            <path key={t.key} className={`track ${t.id === selected ? 'sel' : ''}`} d={t.d} />
+          ))}
           {placed.map((i) => {
             if (!i.point) return null;
             const [x, y] = project(i.point);

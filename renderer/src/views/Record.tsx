@@ -5,6 +5,7 @@ import { Page, Show } from '../ui/bits.js';
 import { useLoad } from '../ui/hooks.js';
 import { go, href } from '../ui/router.js';
 import { useToast } from '../ui/Toasts.js';
+import { deleteLater } from '../ui/pending.js';
 import { fieldLabel, typeLabel, when } from '../ui/format.js';
 
 const UNDO_MS = 8000;
@@ -37,13 +38,9 @@ export function RecordPage({ id, changed }: { id: string; changed: () => void })
                   className="danger"
                   onClick={() => {
                     // Deleting waits for the Undo window to pass: an undone delete never touched the store.
-                    let undone = false;
-                    toast({ text: `Deleted “${r.json.title}”.`, action: { label: 'Undo', run: () => (undone = true, go(href('record', id))) } }, UNDO_MS);
+                    const pending = deleteLater(id, UNDO_MS, (res) => (res.ok ? changed() : toast({ text: `Could not delete: ${res.message}`, tone: 'error' })));
+                    toast({ text: `Deleted “${r.json.title}”.`, action: { label: 'Undo', run: () => (pending.undo(), go(href('record', id))) } }, UNDO_MS);
                     go(href('type', r.json.type));
-                    setTimeout(() => {
-                      if (undone) return;
-                      call('records.delete', { id }).then(changed, (e: unknown) => toast({ text: `Could not delete: ${e instanceof Error ? e.message : String(e)}`, tone: 'error' }));
-                    }, UNDO_MS);
                   }}
                 >
                   Delete
@@ -86,7 +83,14 @@ export function RecordFields({ record }: { record: RecordJson }) {
     <>
       {image && (
         <figure className="photo-full">
-          <img src={full ?? image} alt={record.title} />
+          <img
+            src={full ?? image}
+            alt={record.title}
+            onError={(e) => {
+              // A picture the browser can't show (HEIC): the thumbnail made at import instead.
+              if (image && !e.currentTarget.src.endsWith(image.slice(1))) e.currentTarget.src = image;
+            }}
+          />
         </figure>
       )}
       <dl className="fields">

@@ -1,6 +1,7 @@
 import type { RecordSummary } from '../../../shared/api/index.js';
 import { href } from '../ui/router.js';
 import { TypeIcon } from '../ui/TypeIcon.js';
+import { isPendingDelete } from '../ui/pending.js';
 import { typeLabel, when } from '../ui/format.js';
 
 /** One record in a list: its kind, title and time. Imported text is rendered as text, never as markup. */
@@ -18,7 +19,7 @@ export function RecordRow({ r }: { r: RecordSummary }) {
 export function RecordList({ items, label }: { items: readonly RecordSummary[]; label: string }) {
   return (
     <ul className="rows" aria-label={label}>
-      {items.map((r) => (
+      {items.filter((r) => !isPendingDelete(r.id)).map((r) => (
         <li key={r.id}>
           <RecordRow r={r} />
         </li>

@@ -19,16 +19,19 @@ export function SideBySide({ left, right, leftLabel, rightLabel, pick }: { left:
           const a = show(left?.properties[k]);
           const b = show(right?.properties[k]);
           const differs = a !== b;
+          // Only plain values can be picked one by one (a nested email or address goes with its whole side).
+          const plain = (v: JsonValue | undefined) => v === undefined || v === null || typeof v !== 'object' || (Array.isArray(v) && v.every((x) => x === null || typeof x !== 'object'));
+          const pickable = pick !== undefined && differs && plain(left?.properties[k]) && plain(right?.properties[k]);
           return (
             <tr key={k} className={differs ? 'differs' : ''}>
               <th scope="row">{fieldLabel(k)}{differs && <span className="visually-hidden"> (differs)</span>}</th>
               <td>
-                {pick && differs ? (
+                {pickable ? (
                   <label><input type="radio" name={`pick-${k}`} checked={pick.value[k] !== 'right'} onChange={() => pick.set(k, 'left')} /> {a}</label>
                 ) : a}
               </td>
               <td>
-                {pick && differs ? (
+                {pickable ? (
                   <label><input type="radio" name={`pick-${k}`} checked={pick.value[k] === 'right'} onChange={() => pick.set(k, 'right')} /> {b}</label>
                 ) : b}
               </td>
