@@ -1,8 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { loginWithClientCredentials } from '../shared/auth/index.js';
+import { loginWithClientCredentials, retryTransient } from '../shared/auth/index.js';
 import { newAccount } from './helpers/pod.js';
 
 describe('client-credentials login', () => {
+  it('tries a login again when its connection drops, and not when it is refused or the secret is wrong', async () => {
+    const dropped = Object.assign(new TypeError('fetch failed'), { cause: new Error('socket hang up') });
+    let calls = 0;
+    expect(await retryTransient(async () => (++calls === 1 ? Promise.reject(dropped) : 'in'), [1, 1])).toBe('in');
+    expect(calls).toBe(2);
+    calls = 0;
+    await expect(retryTransient(async () => (++calls, Promise.reject(dropped)), [1, 1])).rejects.toBe(dropped);
+    expect(calls).toBe(3);
+    for (const final of [new Error('invalid_client'), new Error('connect ECONNREFUSED 127.0.0.1:1')]) {
+      calls = 0;
+      await expect(retryTransient(async () => (++calls, Promise.reject(final)), [1, 1])).rejects.toBe(final);
+      expect(calls).toBe(1);
+    }
+  });
+
   it('logs in, reads a private resource, and logs in again before the token expires', async () => {
     const account = await newAccount('wac');
     let clock = Date.now();

@@ -31,6 +31,27 @@ async function loginOnce(creds: ClientCredentials): Promise<Session> {
   return session;
 }
 
+/** A connection dropped mid-login (a busy server, a flaky network): worth another try. A refusal or a wrong secret is not. */
+const TRANSIENT = /socket hang up|ECONNRESET|EPIPE|ETIMEDOUT|other side closed|UND_ERR_SOCKET/i;
+
+function loginRetrying(creds: ClientCredentials): Promise<Session> {
+  return retryTransient(() => loginOnce(creds));
+}
+
+/** Runs `fn`, again after each wait while it fails with a dropped connection; any other failure, or the last, is thrown. */
+export async function retryTransient<T>(fn: () => Promise<T>, waits: readonly number[] = [300, 1000]): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      const wait = waits[attempt];
+      const text = e instanceof Error ? `${e.message} ${String((e as { cause?: unknown }).cause ?? '')}` : String(e);
+      if (wait === undefined || !TRANSIENT.test(text)) throw e;
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}
+
 function describeLoginError(issuer: string, e: unknown): string {
   const m = e instanceof Error ? e.message : String(e);
   if (/invalid_client|unauthorized|401/i.test(m)) return `login to ${issuer} failed: the client id or secret was not accepted`;
@@ -48,14 +69,14 @@ export async function loginWithClientCredentials(creds: ClientCredentials, opts:
   const now = opts.now ?? Date.now;
   let session: Session;
   try {
-    session = await loginOnce(creds);
+    session = await loginRetrying(creds);
   } catch (e) {
     return { kind: 'error', message: describeLoginError(creds.issuer, e) };
   }
   const webId = session.info.webId ?? '';
   let refreshing: Promise<void> | undefined;
   const refresh = async (): Promise<void> => {
-    const next = await loginOnce(creds);
+    const next = await loginRetrying(creds);
     const old = session;
     session = next;
     await old.logout().catch(() => undefined);
