@@ -30,8 +30,11 @@ export interface ServeOptions {
 
 export interface RunningServer {
   readonly url: string;
-  /** The link to open: carries the one-time token. */
+  /** The link to open: its token works once, and is traded for the session cookie. */
   readonly launchUrl: string;
+  /** Another one-time link (for a second browser, or a test's second context). */
+  mintLaunchUrl(): string;
+  /** The session secret: the cookie's value, and what `Authorization: Bearer` carries. */
   readonly token: string;
   readonly port: number;
   close(): Promise<void>;
@@ -70,6 +73,13 @@ const INLINE_IMAGES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/we
 
 export async function serve(opts: ServeOptions): Promise<RunningServer> {
   const token = opts.token ?? randomBytes(32).toString('base64url');
+  // One-time launch tokens: a printed or opened link works once (history, a shoulder, another user's `ps` can't reuse it).
+  const launchTokens = new Set<string>();
+  const mint = () => {
+    const t = randomBytes(24).toString('base64url');
+    launchTokens.add(t);
+    return t;
+  };
   const log = opts.log ?? (() => undefined);
   const uploads = new UploadArea(path.join(opts.locker.home, 'uploads'), opts.maxUploadBytes ?? opts.locker.caps.maxFileBytes);
   uploads.clear();
@@ -107,7 +117,9 @@ export async function serve(opts: ServeOptions): Promise<RunningServer> {
     // The printed link: trade the token in the query for a cookie, and drop it from the address bar.
     const queryToken = url.searchParams.get('token');
     if (req.method === 'GET' && queryToken !== null) {
-      if (!sameSecret(queryToken, token)) return sendText(res, 401, 'This link is not valid (any more): use the one `locker serve` printed.');
+      const known = [...launchTokens].find((t) => sameSecret(queryToken, t));
+      if (known === undefined) return sendText(res, 401, 'This link has been used already (or is not valid): go back to the window where Locker is open, or start `locker serve` again for a new link.');
+      launchTokens.delete(known);
       res.writeHead(303, {
         Location: url.pathname,
         'Set-Cookie': `${cookieName()}=${token}; HttpOnly; SameSite=Strict; Path=/`,
@@ -212,7 +224,8 @@ export async function serve(opts: ServeOptions): Promise<RunningServer> {
   const base = `http://127.0.0.1:${port}`;
   return {
     url: `${base}/`,
-    launchUrl: `${base}/?token=${token}`,
+    launchUrl: `${base}/?token=${mint()}`,
+    mintLaunchUrl: () => `${base}/?token=${mint()}`,
     token,
     port,
     close: async () => {

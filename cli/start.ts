@@ -43,7 +43,7 @@ export async function serveCommand(locker: Locker, o: { port?: string | undefine
     return 1;
   }
   io.out(`Locker is at ${server.launchUrl}\n`);
-  io.err('Only this computer can reach it; the link holds a one-time token for this launch. Ctrl-C stops it.\n');
+  io.err('Only this computer can reach it, and the link works once. Ctrl-C stops it.\n');
   if (o.open) openBrowser(server.launchUrl, io);
   await stop;
   await server.close();

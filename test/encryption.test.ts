@@ -265,8 +265,12 @@ describe('an encrypted locker', () => {
       for (let i = 0; i < 200 && !out.includes('Locker is at'); i++) await new Promise((r) => setTimeout(r, 100));
       const link = /http:\/\/127\.0\.0\.1:(\d+)\/\?token=([\w-]+)/.exec(out);
       expect(link, err).not.toBeNull();
-      const [, port, token] = link ?? [];
-      const ask = () => fetch(`http://127.0.0.1:${port}/api/call`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"op":"records.counts","payload":{}}' });
+      const [whole = '', port] = link ?? [];
+      // Opening the link once gives the session cookie.
+      const opened = await fetch(whole, { redirect: 'manual' });
+      const cookie = (opened.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      expect(cookie).toMatch(/^locker_\d+=/);
+      const ask = () => fetch(`http://127.0.0.1:${port}/api/call`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{"op":"records.counts","payload":{}}' });
       expect(await (await ask()).json()).toEqual({ kind: 'ok', value: {} });
       expect((await run(home, ['lock'])).stdout).toBe('locked\n');
       const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 15_000))]);

@@ -42,15 +42,22 @@ const json = (cookie: string, body: unknown) => ({ method: 'POST', path: '/api/c
 describe('locker serve', () => {
   it('answers nothing without the launch token, and trades the printed link for an HttpOnly cookie', async () => {
     const { s, cookie } = await start();
-    expect(s.launchUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{40,}$/);
+    expect(s.launchUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{30,}$/);
     expect((await raw(s.port, { path: '/' })).status).toBe(401);
     expect((await raw(s.port, { path: '/api/binary/x' })).status).toBe(401);
     expect((await raw(s.port, { method: 'POST', path: '/api/call', headers: { 'content-type': 'application/json' }, body: '{"op":"records.list"}' })).status).toBe(401);
     expect((await raw(s.port, { path: '/?token=wrong' })).status).toBe(401);
     expect((await raw(s.port, { path: '/', headers: { cookie: `locker_${s.port}=${s.token.slice(0, -1)}x` } })).status).toBe(401);
 
-    const link = await raw(s.port, { path: `/?token=${s.token}` });
+    // The session secret itself is not a launch link.
+    expect((await raw(s.port, { path: `/?token=${s.token}` })).status).toBe(401);
+    const launch = new URL(s.launchUrl);
+    const link = await raw(s.port, { path: `${launch.pathname}${launch.search}` });
     expect(link.status).toBe(303);
+    // A launch link works once.
+    expect((await raw(s.port, { path: `${launch.pathname}${launch.search}` })).status).toBe(401);
+    const second = new URL(s.mintLaunchUrl());
+    expect((await raw(s.port, { path: `${second.pathname}${second.search}` })).status).toBe(303);
     expect(link.headers.location).toBe('/');
     const set = String(link.headers['set-cookie']);
     expect(set).toContain(cookie);
