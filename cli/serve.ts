@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CallRunner, createHandlers, LOCAL_ONLY, restrictApi, UploadArea, type Locker, type PodEnv, type TaggedEvent } from '../shared/api/index.js';
+import { APP_CSP, CallRunner, createHandlers, LOCAL_ONLY, restrictApi, UploadArea, type Locker, type PodEnv, type TaggedEvent } from '../shared/api/index.js';
 import { LOCAL_ROOT } from '../shared/model/index.js';
 
 /**
@@ -42,19 +42,8 @@ export interface RunningServer {
 
 const MAX_CALL_BYTES = 4 * 1024 * 1024;
 
-/** The Content-Security-Policy of every page: nothing but this origin, no inline script or style. */
-export const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** The Content-Security-Policy of every page (shared with the desktop shell). */
+export const CSP = APP_CSP;
 
 const MEDIA: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',

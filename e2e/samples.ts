@@ -4,20 +4,10 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
+import { rng } from '../bench/generate.js';
 import { jpegWithExif } from '../test/helpers/jpeg.js';
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const XSS = {
   name: '<img src=x onerror="window.__xss=1">Mallory',

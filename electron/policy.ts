@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { BrowserWindowConstructorOptions, CustomScheme } from 'electron';
+import { APP_CSP } from '../shared/api/index.js';
 
 /**
  * The desktop shell's security policy as plain data and pure functions, so
@@ -74,19 +75,8 @@ export function windowOpenDecision(url: string): Exclude<LinkDecision, { kind: '
   return ext ? { kind: 'open-external', url: ext } : { kind: 'block' };
 }
 
-/** The Content-Security-Policy of every response: the app's own files only, no inline script or style, no plugins, no framing. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** The Content-Security-Policy of every response (the same as `locker serve`'s). */
+export const CONTENT_SECURITY_POLICY = APP_CSP;
 
 /** Response headers with the app's CSP in place of any the response had (whatever its spelling). */
 export function withCsp(headers: Readonly<Record<string, string | readonly string[]>> | undefined): Record<string, string[]> {

@@ -35,3 +35,17 @@ export const IPC_CHANNELS = { call: 'locker:call', cancel: 'locker:cancel', even
 
 /** A caller-chosen call id: short, printable, no path or markup characters. */
 export const CALL_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The Content-Security-Policy of the app's pages, in a browser or in Electron: its own files only, no inline script or style, no plugins, no framing. */
+export const APP_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
