@@ -50,7 +50,8 @@ const bridge: LockerBridge = {
   },
   // A file the person dropped or picked: its path, for `import.start` (empty for a file that is not on disk).
   pathForFile(file) {
-    return webUtils.getPathForFile(file);
+    // What the page passes is the DOM File it was given by a drop or a picker; Electron reads its path.
+    return webUtils.getPathForFile(file as File);
   },
 };
 

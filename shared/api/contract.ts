@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ExportSummary } from '../export/index.js';
-import { propertySpecs, RECORD_TYPES, type PropertySpec, type RecordJson, type RecordType } from '../model/index.js';
+import { propertySpecs, RECORD_TYPES, recordToJson, type PropertySpec, type RecordJson, type RecordType } from '../model/index.js';
 import type { RecordSummary } from '../store/index.js';
 import type { EditOutcome, ImportProgress, ImportSummary, Locker, ShowResult } from './locker.js';
 import { COMMON_PURPOSES, GRANT_MODES, parsePurpose } from '../consent/index.js';
@@ -167,9 +167,10 @@ export function createHandlers(locker: Locker, opts: HandlerOptions = {}): Locke
     'records.list': async (q) =>
       locker.list({ type: q.type, fromMs: q.from ? Date.parse(q.from) : undefined, toMs: q.to ? Date.parse(q.to) : undefined, limit: q.limit, offset: q.offset }),
     'records.get': async ({ id }) => locker.show(id),
+    // The JSON only: a batch of up to 500 needn't also be written out as Turtle (as records.get does).
     'records.details': async ({ ids }) => ids.flatMap((id) => {
-      const r = locker.show(id);
-      return r.kind === 'ok' ? [r.json] : [];
+      const record = locker.store.getRecord(id);
+      return record ? [recordToJson(record)] : [];
     }),
     'records.save': async ({ id, set }) => locker.edit(id, set),
     'records.delete': async ({ id }) => locker.delete(id),

@@ -28,7 +28,7 @@ export { changePassphrase, encryptionState, encryptLocker, finishConversion, unl
 export { backupContainer, backupToPod, fetchPodBackup, type FetchBackupResult, type PodBackupResult } from './backup.js';
 export { findDuplicates, mergeRecords, type DuplicatePair, type MergeOutcome } from './duplicates.js';
 export { CallRunner } from './runner.js';
-export { APP_CSP, CALL_ID, IPC_CHANNELS, type CallResult, type LockerBridge, type TaggedEvent } from './transport.js';
+export { APP_CSP, CALL_ID, IPC_CHANNELS, type CallResult, type LockerBridge, type PickedFile, type TaggedEvent } from './transport.js';
 export { UploadArea, safeName } from './uploads.js';
 export type { RecordSummary } from '../store/index.js';
 export type { SyncResult, SyncProgress } from '../sync/index.js';

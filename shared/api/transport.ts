@@ -22,7 +22,12 @@ export interface LockerBridge {
    * is (Electron's `webUtils.getPathForFile`), so that it is imported in
    * place instead of being uploaded. Absent in a browser.
    */
-  pathForFile?(file: File): string;
+  pathForFile?(file: PickedFile): string;
+}
+
+/** A file the person picked or dropped, as far as the core needs to know it (a DOM `File` in the UI; shared/ has no DOM). */
+export interface PickedFile {
+  readonly name: string;
 }
 
 export interface TaggedEvent {
