@@ -11,6 +11,7 @@ import { createGrant, listGrants, revokeGrants, type GrantResult, type GrantView
 import { connectInteractively, connectWithClientCredentials, listConflicts, podStatus, resolve, syncWithPod, type ConflictView, type ConnectResult, type PodEnv, type PodStatus } from './pod.js';
 import { startLocalPod } from '../localpod/index.js';
 import type { UploadArea } from './uploads.js';
+import { DELETE_EVERYTHING_PHRASE, deleteEverything, exportEverything, setUpdates, settingsView, type AppSettings, type DeleteEverythingResult, type ExportEverythingResult, type HostHooks, type SettingsView } from './settings.js';
 import { grantRequest, readRequest, type RequestGrantResult, type RequestView } from './request.js';
 import type { ResolveOutcome } from '../sync/index.js';
 
@@ -69,6 +70,10 @@ export const Inputs = {
   'duplicates.list': z.object({ type: RecordTypeSchema.optional() }).strict(),
   'duplicates.merge': z.object({ keep: Id, other: Id }).strict(),
   'duplicates.dismiss': z.object({ a: Id, b: Id }).strict(),
+  'settings.get': z.object({}).strict(),
+  'settings.set': z.object({ updates: z.boolean() }).strict(),
+  'data.export': z.object({}).strict(),
+  'data.deleteEverything': z.object({ confirm: z.literal(DELETE_EVERYTHING_PHRASE, { error: `type "${DELETE_EVERYTHING_PHRASE}" to confirm` }) }).strict(),
 } as const;
 
 export type Operation = keyof typeof Inputs;
@@ -101,6 +106,10 @@ export interface Outputs {
   'pod.local': { kind: 'ok'; webId: string; podUrl: string; note?: string } | { kind: 'error'; message: string };
   'request.read': { kind: 'ok'; view: RequestView } | { kind: 'error'; message: string };
   'request.grant': RequestGrantResult;
+  'settings.get': SettingsView;
+  'settings.set': { kind: 'ok'; settings: AppSettings } | { kind: 'error'; message: string };
+  'data.export': ExportEverythingResult;
+  'data.deleteEverything': DeleteEverythingResult;
 }
 
 /** The home view's summary: what is in the locker and how it stands with the pod. */
@@ -119,7 +128,11 @@ export type LockerEvent =
   | { readonly type: 'import.committed'; readonly file: string; readonly ids: readonly string[] }
   | { readonly type: 'sync.progress'; readonly progress: SyncProgress }
   /** Interactive login: the person should see this page of their provider (the UI opens it). */
-  | { readonly type: 'pod.login'; readonly url: string };
+  | { readonly type: 'pod.login'; readonly url: string }
+  /** From the host, not a call (the desktop app's menu, tray or a notification): show this screen (`#/…` route). */
+  | { readonly type: 'app.navigate'; readonly to: string }
+  /** From the host: records changed outside the page's own calls (a file opened with Locker was imported): reload what is shown. */
+  | { readonly type: 'app.changed' };
 
 export interface CallContext {
   readonly emit?: (e: LockerEvent) => void;
@@ -159,10 +172,13 @@ export interface HandlerOptions {
   readonly uploads?: UploadArea;
   /** How to reach the pod (environment, fetch wrapper). */
   readonly pod?: PodEnv;
+  /** What the host adds to the settings operations (save dialog, updates). */
+  readonly host?: HostHooks;
 }
 
 export function createHandlers(locker: Locker, opts: HandlerOptions = {}): LockerApi {
   const penv = opts.pod ?? {};
+  const host = opts.host ?? {};
   return {
     'records.list': async (q) =>
       locker.list({ type: q.type, fromMs: q.from ? Date.parse(q.from) : undefined, toMs: q.to ? Date.parse(q.to) : undefined, limit: q.limit, offset: q.offset }),
@@ -245,7 +261,7 @@ export function createHandlers(locker: Locker, opts: HandlerOptions = {}): Locke
     'request.read': async ({ source }) => readRequest(locker, source),
     'request.grant': async ({ source, digest, leaveOut, agent }) => grantRequest(locker, penv, source, { digest, ...(leaveOut && { leaveOut }), ...(agent && { agent }) }),
     'pod.local': async () => {
-      const r = await startLocalPod(locker.home, { ...(penv.env && { env: penv.env }), ...(locker.dataKey && { dataKey: locker.dataKey }) });
+      const r = await startLocalPod(locker.home, { ...(penv.env && { env: penv.env }), ...(locker.dataKey && { dataKey: locker.dataKey }), ...(penv.sealer && { sealer: penv.sealer }) });
       if (r.kind === 'error') return r;
       const notes = [r.connection === 'kept-other' ? 'This locker stays connected to its other pod.' : '', locker.encrypted ? 'Your locker is encrypted, but the local pod keeps its copy of synced records unencrypted.' : '', r.note ?? ''].filter(Boolean);
       return { kind: 'ok', webId: r.webId, podUrl: r.podUrl, ...(notes.length && { note: notes.join(' ') }) };
@@ -256,6 +272,10 @@ export function createHandlers(locker: Locker, opts: HandlerOptions = {}): Locke
       locker.dismissDuplicate(a, b);
       return { kind: 'ok' };
     },
+    'settings.get': async () => settingsView(locker, penv, host),
+    'settings.set': async ({ updates }) => setUpdates(locker, host, updates),
+    'data.export': async () => exportEverything(locker, host),
+    'data.deleteEverything': async () => deleteEverything(locker, penv),
   };
 }
 

@@ -33,3 +33,4 @@ export { UploadArea, safeName } from './uploads.js';
 export type { RecordSummary } from '../store/index.js';
 export type { SyncResult, SyncProgress } from '../sync/index.js';
 export { readRequest, grantRequest, type RequestView, type RequestNeedView, type RequestGrantResult } from './request.js';
+export { DEFAULT_SETTINGS, DELETE_EVERYTHING_PHRASE, deleteEverything, exportEverything, exportFileName, readSettings, setUpdates, settingsFile, settingsView, writeSettings, type AppSettings, type DeleteEverythingResult, type ExportEverythingResult, type HostHooks, type SettingsView } from './settings.js';

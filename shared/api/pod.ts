@@ -1,4 +1,4 @@
-import { loginInteractive, loginWithClientCredentials, loginWithRefreshToken, openVault, readConnection, secretKey, writeConnection, type PodConnection, type PodSession, type TokenVault, type VaultKey } from '../auth/index.js';
+import { loginInteractive, loginWithClientCredentials, loginWithRefreshToken, openVault, readConnection, secretKey, writeConnection, type PodConnection, type PodSession, type Sealer, type TokenVault, type VaultKey } from '../auth/index.js';
 import { discoverPod, type PodContext, type PodLayout, type RetryPolicy, type TransferStats } from '../pod/index.js';
 import { lastSync, resolveConflict, syncLocker, type ResolveChoice, type ResolveOutcome, type SyncProgress, type SyncResult } from '../sync/index.js';
 import { recordFromTurtle, recordToJson, type RecordJson } from '../model/index.js';
@@ -23,6 +23,8 @@ export interface PodEnv {
   readonly stats?: TransferStats;
   readonly refreshLogin?: RefreshLogin;
   readonly concurrency?: number;
+  /** The desktop app's keychain (`safeStorage`), where login secrets are sealed. */
+  readonly sealer?: Sealer;
 }
 
 /** Logs in with what `<home>/pod.json` and the vault hold. */
@@ -31,7 +33,7 @@ export async function openPodSession(home: string, penv: PodEnv = {}, dataKey?: 
   if (read.kind === 'absent') return { kind: 'not-connected', message: 'no pod connected: run `locker pod local start` or `locker pod connect --issuer URL …`' };
   if (read.kind === 'error') return read;
   const conn = read.connection;
-  const vault = await openVault(home, penv.env ?? process.env, dataKey);
+  const vault = await openVault(home, penv.env ?? process.env, dataKey, penv.sealer);
   const secret = await vault.get(secretKey(conn));
   if (conn.method === 'client-credentials') {
     if (!secret || !conn.clientId) return { kind: 'needs-login', message: `the client secret for ${conn.issuer} is missing from ${vault.protection === 'os-keychain' ? 'the keychain' : 'the secrets file'}: run \`locker pod connect\` again` };
@@ -54,7 +56,7 @@ export async function connectInteractively(
   args: { issuer: string; podUrl?: string; openBrowser: (url: string) => void | Promise<void>; signal?: AbortSignal; timeoutMs?: number },
   penv: PodEnv = {},
 ): Promise<ConnectResult> {
-  const vault = await openVault(locker.home, penv.env ?? process.env, locker.dataKey);
+  const vault = await openVault(locker.home, penv.env ?? process.env, locker.dataKey, penv.sealer);
   const login = await loginInteractive({
     issuer: args.issuer,
     openBrowser: args.openBrowser,
@@ -125,7 +127,7 @@ export async function finishConnect(
   const found = await discoverAndRemember(locker, session, penv, conn.podUrl);
   if (found.kind === 'error') return found;
   const connection: PodConnection = { ...conn, webId: session.webId, connectedAt: new Date().toISOString() };
-  const vault = await openVault(locker.home, penv.env ?? process.env, locker.dataKey);
+  const vault = await openVault(locker.home, penv.env ?? process.env, locker.dataKey, penv.sealer);
   if (secret !== undefined) await vault.set(secretKey(connection), secret);
   writeConnection(locker.home, connection);
   const previous = locker.store.sync.meta('sync.root');

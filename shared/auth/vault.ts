@@ -10,6 +10,8 @@ import path from 'node:path';
  */
 export interface TokenVault {
   readonly protection: 'os-keychain' | 'plain-file' | 'encrypted-locker';
+  /** Set when secrets sit unencrypted on disk: what the person should be told (the UI and CLI show it). */
+  readonly warning?: string;
   /** One sentence for the user about where secrets are kept. */
   readonly describe: string;
   get(key: string): Promise<string | undefined>;
@@ -23,9 +25,12 @@ export class PlainFileVault implements TokenVault {
   readonly describe: string;
   private readonly file: string;
 
-  constructor(home: string) {
+  readonly warning: string;
+
+  constructor(home: string, reason = 'No OS keychain is available') {
     this.file = path.join(home, 'secrets.json');
-    this.describe = `No OS keychain is available: login secrets are kept unencrypted in ${this.file} (readable by your user account only).`;
+    this.describe = `${reason}: login secrets are kept unencrypted in ${this.file} (readable by your user account only).`;
+    this.warning = this.describe;
   }
 
   readAll(): Record<string, string> {
@@ -227,14 +232,103 @@ export class MacKeychainVault implements TokenVault {
 }
 
 /**
- * Picks the best vault this machine offers for the CLI: the OS keychain when
- * it answers, else (an encrypted locker) a file encrypted with the locker's
- * key, else the announced plain file. `LOCKER_VAULT=plain` forces the
- * file (tests, headless servers). The desktop app uses Electron's safeStorage.
+ * The desktop app's keychain: Electron's `safeStorage` (DPAPI on Windows, the
+ * Keychain on macOS, libsecret/kwallet on Linux), seen through this interface
+ * so that shared/ never imports electron.
  */
-export async function openVault(home: string, env: NodeJS.ProcessEnv = process.env, dataKey?: VaultKey): Promise<TokenVault> {
+export interface Sealer {
+  isEncryptionAvailable(): boolean;
+  /** Linux only: which backend safeStorage uses; `basic_text` means a hard-coded key, i.e. no real protection. */
+  backend(): string | undefined;
+  encryptString(plain: string): Uint8Array;
+  decryptString(sealed: Uint8Array): string;
+}
+
+/** How a desktop's `safeStorage` can keep secrets: sealed by the OS, or not at all (why). */
+export function sealerState(sealer: Sealer): { readonly kind: 'usable' } | { readonly kind: 'unusable'; readonly reason: string } {
+  if (!sealer.isEncryptionAvailable()) return { kind: 'unusable', reason: 'This system offers no keychain to Locker' };
+  const backend = sealer.backend();
+  if (backend === 'basic_text' || backend === 'unknown') return { kind: 'unusable', reason: `This system's keychain is not available to Locker (only the plain-text backend "${backend}")` };
+  return { kind: 'usable' };
+}
+
+/**
+ * Secrets sealed one by one with the OS keychain (`safeStorage`), in
+ * `<home>/secrets.sealed` (mode 0600, written durably): the file holds
+ * ciphertexts only, which only this user's keychain can open. A plain
+ * `secrets.json` left from before is moved in and deleted on first use.
+ */
+export class SealedFileVault implements TokenVault {
+  readonly protection = 'os-keychain' as const;
+  readonly describe = "Login secrets are sealed with your system's keychain.";
+  private readonly file: string;
+  private readonly plainFile: string;
+
+  constructor(
+    home: string,
+    private readonly sealer: Sealer,
+  ) {
+    this.file = path.join(home, 'secrets.sealed');
+    this.plainFile = path.join(home, 'secrets.json');
+  }
+
+  private read(): Record<string, string> {
+    const out: Record<string, string> = {};
+    if (existsSync(this.file)) {
+      const parsed: unknown = JSON.parse(readFileSync(this.file, 'utf8'));
+      if (parsed && typeof parsed === 'object') {
+        for (const [k, v] of Object.entries(parsed)) {
+          if (typeof v !== 'string') continue;
+          try {
+            out[k] = this.sealer.decryptString(Buffer.from(v, 'base64'));
+          } catch {
+            throw new Error(`${this.file} cannot be opened by this system's keychain (it was sealed by another user or machine)`);
+          }
+        }
+      }
+    }
+    if (existsSync(this.plainFile)) {
+      const merged = { ...new PlainFileVault(path.dirname(this.plainFile)).readAll(), ...out };
+      this.write(merged);
+      rmSync(this.plainFile, { force: true });
+      return merged;
+    }
+    return out;
+  }
+
+  private write(data: Record<string, string>): void {
+    const sealed: Record<string, string> = {};
+    for (const [k, v] of Object.entries(data)) sealed[k] = Buffer.from(this.sealer.encryptString(v)).toString('base64');
+    writeDurably(this.file, JSON.stringify(sealed));
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    return this.read()[key];
+  }
+
+  async set(key: string, value: string): Promise<void> {
+    this.write({ ...this.read(), [key]: value });
+  }
+
+  async delete(key: string): Promise<void> {
+    const data = this.read();
+    delete data[key];
+    this.write(data);
+  }
+}
+
+/**
+ * Picks the best vault this machine offers. The CLI asks the OS keychain
+ * (`security`, `secret-tool`) first. An encrypted locker keeps its secrets
+ * inside (as protected as the records). Otherwise the desktop app seals them
+ * with `safeStorage` (`sealer`), or, when only its plain-text backend exists,
+ * falls back to the plain file with a warning; else the announced plain file.
+ * `LOCKER_VAULT=plain` forces the file (tests, headless servers).
+ */
+export async function openVault(home: string, env: NodeJS.ProcessEnv = process.env, dataKey?: VaultKey, sealer?: Sealer): Promise<TokenVault> {
   const scope = path.resolve(home);
-  if (env['LOCKER_VAULT'] !== 'plain') {
+  const encrypted = existsSync(path.join(home, 'keys.json'));
+  if (env['LOCKER_VAULT'] !== 'plain' && !sealer) {
     if (process.platform === 'darwin') {
       const probe = await run('security', ['default-keychain']);
       if (probe.code === 0) return new MacKeychainVault(scope);
@@ -244,9 +338,13 @@ export async function openVault(home: string, env: NodeJS.ProcessEnv = process.e
       if (probe.code === 0 || probe.code === 1) return new SecretToolVault(scope);
     }
   }
-  if (existsSync(path.join(home, 'keys.json'))) {
+  if (encrypted) {
     if (!dataKey) throw new Error('the locker is locked: unlock it to use its login secrets');
     return new EncryptedFileVault(home, dataKey);
+  }
+  if (env['LOCKER_VAULT'] !== 'plain' && sealer) {
+    const state = sealerState(sealer);
+    return state.kind === 'usable' ? new SealedFileVault(home, sealer) : new PlainFileVault(home, state.reason);
   }
   return new PlainFileVault(home);
 }

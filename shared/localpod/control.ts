@@ -11,7 +11,7 @@ import { localPodPaths, type LocalPodPaths } from './paths.js';
 import { checkProcess, pidAlive, signal, waitForExit } from './proc.js';
 import { DAEMON_EXIT, DAEMON_MARKER } from './serve.js';
 import { readState, stoppedState, writeState, type LocalPodState } from './state.js';
-import type { TokenVault, VaultKey } from '../auth/index.js';
+import type { Sealer, TokenVault, VaultKey } from '../auth/index.js';
 
 export interface LocalPodOptions {
   /** Environment for the vault choice (`LOCKER_VAULT=plain`). */
@@ -22,6 +22,8 @@ export interface LocalPodOptions {
   readonly podName?: string;
   /** An encrypted locker's data key: the account's secrets go into its encrypted vault. */
   readonly dataKey?: VaultKey;
+  /** The desktop app's keychain (`safeStorage`): the account's secrets are sealed with it. */
+  readonly sealer?: Sealer;
 }
 
 export type StartLocalPodResult =
@@ -156,7 +158,7 @@ export async function startLocalPod(home: string, opts: LocalPodOptions = {}): P
     if (ready.kind === 'error') return ready;
     state = ready.state;
   }
-  const acc = await ensureLocalAccount(home, paths.account, state.baseUrl, { ...(opts.env && { env: opts.env }), ...(opts.podName && { podName: opts.podName }), ...(opts.dataKey && { dataKey: opts.dataKey }) });
+  const acc = await ensureLocalAccount(home, paths.account, state.baseUrl, { ...(opts.env && { env: opts.env }), ...(opts.podName && { podName: opts.podName }), ...(opts.dataKey && { dataKey: opts.dataKey }), ...(opts.sealer && { sealer: opts.sealer }) });
   if (acc.kind === 'error') return acc;
   return {
     kind: 'ok',

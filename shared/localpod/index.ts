@@ -3,5 +3,5 @@ export { createCssAccount, addClientCredentials, type CssAccount, type AccountRe
 export { startLocalPod, stopLocalPod, localPodStatus, daemonCommand, type LocalPodOptions, type StartLocalPodResult, type StopLocalPodResult, type LocalPodStatus } from './control.js';
 export { localPodPaths, type LocalPodPaths } from './paths.js';
 export { readState, type LocalPodState } from './state.js';
-export { localPasswordKey, type LocalAccount, type ConnectionOutcome } from './local-account.js';
+export { localPasswordKey, readAccount, type LocalAccount, type ConnectionOutcome } from './local-account.js';
 export { startLoopbackProxy, type LoopbackProxy, type ProxyResult } from './proxy.js';

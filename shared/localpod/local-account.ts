@@ -1,6 +1,6 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
-import { openVault, readConnection, secretKey, writeConnection, type PodConnection, type TokenVault, type VaultKey } from '../auth/index.js';
+import { openVault, readConnection, secretKey, writeConnection, type PodConnection, type Sealer, type TokenVault, type VaultKey } from '../auth/index.js';
 import { createCssAccount } from './account.js';
 import { readJsonFile } from './json-file.js';
 
@@ -35,7 +35,7 @@ export type AccountSetupResult =
     }
   | { readonly kind: 'error'; readonly message: string };
 
-function readAccount(file: string): { kind: 'ok'; account: LocalAccount } | { kind: 'absent' } | { kind: 'error'; message: string } {
+export function readAccount(file: string): { kind: 'ok'; account: LocalAccount } | { kind: 'absent' } | { kind: 'error'; message: string } {
   const r = readJsonFile(file, LocalAccountSchema, 'a valid local account');
   return r.kind === 'ok' ? { kind: 'ok', account: r.value } : r;
 }
@@ -66,8 +66,8 @@ function connect(home: string, account: LocalAccount): { connection: ConnectionO
  * created on the server at `baseUrl`, its password and client secret put in
  * the vault, and `pod.json` written (unless another provider is connected).
  */
-export async function ensureLocalAccount(home: string, accountFile: string, baseUrl: string, opts: { env?: NodeJS.ProcessEnv; podName?: string; dataKey?: VaultKey } = {}): Promise<AccountSetupResult> {
-  const vault = await openVault(home, opts.env ?? process.env, opts.dataKey);
+export async function ensureLocalAccount(home: string, accountFile: string, baseUrl: string, opts: { env?: NodeJS.ProcessEnv; podName?: string; dataKey?: VaultKey; sealer?: Sealer } = {}): Promise<AccountSetupResult> {
+  const vault = await openVault(home, opts.env ?? process.env, opts.dataKey, opts.sealer);
   const vaultInfo = { protection: vault.protection, describe: vault.describe };
   const existing = readAccount(accountFile);
   if (existing.kind === 'error') return existing;

@@ -227,6 +227,25 @@ export class Store {
   }
 
   /**
+   * Deletes every record, binary, conflict, grant and sync note (the schema
+   * stays), then rewrites the file (VACUUM) and empties the WAL, so the old
+   * bytes are not left in free pages on disk. Returns how many records there were.
+   */
+  wipe(): { readonly records: number; readonly binaries: number } {
+    const count = (sql: string): number => (this.db.prepare<[], { n: number }>(sql).get()?.n ?? 0);
+    const before = { records: count('SELECT count(*) AS n FROM records WHERE deleted = 0'), binaries: count('SELECT count(*) AS n FROM binaries') };
+    this.db.pragma('secure_delete = ON');
+    this.transaction(() => {
+      this.db.exec(`INSERT INTO records_fts (records_fts) VALUES ('delete-all');
+        DELETE FROM conflicts; DELETE FROM record_binaries; DELETE FROM record_emails; DELETE FROM records;
+        DELETE FROM binaries; DELETE FROM binaries_on_pod; DELETE FROM grants; DELETE FROM meta;`);
+    });
+    this.db.exec('VACUUM');
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    return before;
+  }
+
+  /**
    * A transaction that spans several calls (an import writes a file in batches
    * between awaits). The caller must hold the locker's write lock until
    * `commit` or `rollback`.
