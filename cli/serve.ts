@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { APP_CSP, CallRunner, createHandlers, LOCAL_ONLY, restrictApi, UploadArea, type Locker, type PodEnv, type TaggedEvent } from '../shared/api/index.js';
+import { APP_CSP, CallRunner, createHandlers, LOCAL_ONLY, restrictApi, UploadArea, type HostHooks, type Locker, type PodEnv, type TaggedEvent } from '../shared/api/index.js';
 import { LOCAL_ROOT } from '../shared/model/index.js';
 
 /**
@@ -23,6 +23,8 @@ export interface ServeOptions {
   /** Fixed for tests; otherwise a fresh random one per launch. */
   readonly token?: string;
   readonly pod?: PodEnv;
+  /** Settings hooks (where "export everything" writes; by default a new file in Downloads). */
+  readonly host?: HostHooks;
   readonly log?: (line: string) => void;
   /** Largest upload accepted, bytes. */
   readonly maxUploadBytes?: number;
@@ -78,7 +80,7 @@ export async function serve(opts: ServeOptions): Promise<RunningServer> {
     for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(text);
   };
   // A page may not name paths on this computer: no export to a path, no import by path (files come as uploads).
-  const runner = new CallRunner(restrictApi(createHandlers(opts.locker, { uploads, ...(opts.pod && { pod: opts.pod }) }), LOCAL_ONLY.browser), broadcast, log);
+  const runner = new CallRunner(restrictApi(createHandlers(opts.locker, { uploads, ...(opts.pod && { pod: opts.pod }), ...(opts.host && { host: opts.host }) }), LOCAL_ONLY.browser), broadcast, log);
   let port = 0;
   const origins = () => [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
   const cookieName = () => `locker_${port}`;

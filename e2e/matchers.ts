@@ -62,6 +62,20 @@ expect.extend({
       return { pass: v, actual: v ? 'visible' : 'hidden or absent' };
     },
   ),
+  toBeChecked: matcher(
+    () => 'to be checked',
+    () => async (l) => {
+      const c = await l.isChecked({ timeout: 1000 });
+      return { pass: c, actual: c ? 'checked' : 'not checked' };
+    },
+  ),
+  toBeDisabled: matcher(
+    () => 'to be disabled',
+    () => async (l) => {
+      const d = await l.isDisabled({ timeout: 1000 });
+      return { pass: d, actual: d ? 'disabled' : 'enabled' };
+    },
+  ),
   toBeFocused: matcher(
     () => 'to be focused',
     () => async (l) => {
@@ -91,6 +105,8 @@ declare module 'vitest' {
     toHaveCount(expected: number, opts?: Options): Promise<T>;
     toBeVisible(opts?: Options): Promise<T>;
     toBeFocused(opts?: Options): Promise<T>;
+    toBeChecked(opts?: Options): Promise<T>;
+    toBeDisabled(opts?: Options): Promise<T>;
     toHaveAttribute(name: string, value: string | RegExp, opts?: Options): Promise<T>;
   }
 }

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { LockerStatus } from '../../shared/api/index.js';
-import { call } from './api/client.js';
+import { bridge, call } from './api/client.js';
 import { useLoad } from './ui/hooks.js';
 import { go, href, useRoute } from './ui/router.js';
 import { ToastHost } from './ui/Toasts.js';
@@ -16,9 +16,15 @@ import { PodView } from './views/Pod.js';
 import { ConsentView } from './views/Consent.js';
 import { DuplicatesView } from './views/Duplicates.js';
 import { DropImport } from './views/DropImport.js';
+import { SettingsPage } from './views/Settings.js';
 import { ErrorBoundary } from './ui/ErrorBoundary.js';
 
 type Theme = 'light' | 'dark';
+
+/** A screen the desktop app's menu, tray or a notification may ask for: `#/section` or `#/section/arg`, nothing else. */
+export function isAppRoute(to: string): boolean {
+  return to.length <= 200 && /^#\/[a-z]+(\/[A-Za-z0-9_-]+)?$/.test(to);
+}
 
 function initialTheme(): Theme {
   const saved = localStorage.getItem('locker.theme');
@@ -44,6 +50,20 @@ export function App() {
     document.documentElement.dataset['theme'] = theme;
     localStorage.setItem('locker.theme', theme);
   }, [theme]);
+
+  // The desktop app's menu, tray and notifications ask for a screen; a file opened with Locker changed the records.
+  const [generation, setGeneration] = useState(0);
+  useEffect(() => {
+    if (!window.locker) return;
+    return bridge.onEvent(({ callId, event }) => {
+      if (callId !== undefined) return;
+      if (event.type === 'app.navigate' && isAppRoute(event.to)) go(event.to);
+      else if (event.type === 'app.changed') {
+        reloadStatus();
+        setGeneration((g) => g + 1);
+      }
+    });
+  }, [reloadStatus]);
 
   // "/" jumps to search from anywhere but a text field.
   useEffect(() => {
@@ -95,6 +115,9 @@ export function App() {
     case 'duplicates':
       view = <DuplicatesView changed={reloadStatus} />;
       break;
+    case 'settings':
+      view = <SettingsPage changed={reloadStatus} />;
+      break;
     default:
       view = <p>There is no page here. <a href={href('home')}>Go home</a>.</p>;
   }
@@ -130,6 +153,7 @@ export function App() {
             <li><a href={href('duplicates')} aria-current={section === 'duplicates' ? 'page' : undefined}>Duplicates</a></li>
             <li><a href={href('pod')} aria-current={section === 'pod' ? 'page' : undefined}>Pod &amp; sync</a></li>
             <li><a href={href('sharing')} aria-current={section === 'sharing' ? 'page' : undefined}>Sharing</a></li>
+            <li><a href={href('settings')} aria-current={section === 'settings' ? 'page' : undefined}>Settings</a></li>
           </ul>
         </nav>
         <div className="main-col">
@@ -169,7 +193,7 @@ export function App() {
             </button>
           </header>
           <main id="main">
-            <ErrorBoundary key={route.path.join('/')}>{view}</ErrorBoundary>
+            <ErrorBoundary key={`${route.path.join('/')}#${generation}`}>{view}</ErrorBoundary>
           </main>
         </div>
       </div>
