@@ -261,6 +261,7 @@ export function createHandlers(locker: Locker, opts: HandlerOptions = {}): Locke
     'request.read': async ({ source }) => readRequest(locker, source),
     'request.grant': async ({ source, digest, leaveOut, agent }) => grantRequest(locker, penv, source, { digest, ...(leaveOut && { leaveOut }), ...(agent && { agent }) }),
     'pod.local': async () => {
+      if (host.localPodUnavailable !== undefined) return { kind: 'error', message: host.localPodUnavailable };
       const r = await startLocalPod(locker.home, { ...(penv.env && { env: penv.env }), ...(locker.dataKey && { dataKey: locker.dataKey }), ...(penv.sealer && { sealer: penv.sealer }) });
       if (r.kind === 'error') return r;
       const notes = [r.connection === 'kept-other' ? 'This locker stays connected to its other pod.' : '', locker.encrypted ? 'Your locker is encrypted, but the local pod keeps its copy of synced records unencrypted.' : '', r.note ?? ''].filter(Boolean);

@@ -59,6 +59,8 @@ export interface HostHooks {
   readonly onSettingsChanged?: (settings: AppSettings) => void;
   /** The app's version, shown on the settings screen. */
   readonly version?: string;
+  /** Set when this host cannot run the pod on this computer (a packaged desktop app cannot start Node child processes), and why. */
+  readonly localPodUnavailable?: string;
 }
 
 export interface SettingsView {
