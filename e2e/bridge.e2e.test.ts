@@ -141,9 +141,10 @@ describe.skipIf(!exe)('the built renderer over the Electron IPC handler table (w
     });
     await context.exposeBinding('__lockerCall', async (source, ...args: unknown[]) => toCallResult(await ipc.call(eventOf(source), ...args)));
     await context.exposeBinding('__lockerCancel', async (source, ...args: unknown[]) => ipc.cancel(eventOf(source), ...args));
+    await context.exposeBinding('__lockerPicked', (source, ...args: unknown[]) => void ipc.picked(eventOf(source), ...args));
     // What the preload does, in every frame before any of its scripts: window.locker, exactly a LockerBridge.
     await context.addInitScript(({ eventName, dropDir }) => {
-      const w = window as unknown as { __lockerCall: (...a: unknown[]) => Promise<unknown>; __lockerCancel: (id: string) => Promise<unknown>; __csp?: string[] };
+      const w = window as unknown as { __lockerCall: (...a: unknown[]) => Promise<unknown>; __lockerCancel: (id: string) => Promise<unknown>; __lockerPicked: (p: string) => Promise<void>; __csp?: string[] };
       const listeners = new Set<(e: unknown) => void>();
       window.addEventListener(eventName, (e) => {
         const detail: unknown = (e as CustomEvent<unknown>).detail;
@@ -161,8 +162,15 @@ describe.skipIf(!exe)('the built renderer over the Electron IPC handler table (w
           };
         },
       };
-      // The preload's pathForFile (webUtils.getPathForFile): a picked file's place on disk, here the test's drop folder.
-      Object.assign(bridge, { pathForFile: (f: File) => `${dropDir}/${f.name}` });
+      // The preload's pathForFile (webUtils.getPathForFile): a picked file's place on disk, here the test's drop folder;
+      // main is told of it on the `picked` channel before the page can ask to import it (import.start takes only those).
+      Object.assign(bridge, {
+        pathForFile: (f: File) => {
+          const p = `${dropDir}/${f.name}`;
+          void w.__lockerPicked(p);
+          return p;
+        },
+      });
       Object.defineProperty(window, 'locker', { value: Object.freeze(bridge), enumerable: true });
       document.addEventListener('securitypolicyviolation', (e) => (w.__csp ??= []).push(`${e.violatedDirective} ${e.blockedURI}`));
     }, { eventName: EVENT, dropDir: path.join(dir, 'drop') });
@@ -269,7 +277,8 @@ describe.skipIf(!exe)('the built renderer over the Electron IPC handler table (w
   });
 
   it('sends a call’s events to the page that made it', async () => {
-    const vcf = path.join(dir, 'new-friend.vcf');
+    mkdirSync(path.join(dir, 'drop'), { recursive: true });
+    const vcf = path.join(dir, 'drop', 'eve.vcf');
     writeFileSync(vcf, 'BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Eve Bridge\r\nEMAIL:eve@example.org\r\nEND:VCARD\r\n');
     const other = await context.newPage();
     await other.goto(`${ORIGIN}/index.html#/home`);
@@ -281,7 +290,16 @@ describe.skipIf(!exe)('the built renderer over the Electron IPC handler table (w
         (window as unknown as PageSide).locker?.onEvent((e) => w.__events?.push(e));
       });
     await Promise.all([listen(page), listen(other)]);
-    const result = await page.evaluate((file) => (window as unknown as PageSide).locker?.call('import.start', { paths: [file] }, 'bridge-import'), vcf);
+    // A path the page names without the person having picked it is refused; once picked (pathForFile), it is imported.
+    const unpicked = await page.evaluate((file) => (window as unknown as PageSide).locker?.call('import.start', { paths: [file] }, 'bridge-import'), vcf);
+    expect(unpicked).toMatchObject({ kind: 'error', message: expect.stringMatching(/only files you dropped or picked/) });
+    const result = await page.evaluate(async () => {
+      const locker = (window as unknown as PageSide).locker;
+      const picked = locker?.pathForFile?.(new File([''], 'eve.vcf'));
+      // The binding's message to main goes first, as the preload's ipcRenderer.send does before any later invoke.
+      await new Promise((r) => setTimeout(r, 50));
+      return picked === undefined ? undefined : locker?.call('import.start', { paths: [picked] }, 'bridge-import');
+    });
     expect(result).toMatchObject({ kind: 'ok', value: { imported: 1, errors: [] } });
     await page.waitForFunction(() => ((window as unknown as PageSide).__events ?? []).some((e) => e.event.type === 'import.committed'));
     const got = await page.evaluate(() => (window as unknown as PageSide).__events ?? []);
@@ -338,6 +356,6 @@ describe.skipIf(!exe)('the built renderer over the Electron IPC handler table (w
     }
     expect(await page.evaluate(() => (window as unknown as PageSide).__csp ?? [])).toEqual([]);
     expect(problems).toEqual([]);
-    expect(logs.filter((l) => !l.includes('refused a message on locker:call'))).toEqual([]);
+    expect(logs.filter((l) => !l.includes('refused a message on locker:call') && !l.includes('refused import.start of files'))).toEqual([]);
   });
 });

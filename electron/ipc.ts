@@ -50,6 +50,11 @@ export interface IpcOptions {
   readonly isTrustedFrame: (frame: SenderFrame | null) => boolean;
   /** Where refusals and failures are reported (never with a payload). */
   readonly log?: (line: string) => void;
+  /**
+   * Whether `import.start` takes only paths the window's preload reported on `picked` (files the person dropped
+   * or picked). On by default: a page that was taken over could otherwise import any file the user can read.
+   */
+  readonly pickedOnly?: boolean;
 }
 
 export interface IpcHandlers {
@@ -57,6 +62,8 @@ export interface IpcHandlers {
   call(event: IpcSenderEvent, ...args: unknown[]): Promise<CallAnswer>;
   /** For `ipcMain.handle(IPC_CHANNELS.cancel, …)`: `(event, callId)`. */
   cancel(event: IpcSenderEvent, ...args: unknown[]): Promise<CancelAnswer>;
+  /** For `ipcMain.on(IPC_CHANNELS.picked, …)`: `(event, path)`, a file the person dropped or picked in that window. False when ignored. */
+  picked(event: IpcSenderEvent, ...args: unknown[]): boolean;
   /** Cancels every call of one window (it crashed or closed). */
   release(senderId: number): void;
   /** Cancels every call of every window (the app is quitting). */
@@ -66,6 +73,8 @@ export interface IpcHandlers {
 }
 
 const MAX_OP = 64;
+/** Paths a window may have picked (a drop of many files, several times); beyond this the oldest are forgotten. */
+const MAX_PICKED = 20_000;
 const OP_NAME = /^[A-Za-z][A-Za-z0-9.]*$/;
 
 export function createIpcHandlers(opts: IpcOptions): IpcHandlers {
@@ -78,9 +87,19 @@ export function createIpcHandlers(opts: IpcOptions): IpcHandlers {
     return { kind: 'refused', message: 'refused: this frame is not the Locker app' };
   };
 
+  const pickedBy = new Map<number, Set<string>>();
+
   const release = (senderId: number) => {
     runners.get(senderId)?.cancelAll();
     runners.delete(senderId);
+    pickedBy.delete(senderId);
+  };
+
+  /** The paths of an `import.start` payload that its window did not pick (none when the payload is malformed: the schema refuses it then). */
+  const notPicked = (senderId: number, payload: unknown): string[] => {
+    if (typeof payload !== 'object' || payload === null || !('paths' in payload) || !Array.isArray(payload.paths)) return [];
+    const mine = pickedBy.get(senderId) ?? new Set<string>();
+    return payload.paths.filter((p: unknown): p is string => typeof p === 'string' && !mine.has(p));
   };
 
   const runnerFor = (sender: SenderContents): CallRunner => {
@@ -102,6 +121,10 @@ export function createIpcHandlers(opts: IpcOptions): IpcHandlers {
       if (args.length < 1 || args.length > 3) return Promise.resolve(badRequest(`expected (op, payload, callId?), got ${args.length} arguments`));
       if (typeof op !== 'string' || op.length > MAX_OP || !OP_NAME.test(op)) return Promise.resolve(badRequest('op: not an operation name'));
       if (callId !== undefined && (typeof callId !== 'string' || !CALL_ID.test(callId))) return Promise.resolve(badRequest('callId: not a call id'));
+      if (op === 'import.start' && opts.pickedOnly !== false && notPicked(event.sender.id, payload).length > 0) {
+        log(`locker ipc: refused import.start of files window ${event.sender.id} did not drop or pick`);
+        return Promise.resolve({ kind: 'refused', message: 'refused: only files you dropped or picked can be imported from here' });
+      }
       const running = runnerFor(event.sender).call(op, payload, callId);
       inFlight.add(running);
       const settled = () => void inFlight.delete(running);
@@ -114,6 +137,27 @@ export function createIpcHandlers(opts: IpcOptions): IpcHandlers {
       if (args.length !== 1 || typeof callId !== 'string' || !CALL_ID.test(callId)) return Promise.resolve(badRequest('callId: not a call id'));
       runners.get(event.sender.id)?.cancel(callId);
       return Promise.resolve({ kind: 'ok' });
+    },
+    picked(event, ...args) {
+      if (!opts.isTrustedFrame(event.senderFrame)) {
+        refuse(IPC_CHANNELS.picked, event);
+        return false;
+      }
+      const [p] = args;
+      if (args.length !== 1 || typeof p !== 'string' || p.length === 0 || p.length > 4096 || p.includes('\0')) return false;
+      let mine = pickedBy.get(event.sender.id);
+      if (!mine) {
+        mine = new Set();
+        pickedBy.set(event.sender.id, mine);
+        event.sender.once('destroyed', () => pickedBy.delete(event.sender.id));
+      }
+      mine.delete(p);
+      mine.add(p);
+      if (mine.size > MAX_PICKED) {
+        const oldest = mine.values().next();
+        if (!oldest.done) mine.delete(oldest.value);
+      }
+      return true;
     },
     release,
     releaseAll() {

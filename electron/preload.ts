@@ -13,7 +13,7 @@ import type { CallResult, IPC_CHANNELS, LockerBridge, TaggedEvent } from '../sha
  * channel names are spelled out here and checked against `IPC_CHANNELS` by
  * the compiler.
  */
-const CHANNELS = { call: 'locker:call', cancel: 'locker:cancel', event: 'locker:event' } as const satisfies typeof IPC_CHANNELS;
+const CHANNELS = { call: 'locker:call', cancel: 'locker:cancel', event: 'locker:event', picked: 'locker:picked' } as const satisfies typeof IPC_CHANNELS;
 
 /** What the main process answers: a `CallResult`, or a refusal (which only a frame that is not the app could get), shown as an error. */
 function toCallResult(answer: unknown): CallResult {
@@ -50,8 +50,11 @@ const bridge: LockerBridge = {
   },
   // A file the person dropped or picked: its path, for `import.start` (empty for a file that is not on disk).
   pathForFile(file) {
-    // What the page passes is the DOM File it was given by a drop or a picker; Electron reads its path.
-    return webUtils.getPathForFile(file as File);
+    // What the page passes is the DOM File it was given by a drop or a picker; Electron reads its path (a page cannot
+    // make up a File with a path of its choosing). Main is told, and `import.start` takes only paths it was told of.
+    const picked = webUtils.getPathForFile(file as File);
+    if (picked !== '') ipcRenderer.send(CHANNELS.picked, picked);
+    return picked;
   },
 };
 

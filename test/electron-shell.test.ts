@@ -93,9 +93,10 @@ function realApi(): { api: LockerApi; ran: string[]; list: () => Promise<unknown
   return { api, ran, list: () => real['records.list']({}) };
 }
 
-function shell(api: LockerApi): { ipc: IpcHandlers; logs: string[] } {
+/** The IPC table; `pickedOnly` is off unless asked for, so the tests of other things can import a fixture by path. */
+function shell(api: LockerApi, pickedOnly = false): { ipc: IpcHandlers; logs: string[] } {
   const logs: string[] = [];
-  const ipc = createIpcHandlers({ api, isTrustedFrame: isAppFrame, log: (line) => logs.push(line) });
+  const ipc = createIpcHandlers({ api, isTrustedFrame: isAppFrame, log: (line) => logs.push(line), pickedOnly });
   cleanups.push(async () => {
     ipc.releaseAll();
     await ipc.idle();
@@ -190,6 +191,38 @@ describe('IPC handler table (electron/ipc.ts) over a real locker', () => {
     const { ipc, logs } = shell(broken);
     expect(await ipc.call(from(new FakeContents(3)), 'records.list', {})).toEqual({ kind: 'error', message: 'disk on fire' });
     expect(logs.some((l) => l.includes('records.list failed: disk on fire'))).toBe(true);
+  });
+
+  it('imports only files the window dropped or picked (as the app runs it: pickedOnly by default)', async () => {
+    const { api, ran } = realApi();
+    const logs: string[] = [];
+    const ipc = createIpcHandlers({ api, isTrustedFrame: isAppFrame, log: (line) => logs.push(line) });
+    cleanups.push(async () => {
+      ipc.releaseAll();
+      await ipc.idle();
+    });
+    const win = new FakeContents(70);
+    const other = new FakeContents(71);
+    // Not picked: refused before anything runs, and logged without the paths.
+    expect(await ipc.call(from(win), 'import.start', { paths: [CALENDAR] })).toMatchObject({ kind: 'refused', message: expect.stringMatching(/only files you dropped or picked/) });
+    expect(ran).toEqual([]);
+    expect(logs.join('\n')).not.toContain(CALENDAR);
+    // Picked in another window, or reported by a frame that is not the app: still refused.
+    expect(ipc.picked(from(other), CALENDAR)).toBe(true);
+    expect(ipc.picked(from(win, topFrame('https://evil.example/')), CALENDAR)).toBe(false);
+    expect(ipc.picked(from(win, { url: APP_ENTRY, parent: topFrame(APP_ENTRY) }), CALENDAR)).toBe(false);
+    expect(ipc.picked(from(win), 42)).toBe(false);
+    expect(ipc.picked(from(win), CALENDAR, 'extra')).toBe(false);
+    expect(await ipc.call(from(win), 'import.start', { paths: [CALENDAR] })).toMatchObject({ kind: 'refused' });
+    // One picked path among others that are not: refused whole.
+    expect(ipc.picked(from(win), CALENDAR)).toBe(true);
+    expect(await ipc.call(from(win), 'import.start', { paths: [CALENDAR, '/etc/passwd'] })).toMatchObject({ kind: 'refused' });
+    expect(ran).toEqual([]);
+    expect(await ipc.call(from(win), 'import.start', { paths: [CALENDAR] })).toMatchObject({ kind: 'ok', value: { imported: 6 } });
+    // A window that goes away forgets what it picked.
+    win.destroy();
+    const again = new FakeContents(70);
+    expect(await ipc.call(from(again), 'import.start', { paths: [CALENDAR] })).toMatchObject({ kind: 'refused' });
   });
 
   it('cancels an import by its call id: nothing of the file is kept', async () => {
@@ -528,6 +561,7 @@ describe('preload (electron/preload.ts) as a sandboxed renderer runs it', () => 
   interface Recorded {
     exposed: Array<{ key: string; api: Record<string, unknown> }>;
     invoked: unknown[][];
+    sent: unknown[][];
     listeners: Map<string, Set<(...a: unknown[]) => void>>;
     answer: unknown;
   }
@@ -536,12 +570,13 @@ describe('preload (electron/preload.ts) as a sandboxed renderer runs it', () => 
   function loadPreload(): { rec: Recorded; bridge: Record<string, (...a: unknown[]) => unknown>; ipcRenderer: object } {
     const source = readFileSync(path.resolve(import.meta.dirname, '../electron/preload.ts'), 'utf8');
     const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 }, fileName: 'preload.ts' });
-    const rec: Recorded = { exposed: [], invoked: [], listeners: new Map(), answer: { kind: 'ok', value: [] } };
+    const rec: Recorded = { exposed: [], invoked: [], sent: [], listeners: new Map(), answer: { kind: 'ok', value: [] } };
     const ipcRenderer = {
       invoke: async (...args: unknown[]) => {
         rec.invoked.push(args);
         return rec.answer;
       },
+      send: (...args: unknown[]) => rec.sent.push(args),
       on: (channel: string, l: (...a: unknown[]) => void) => {
         if (!rec.listeners.has(channel)) rec.listeners.set(channel, new Set());
         rec.listeners.get(channel)?.add(l);
@@ -550,7 +585,7 @@ describe('preload (electron/preload.ts) as a sandboxed renderer runs it', () => 
     };
     const contextBridge = { exposeInMainWorld: (key: string, api: Record<string, unknown>) => rec.exposed.push({ key, api }) };
     const sandboxRequire = (name: string) => {
-      if (name === 'electron') return { contextBridge, ipcRenderer, webUtils: { getPathForFile: (f: { name?: string }) => `/home/me/Downloads/${f.name ?? ''}` } };
+      if (name === 'electron') return { contextBridge, ipcRenderer, webUtils: { getPathForFile: (f: { name?: string }) => (f.name ? `/home/me/Downloads/${f.name}` : '') } };
       throw new Error(`a sandboxed preload cannot require ${name}`);
     };
     const run = vm.runInNewContext(`(function (require, exports, module) {\n${outputText}\n})`, {}) as (r: unknown, e: unknown, m: unknown) => void;
@@ -565,8 +600,10 @@ describe('preload (electron/preload.ts) as a sandboxed renderer runs it', () => 
     expect(rec.exposed[0]?.key).toBe('locker');
     expect(Object.keys(bridge).sort()).toEqual(['call', 'cancel', 'onEvent', 'pathForFile']);
     for (const f of Object.values(bridge)) expect(typeof f).toBe('function');
-    // A dropped file's path comes from Electron's webUtils, nothing else.
+    // A dropped file's path comes from Electron's webUtils, nothing else, and main is told of it (import.start takes only those).
     expect(bridge['pathForFile']?.({ name: 'calendar.ics' })).toBe('/home/me/Downloads/calendar.ics');
+    expect(bridge['pathForFile']?.({})).toBe('');
+    expect(rec.sent).toEqual([[IPC_CHANNELS.picked, '/home/me/Downloads/calendar.ics']]);
   });
 
   it('uses only the allow-listed channels, and maps a refusal to an error', async () => {

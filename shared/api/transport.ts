@@ -35,8 +35,12 @@ export interface TaggedEvent {
   readonly event: LockerEvent;
 }
 
-/** The IPC channels the preload script may use; nothing else crosses the bridge. */
-export const IPC_CHANNELS = { call: 'locker:call', cancel: 'locker:cancel', event: 'locker:event' } as const;
+/**
+ * The IPC channels the preload script may use; nothing else crosses the bridge.
+ * `picked` tells main the path of a file the person dropped or picked (the preload sends it from `pathForFile`):
+ * `import.start` from a page takes only those.
+ */
+export const IPC_CHANNELS = { call: 'locker:call', cancel: 'locker:cancel', event: 'locker:event', picked: 'locker:picked' } as const;
 
 /** A caller-chosen call id: short, printable, no path or markup characters. */
 export const CALL_ID = /^[A-Za-z0-9_-]{1,64}$/;
