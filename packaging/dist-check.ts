@@ -7,8 +7,9 @@
  * carrying Electron 42's fuse wire), and the native addon is not rebuilt for
  * Electron's ABI (that needs Electron's headers): `-c.npmRebuild=false`.
  * Archives are made without compression (`-c.compression=store`, a fast
- * check of the layout; `npm run dist` compresses). Everything is written to a
- * temporary folder, removed afterwards unless `--keep` is given or a check fails.
+ * check of the layout; `npm run dist` compresses; `--compress` does too).
+ * Everything is written to a temporary folder, removed afterwards unless
+ * `--keep` is given or a check fails.
  *
  * Exits non-zero when any check fails.
  */
@@ -52,6 +53,8 @@ const rel = (p: string): string => (p.startsWith(ROOT + path.sep) ? path.relativ
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
 const keep = process.argv.includes('--keep');
+/** `--compress`: electron-builder's default compression for the tar.gz (slow: ~2 more minutes here). */
+const compress = process.argv.includes('--compress');
 const started = performance.now();
 const work = mkdtempSync(path.join(os.tmpdir(), 'locker-dist-check-'));
 const outDir = path.join(work, 'out');
@@ -125,7 +128,7 @@ await phase('icons (npm run icons) from renderer/public/icon.svg', async () => {
 
 // ------------------------------------------------------------------ 3. build
 
-const built = await phase('electron-builder --linux dir tar.gz (stub Electron, no native rebuild, archives stored)', async () => {
+const built = await phase(`electron-builder --linux dir tar.gz (stub Electron, no native rebuild${compress ? '' : ', archives stored'})`, async () => {
   await writeStubElectron(stubDir, electronVersion);
   mkdirSync(outDir, { recursive: true });
   const cli = path.join(ROOT, 'node_modules/electron-builder/cli.js');
@@ -141,7 +144,7 @@ const built = await phase('electron-builder --linux dir tar.gz (stub Electron, n
     `-c.electronDist=${stubDir}`,
     '-c.npmRebuild=false',
     `-c.directories.output=${outDir}`,
-    '-c.compression=store',
+    ...(compress ? [] : ['-c.compression=store']),
     '-c.afterAllArtifactBuild=./packaging/dist-check-config.mjs',
   ];
   const env: NodeJS.ProcessEnv = { ...process.env, CSC_IDENTITY_AUTO_DISCOVERY: 'false' };
