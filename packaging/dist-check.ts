@@ -237,6 +237,9 @@ if (built) {
     check('no test/, e2e/, bench/, scratch/, sources (.ts), .locker-* or .git', banned.length === 0, banned.map((e) => e.path).slice(0, 5).join(', '));
 
     check('electron/dist/main.js and preload.cjs', has('/electron/dist/main.js') && has('/electron/dist/preload.cjs'));
+    const shell = filesUnder(path.join(ROOT, 'electron/dist'));
+    const missingShell = shell.filter((f) => !has(`/electron/dist/${f}`));
+    check(`electron/dist: all ${shell.length} built files (tray icons included)`, missingShell.length === 0, missingShell.join(', '));
     const renderer = filesUnder(path.join(ROOT, 'renderer/dist'));
     const missingUi = renderer.filter((f) => !has(`/renderer/dist/${f}`));
     check(`renderer/dist: all ${renderer.length} built files`, missingUi.length === 0, missingUi.join(', '));
