@@ -55,6 +55,7 @@ import {
   isAppFrame,
   navigationDecision,
   responseHeaders,
+  shellDataFolder,
   shellPaths,
   startupProblem,
   windowOpenDecision,
@@ -92,7 +93,8 @@ const LOCAL_POD_UNAVAILABLE = 'The desktop app cannot start the pod on this comp
 /** How often the tray, the grants about to end and new conflicts are looked at. */
 const REFRESH_MS = 60_000;
 
-// All of these must happen before `ready`.
+// All of these must happen before `ready` (and the user-data folder before the single-instance lock, which lives in it).
+app.setPath('userData', shellDataFolder(app.getPath('appData')));
 protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 app.enableSandbox();
 if (process.platform === 'win32') app.setAppUserModelId(APP_ID);

@@ -129,6 +129,16 @@ export function windowOptions(preload: string, opts: { readonly devTools: boolea
   };
 }
 
+/**
+ * Electron's own per-user folder (Chromium's cache and cookies, the window's place, which notices were shown):
+ * `<appData>/Locker Shell`. Never Electron's default `<appData>/<name>`: on macOS and Windows that is the locker's own
+ * folder (`Library/Application Support/Locker`, `%APPDATA%\Locker`; their file systems ignore case), and the
+ * browser's files have no business among the person's records.
+ */
+export function shellDataFolder(appData: string): string {
+  return path.join(appData, 'Locker Shell');
+}
+
 /** Where the compiled shell lives: `electron/dist/` (see electron/build.ts). */
 export function shellPaths(mainDir: string): { readonly preload: string; readonly rendererRoot: string } {
   return { preload: path.join(mainDir, 'preload.cjs'), rendererRoot: path.resolve(mainDir, '..', '..', 'renderer', 'dist') };

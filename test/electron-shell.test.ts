@@ -6,7 +6,7 @@ import vm from 'node:vm';
 import ts from 'typescript';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serve } from '../cli/serve.js';
-import { createHandlers, IPC_CHANNELS, type Locker, type LockerApi, type TaggedEvent } from '../shared/api/index.js';
+import { createHandlers, defaultHome, IPC_CHANNELS, type Locker, type LockerApi, type TaggedEvent } from '../shared/api/index.js';
 import { createIpcHandlers, type IpcHandlers, type IpcSenderEvent } from '../electron/ipc.js';
 import {
   APP_ENTRY,
@@ -21,6 +21,7 @@ import {
   navigationDecision,
   resolveAsset,
   responseHeaders,
+  shellDataFolder,
   shellPaths,
   startupProblem,
   windowOpenDecision,
@@ -360,6 +361,21 @@ describe('security policy (electron/policy.ts)', () => {
       devTools: false,
     });
     expect(o.show).toBe(false);
+  });
+
+  it('keeps Electron’s own files out of the locker’s folder on every OS (case-insensitive file systems included)', () => {
+    const cases: Array<{ platform: NodeJS.Platform; appData: string; env: NodeJS.ProcessEnv }> = [
+      { platform: 'darwin', appData: path.join('/Users/me', 'Library', 'Application Support'), env: {} },
+      { platform: 'win32', appData: 'C:\\Users\\me\\AppData\\Roaming', env: { APPDATA: 'C:\\Users\\me\\AppData\\Roaming' } },
+      { platform: 'linux', appData: '/home/me/.config', env: { XDG_DATA_HOME: '/home/me/.config' } },
+    ];
+    for (const c of cases) {
+      const shellDir = shellDataFolder(c.appData).toLowerCase();
+      const home = defaultHome(c.env, c.platform).toLowerCase();
+      expect(shellDir).not.toBe(home);
+      expect(shellDir.startsWith(`${home}${path.sep}`) || shellDir.startsWith(`${home}\\`)).toBe(false);
+      expect(home.startsWith(`${shellDir}${path.sep}`)).toBe(false);
+    }
   });
 
   it('serves only the built renderer’s files, and finds them beside the compiled main', () => {
