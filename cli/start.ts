@@ -23,7 +23,36 @@ export function electronRuntime(): { kind: 'ok'; path: string } | { kind: 'missi
   const pathFile = path.join(pkg, 'path.txt');
   if (!existsSync(pathFile)) return { kind: 'missing', why: 'no Electron runtime has been downloaded (electron fetches it on first launch, and this machine cannot)' };
   const exe = path.join(pkg, 'dist', readFileSync(pathFile, 'utf8').trim());
-  return existsSync(exe) ? { kind: 'ok', path: exe } : { kind: 'missing', why: `the Electron runtime is missing (${exe})` };
+  if (!existsSync(exe)) return { kind: 'missing', why: `the Electron runtime is missing (${exe})` };
+  const abi = addonAbiProblem(pkg, require);
+  return abi ? { kind: 'missing', why: abi } : { kind: 'ok', path: exe };
+}
+
+/**
+ * Why the main process could not load the store's native addon, or undefined. `npm install` builds
+ * better-sqlite3-multiple-ciphers for Node's ABI (what the CLI and the tests use); Electron has its own
+ * (`node_modules/electron/abi_version`). A packaged app is rebuilt for Electron by electron-builder; a development
+ * run needs `npx @electron/rebuild`.
+ */
+export function addonAbiProblem(electronDir: string, require: NodeJS.Require): string | undefined {
+  const abiFile = path.join(electronDir, 'abi_version');
+  let addon: string;
+  try {
+    addon = path.join(path.dirname(require.resolve('better-sqlite3-multiple-ciphers/package.json')), 'build', 'Release', 'better_sqlite3.node');
+  } catch {
+    return 'the store’s native addon (better-sqlite3-multiple-ciphers) is not installed';
+  }
+  if (!existsSync(abiFile) || !existsSync(addon)) return undefined;
+  const electronAbi = readFileSync(abiFile, 'utf8').trim();
+  let built: string;
+  try {
+    require(addon);
+    built = process.versions.modules;
+  } catch (e) {
+    built = /NODE_MODULE_VERSION (\d+)/.exec(e instanceof Error ? e.message : String(e))?.[1] ?? 'unknown';
+  }
+  if (built === electronAbi) return undefined;
+  return `the store’s native addon is built for Node (NODE_MODULE_VERSION ${built}), and Electron needs ${electronAbi}: \`npx @electron/rebuild -f -o better-sqlite3-multiple-ciphers\` rebuilds it for Electron (\`npm rebuild better-sqlite3-multiple-ciphers\` goes back, for the CLI and the tests)`;
 }
 
 /** `locker serve`: the UI in a browser, until Ctrl-C (or SIGTERM). */

@@ -11,7 +11,7 @@
 // anything nor calls `require('electron')` (the package's entry point starts that download when the binary is
 // missing; so does Playwright's `_electron.launch` without an `executablePath`).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,32 +34,13 @@ type Runtime = { readonly kind: 'ok'; readonly exe: string } | { readonly kind: 
  * - the runtime: `cli/start.ts` `electronRuntime()`, the check `locker start` makes before falling back to browser
  *   mode (the electron package's `path.txt` and the binary it names under `dist/`);
  * - a display, on Linux (Electron has no headless mode: run under `xvfb-run -a`);
- * - better-sqlite3 built for Electron's ABI: it is a V8 addon, built by `npm ci` for Node's (what the Node tests
- *   need), and the main process cannot load it then. Electron's ABI is in the package's `abi_version`.
+ * - better-sqlite3 built for Electron's ABI (also checked by `electronRuntime()`, `addonAbiProblem`): it is a V8
+ *   addon, built by `npm ci` for Node's (what the Node tests need), and the main process cannot load it then.
  */
 function desktopRuntime(): Runtime {
   const runtime = electronRuntime();
   if (runtime.kind === 'missing') return { kind: 'missing', why: `${runtime.why}; \`node node_modules/electron/install.js\` downloads it where there is a network` };
   if (process.platform === 'linux' && !process.env['DISPLAY'] && !process.env['WAYLAND_DISPLAY']) return { kind: 'missing', why: 'no display (DISPLAY is not set): run the suite under `xvfb-run -a`' };
-  const electronDir = path.dirname(require.resolve('electron/package.json'));
-  const abiFile = path.join(electronDir, 'abi_version');
-  const addon = path.join(path.dirname(require.resolve('better-sqlite3-multiple-ciphers/package.json')), 'build', 'Release', 'better_sqlite3.node');
-  if (existsSync(abiFile) && existsSync(addon)) {
-    const electronAbi = readFileSync(abiFile, 'utf8').trim();
-    let built: string;
-    try {
-      require(addon);
-      built = process.versions.modules;
-    } catch (e) {
-      built = /NODE_MODULE_VERSION (\d+)/.exec(e instanceof Error ? e.message : String(e))?.[1] ?? 'unknown';
-    }
-    if (built !== electronAbi) {
-      return {
-        kind: 'missing',
-        why: `better-sqlite3-multiple-ciphers is built for NODE_MODULE_VERSION ${built} (Node ${process.version}), Electron needs ${electronAbi}: \`npx @electron/rebuild -f -o better-sqlite3-multiple-ciphers\` (and \`npm rebuild better-sqlite3-multiple-ciphers\` afterwards for the Node tests)`,
-      };
-    }
-  }
   return { kind: 'ok', exe: runtime.path };
 }
 

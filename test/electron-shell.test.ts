@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { createRequire } from 'node:module';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
 import ts from 'typescript';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serve } from '../cli/serve.js';
+import { addonAbiProblem } from '../cli/start.js';
 import { createHandlers, defaultHome, IPC_CHANNELS, type Locker, type LockerApi, type TaggedEvent } from '../shared/api/index.js';
 import { createIpcHandlers, type IpcHandlers, type IpcSenderEvent } from '../electron/ipc.js';
 import {
@@ -658,5 +660,20 @@ describe('preload (electron/preload.ts) as a sandboxed renderer runs it', () => 
     const source = readFileSync(path.resolve(import.meta.dirname, '../electron/preload.ts'), 'utf8');
     const channels = [...source.matchAll(/'(locker:[a-z]+)'/g)].map((m) => m[1]);
     expect(channels.sort()).toEqual(Object.values(IPC_CHANNELS).sort());
+  });
+});
+
+describe('locker start: an Electron runtime it could not use (cli/start.ts)', () => {
+  it('falls back to browser mode when the store’s addon is built for Node’s ABI, not Electron’s, and says how to rebuild', () => {
+    const { home: dir, cleanup } = tempHome('locker-abi-');
+    cleanups.push(cleanup);
+    const require = createRequire(import.meta.url);
+    writeFileSync(path.join(dir, 'abi_version'), '146\n');
+    const why = addonAbiProblem(dir, require);
+    expect(why).toMatch(new RegExp(`NODE_MODULE_VERSION ${process.versions.modules}\\), and Electron needs 146`));
+    expect(why).toContain('@electron/rebuild');
+    // An Electron of this Node's ABI can load it: no problem.
+    writeFileSync(path.join(dir, 'abi_version'), `${process.versions.modules}\n`);
+    expect(addonAbiProblem(dir, require)).toBeUndefined();
   });
 });
