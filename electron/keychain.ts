@@ -1,5 +1,5 @@
 import type { SafeStorage } from 'electron';
-import { sealerState, type Sealer } from '../shared/auth/index.js';
+import type { Sealer, TokenVault } from '../shared/auth/index.js';
 
 /**
  * Electron's `safeStorage` seen as the core's `Sealer` (shared/auth), so that
@@ -27,16 +27,7 @@ export function sealerFromSafeStorage(safe: SafeStorageLike, platform: NodeJS.Pl
   };
 }
 
-/**
- * The one line to log at start about where login secrets go, or undefined
- * when they are protected: an encrypted locker keeps them inside (whatever
- * the keychain), a usable keychain seals them; otherwise they fall back to
- * the plain file (`sealerState`'s reason). Never names or holds a secret.
- */
-export function sealerNotice(sealer: Sealer, opts: { readonly encryptedLocker: boolean; readonly env: Readonly<Record<string, string | undefined>>; readonly home: string }): string | undefined {
-  if (opts.encryptedLocker) return undefined;
-  if (opts.env['LOCKER_VAULT'] === 'plain') return `locker: LOCKER_VAULT=plain: login secrets are kept unencrypted in the locker's folder (${opts.home}), readable by your user account only`;
-  const state = sealerState(sealer);
-  if (state.kind === 'usable') return undefined;
-  return `locker: ${state.reason}: login secrets are kept unencrypted in the locker's folder (${opts.home}), readable by your user account only`;
+/** The one line to log at start about where login secrets go, or undefined when they are protected: the warning of the vault the core really uses (`openVault`), never a secret. */
+export function vaultNotice(vault: Pick<TokenVault, 'warning'>): string | undefined {
+  return vault.warning === undefined ? undefined : `locker: ${vault.warning}`;
 }

@@ -40,11 +40,11 @@ import {
   type OpenLockerResult,
   type TaggedEvent,
 } from '../shared/api/index.js';
-import { writeDurably } from '../shared/auth/index.js';
+import { openVault, writeDurably } from '../shared/auth/index.js';
 import { keyFromAgent, watchAgent } from '../shared/crypto/index.js';
 import { BackgroundTasks, observeCalls, SyncActivity, WATCHED_OPS } from './activity.js';
 import { createIpcHandlers, type IpcHandlers } from './ipc.js';
-import { sealerFromSafeStorage, sealerNotice } from './keychain.js';
+import { sealerFromSafeStorage, vaultNotice } from './keychain.js';
 import { appMenuTemplate, isAppRoute, type MenuActions } from './menu.js';
 import { conflictNotice, expiringGrantNotices, exportNotice, importNotice, parseTold, serializeTold, syncFailedNotice, updateNotice, type ImportOutcome, type Notice } from './notify.js';
 import { filesToImport, ImportQueue, importFraction, OPENABLE_EXTENSIONS, openableFiles } from './open-files.js';
@@ -162,8 +162,12 @@ async function start(): Promise<void> {
 
   // Login secrets: sealed by the OS keychain through safeStorage (usable only now, after `ready`).
   const sealer = sealerFromSafeStorage(safeStorage, process.platform);
-  const secretsNotice = sealerNotice(sealer, { encryptedLocker: locker.encrypted, env: process.env, home });
-  if (secretsNotice) log(secretsNotice);
+  try {
+    const secretsNotice = vaultNotice(await openVault(home, process.env, locker.dataKey, sealer));
+    if (secretsNotice) log(secretsNotice);
+  } catch (e) {
+    log(`locker: where login secrets are kept could not be found out: ${errorText(e)}`);
+  }
 
   // Updates: only an installed copy that can update itself, only with the person's yes (Settings), see updates.ts.
   const support = updateSupport({
@@ -370,7 +374,8 @@ async function start(): Promise<void> {
     },
   });
 
-  mainWindow = openWindow(ipc);
+  // The import queue may have opened it already (Locker started with a file): one window only.
+  mainWindow ??= openWindow(ipc);
   // Windows and Linux: closing the window quits. macOS: the app stays in the dock; `activate` opens the window again.
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();

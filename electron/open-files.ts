@@ -19,6 +19,7 @@ import type { ImportProgress } from '../shared/api/index.js';
  * exports, archives (Takeout, Mastodon, X, Apple Health), bookmarks, photos,
  * Locker's own exports and backups. Lower case, without the dot.
  */
+// Not `.locker` (an encrypted backup): opening one needs its passphrase, which main cannot ask for yet.
 export const OPENABLE_EXTENSIONS = [
   'ics',
   'vcf',
@@ -41,7 +42,6 @@ export const OPENABLE_EXTENSIONS = [
   'html',
   'htm',
   'trig',
-  'locker',
   'jpg',
   'jpeg',
   'png',

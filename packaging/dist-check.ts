@@ -237,9 +237,11 @@ if (built) {
     check('no test/, e2e/, bench/, scratch/, sources (.ts), .locker-* or .git', banned.length === 0, banned.map((e) => e.path).slice(0, 5).join(', '));
 
     check('electron/dist/main.js and preload.cjs', has('/electron/dist/main.js') && has('/electron/dist/preload.cjs'));
-    const shell = filesUnder(path.join(ROOT, 'electron/dist'));
+    const shell = filesUnder(path.join(ROOT, 'electron/dist')).filter((f) => !f.endsWith('.map'));
     const missingShell = shell.filter((f) => !has(`/electron/dist/${f}`));
     check(`electron/dist: all ${shell.length} built files (tray icons included)`, missingShell.length === 0, missingShell.join(', '));
+    const maps = entries.filter((e) => e.path.endsWith('.map') && !e.path.startsWith('/node_modules/'));
+    check('no source maps of the app (they would ship the core’s source)', maps.length === 0, maps.map((e) => e.path).slice(0, 3).join(', '));
     const renderer = filesUnder(path.join(ROOT, 'renderer/dist'));
     const missingUi = renderer.filter((f) => !has(`/renderer/dist/${f}`));
     check(`renderer/dist: all ${renderer.length} built files`, missingUi.length === 0, missingUi.join(', '));
@@ -322,7 +324,7 @@ if (built) {
     };
     check('appId org.locker.desktop, productName Locker, asar on', config.appId === 'org.locker.desktop' && config.productName === 'Locker' && config.asar === true);
     const exts = (config.fileAssociations ?? []).flatMap((a) => (Array.isArray(a.ext) ? a.ext : [a.ext]));
-    const wanted = ['ics', 'vcf', 'gpx', 'kml', 'kmz', 'geojson', 'ofx', 'qfx', 'qif', 'mt940', 'eml', 'mbox', 'trig', 'locker'];
+    const wanted = ['ics', 'vcf', 'gpx', 'kml', 'kmz', 'geojson', 'ofx', 'qfx', 'qif', 'mt940', 'eml', 'mbox', 'trig'];
     check('fileAssociations cover the imported formats (.ics, .vcf, .gpx …)', wanted.every((e) => exts.includes(e)), exts.join(', '));
     check('… each with a MIME type, none claiming .csv/.xml/.json/.zip', (config.fileAssociations ?? []).every((a) => !!a.mimeType) && !exts.some((e) => ['csv', 'xml', 'json', 'zip'].includes(e)));
     check('… and only .locker as owner on macOS (rank Alternate elsewhere)', (config.fileAssociations ?? []).every((a) => (a.rank === 'Owner') === (a.ext === 'locker')));

@@ -9,7 +9,7 @@ import { createHandlers, LOCAL_ONLY, restrictApi, type GrantView, type ImportPro
 import { openVault, sealerState, writeDurably } from '../shared/auth/index.js';
 import { RECORD_TYPES } from '../shared/model/index.js';
 import { BackgroundTasks, observeCalls, SyncActivity, WATCHED_OPS } from '../electron/activity.js';
-import { sealerFromSafeStorage, sealerNotice, type SafeStorageLike } from '../electron/keychain.js';
+import { sealerFromSafeStorage, vaultNotice, type SafeStorageLike } from '../electron/keychain.js';
 import { appMenuTemplate, isAppRoute, ROUTES, TYPE_SCREENS, typeRoute, type MenuActions } from '../electron/menu.js';
 import {
   agentLabel,
@@ -574,7 +574,9 @@ describe('files opened with Locker (electron/open-files.ts)', () => {
   });
 
   it('OPENABLE_EXTENSIONS: what the importers read, nothing runnable; every file association of the packages is in it', () => {
-    for (const ext of ['ics', 'vcf', 'gpx', 'kml', 'kmz', 'geojson', 'ofx', 'qfx', 'qif', 'mt940', 'sta', 'csv', 'eml', 'mbox', 'xml', 'json', 'zip', 'html', 'trig', 'locker', 'jpg', 'jpeg', 'png', 'heic', 'webp']) expect(OPENABLE_EXTENSIONS).toContain(ext);
+    for (const ext of ['ics', 'vcf', 'gpx', 'kml', 'kmz', 'geojson', 'ofx', 'qfx', 'qif', 'mt940', 'sta', 'csv', 'eml', 'mbox', 'xml', 'json', 'zip', 'html', 'trig', 'jpg', 'jpeg', 'png', 'heic', 'webp']) expect(OPENABLE_EXTENSIONS).toContain(ext);
+    // An encrypted backup needs a passphrase main cannot ask for: not opened from the OS.
+    expect(OPENABLE_EXTENSIONS).not.toContain('locker');
     for (const ext of ['exe', 'js', 'sh', 'bat', 'cmd', 'app', 'desktop', 'lnk', 'txt', 'pdf', 'svg']) expect(OPENABLE_EXTENSIONS as readonly string[]).not.toContain(ext);
     expect(OPENABLE_EXTENSIONS.every((e) => /^[a-z0-9]+$/.test(e))).toBe(true);
     expect([isOpenable('/a/.ics'), isOpenable('/a/ics'), isOpenable('/a.b/c'), isOpenable('/a/b.Ics')]).toEqual([false, false, false, true]);
@@ -939,7 +941,7 @@ describe('keychain (electron/keychain.ts): safeStorage as the core\'s Sealer', (
     const sealer = sealerFromSafeStorage(safe, 'linux');
     expect(sealer.backend()).toBe('gnome_libsecret');
     expect(sealerState(sealer)).toEqual({ kind: 'usable' });
-    expect(sealerNotice(sealer, { encryptedLocker: false, env: {}, home })).toBeUndefined();
+    expect(vaultNotice(await openVault(home, {}, undefined, sealer))).toBeUndefined();
     const vault = await openVault(home, {}, undefined, sealer);
     expect(vault.protection).toBe('os-keychain');
     await vault.set('refresh:https://idp.example', 'TOP-SECRET-TOKEN');
@@ -960,12 +962,11 @@ describe('keychain (electron/keychain.ts): safeStorage as the core\'s Sealer', (
     expect(vault.protection).toBe('plain-file');
     expect(vault.warning).toMatch(/basic_text/);
     await vault.set('k', 'TOP-SECRET-TOKEN');
-    const line = sealerNotice(sealer, { encryptedLocker: false, env: {}, home });
+    // The line main logs at start is the vault's own warning (the vault the core really uses), without any secret.
+    const line = vaultNotice(vault);
     expect(line).toMatch(/^locker: .*basic_text.*unencrypted/);
     expect(line).not.toContain('TOP-SECRET-TOKEN');
-    // An encrypted locker keeps secrets inside, whatever the keychain: nothing to warn about.
-    expect(sealerNotice(sealer, { encryptedLocker: true, env: {}, home })).toBeUndefined();
-    expect(sealerNotice(sealerFromSafeStorage(fakeSafeStorage('unknown'), 'linux'), { encryptedLocker: false, env: {}, home })).toMatch(/unknown/);
+    expect(vaultNotice(await openVault(home, {}, undefined, sealerFromSafeStorage(fakeSafeStorage('unknown'), 'linux')))).toMatch(/unknown/);
   });
 
   it('macOS and Windows: no backend to ask (the OS\'s own); no keychain at all is told', () => {
@@ -977,8 +978,7 @@ describe('keychain (electron/keychain.ts): safeStorage as the core\'s Sealer', (
       expect(sealer.decryptString(sealer.encryptString('hello'))).toBe('hello');
     }
     const none = sealerFromSafeStorage(fakeSafeStorage('gnome_libsecret', false), 'win32');
-    expect(sealerNotice(none, { encryptedLocker: false, env: {}, home: '/h' })).toMatch(/no keychain/);
-    expect(sealerNotice(sealerFromSafeStorage(fakeSafeStorage('kwallet6'), 'linux'), { encryptedLocker: false, env: { LOCKER_VAULT: 'plain' }, home: '/h' })).toMatch(/LOCKER_VAULT=plain/);
+    expect(sealerState(none)).toMatchObject({ kind: 'unusable', reason: expect.stringMatching(/no keychain/) });
   });
 });
 

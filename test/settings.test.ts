@@ -4,6 +4,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openVault, PlainFileVault, SealedFileVault, sealerState, type Sealer } from '../shared/auth/index.js';
 import { createHandlers, dispatch, exportFileName, settingsFile, type AppSettings, type HostHooks, type Locker } from '../shared/api/index.js';
+import { exportPaths } from '../shared/export/index.js';
+import { generateCalendar } from '../bench/generate.js';
 import { openTemp } from './helpers/home.js';
 
 /** A keychain stand-in that really encrypts (AES-256-GCM under a key of its own), as `safeStorage` does. */
@@ -49,9 +51,11 @@ function allBytes(dir: string): string {
 }
 
 describe('login secrets sealed with the desktop keychain (safeStorage seam)', () => {
-  it('keeps only ciphertext on disk, reads it back, and takes in an old plain secrets.json', async () => {
+  it('keeps only ciphertext on disk for what it writes, and still finds what the CLI wrote in the plain file', async () => {
     const { home } = temp();
+    // The CLI (no keychain here) wrote one secret to secrets.json, e.g. `locker pod local start`.
     await new PlainFileVault(home).set('old', 'OLD-SECRET-93a1');
+    await new PlainFileVault(home).set('cli-only', 'CLI-SECRET-44b0');
     const sealer = fakeSealer({ backend: 'gnome_libsecret' });
     const vault = await openVault(home, {}, undefined, sealer);
     expect(vault).toBeInstanceOf(SealedFileVault);
@@ -59,20 +63,30 @@ describe('login secrets sealed with the desktop keychain (safeStorage seam)', ()
     expect(vault.warning).toBeUndefined();
     await vault.set('refresh', 'REFRESH-TOKEN-5f2c');
     expect(await vault.get('refresh')).toBe('REFRESH-TOKEN-5f2c');
-    expect(await vault.get('old')).toBe('OLD-SECRET-93a1');
-    expect(existsSync(path.join(home, 'secrets.json'))).toBe(false);
-    const disk = allBytes(home);
-    expect(disk).not.toContain('REFRESH-TOKEN-5f2c');
-    expect(disk).not.toContain('OLD-SECRET-93a1');
+    expect(await vault.get('cli-only')).toBe('CLI-SECRET-44b0');
+    expect(allBytes(home)).not.toContain('REFRESH-TOKEN-5f2c');
+    // Written again here: sealed, and out of the plain file; what only the CLI wrote stays where the CLI reads it.
+    await vault.set('old', 'OLD-SECRET-93a1');
+    expect(allBytes(home)).not.toContain('OLD-SECRET-93a1');
+    expect(await new PlainFileVault(home).get('cli-only')).toBe('CLI-SECRET-44b0');
     await vault.delete('refresh');
     expect(await vault.get('refresh')).toBeUndefined();
+    // Deleted here: gone from both.
+    await vault.delete('cli-only');
+    expect(await vault.get('cli-only')).toBeUndefined();
+    expect(await new PlainFileVault(home).get('cli-only')).toBeUndefined();
     expect(await vault.get('old')).toBe('OLD-SECRET-93a1');
   });
 
-  it('refuses, with a message, secrets sealed by another keychain', async () => {
+  it('treats a secret sealed by another keychain as missing, and lets it be replaced', async () => {
     const { home } = temp();
     await new SealedFileVault(home, fakeSealer()).set('k', 'v');
-    await expect(new SealedFileVault(home, fakeSealer()).get('k')).rejects.toThrow(/cannot be opened by this system's keychain/);
+    const mine = new SealedFileVault(home, fakeSealer());
+    expect(await mine.get('k')).toBeUndefined();
+    await mine.set('k', 'v2');
+    expect(await mine.get('k')).toBe('v2');
+    await mine.delete('k');
+    expect(await mine.get('k')).toBeUndefined();
   });
 
   it('falls back to the plain file with a warning when only the plain-text backend exists, or none', async () => {
@@ -196,7 +210,8 @@ describe('export everything', () => {
   });
 
   it('never picks the name of an export already there', () => {
-    const taken = new Set(['/d/locker-export-2026-11-29.trig', '/d/locker-export-2026-11-29-2-files']);
+    // The binaries folder is named as the exporter names it.
+    const taken = new Set(['/d/locker-export-2026-11-29.trig', exportPaths('/d/locker-export-2026-11-29-2.trig').filesDir]);
     expect(exportFileName('/d', new Date('2026-11-29T12:00:00Z'), (p) => taken.has(p))).toBe('/d/locker-export-2026-11-29-3.trig');
     expect(exportFileName('/d', new Date('2026-11-30T12:00:00Z'), (p) => taken.has(p))).toBe('/d/locker-export-2026-11-30.trig');
   });
@@ -241,6 +256,25 @@ describe('delete everything', () => {
     const again = await locker.importFiles([path.join(home, 'in', 'cal.ics')]);
     expect(again.errors).toEqual([]);
     expect((await api['records.counts']({})).event).toBe(1);
+  });
+
+  it('cancels an import still running: nothing of it comes back after the wipe', async () => {
+    const { locker, home } = temp();
+    const dir = path.join(home, 'big');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'a-big.ics'), generateCalendar(20_000, 7));
+    writeFileSync(path.join(dir, 'b-more.ics'), ICS('AFTER-THE-WIPE-3e1f'));
+    let started!: () => void;
+    const reading = new Promise<void>((r) => (started = r));
+    const importing = locker.importFiles([dir], { onProgress: (p) => p.phase === 'validating' && started() });
+    await reading;
+    const r = await createHandlers(locker)['data.deleteEverything']({ confirm: 'delete everything' });
+    expect(r.kind).toBe('deleted');
+    const summary = await importing;
+    expect(summary.errors.length).toBeGreaterThanOrEqual(1);
+    expect(summary.errors.every((e) => /cancel/.test(e.message))).toBe(true);
+    expect(locker.store.counts()).toEqual({});
+    expect(locker.search('AFTER-THE-WIPE')).toEqual([]);
   });
 
   it('is refused while an app still has access to the pod, and then deletes nothing', async () => {

@@ -156,7 +156,42 @@ export class Locker {
     return out;
   }
 
-  async importFiles(inputs: readonly string[], opts: ImportOptions = {}): Promise<ImportSummary> {
+  async importFiles(inputs: readonly string[], given: ImportOptions = {}): Promise<ImportSummary> {
+    // Its own signal, which the caller's cancels, and so does `deleteEverything` (no file of it is written after the wipe).
+    const own = new AbortController();
+    const forward = () => own.abort();
+    if (given.signal?.aborted) own.abort();
+    given.signal?.addEventListener('abort', forward, { once: true });
+    this.running.add(own);
+    try {
+      return await this.importEach(inputs, { ...given, signal: own.signal });
+    } finally {
+      this.running.delete(own);
+      given.signal?.removeEventListener('abort', forward);
+    }
+  }
+
+  /**
+   * Deletes every record, binary, conflict, grant and sync note (see `Store.wipe`), after cancelling the imports
+   * still running (a cancelled file rolls back, so nothing of them comes back after the wipe). `refuse` runs under
+   * the same write lock just before: what it returns, if anything, is answered instead, and nothing is deleted.
+   */
+  async wipe<T>(refuse: () => T | undefined): Promise<{ readonly kind: 'wiped'; readonly records: number; readonly binaries: number } | { readonly kind: 'refused'; readonly why: T }> {
+    return this.exclusive(() => {
+      const why = refuse();
+      if (why !== undefined) return { kind: 'refused' as const, why };
+      return { kind: 'wiped' as const, ...this.store.wipe() };
+    });
+  }
+
+  /** Cancels every import still running (their current file rolls back). */
+  cancelImports(): void {
+    for (const c of this.running) c.abort();
+  }
+
+  private readonly running = new Set<AbortController>();
+
+  private async importEach(inputs: readonly string[], opts: ImportOptions): Promise<ImportSummary> {
     const summary: ImportSummary = { imported: 0, updated: 0, skipped: 0, errors: [] };
     const files = this.expand(inputs, summary.errors);
     // A TriG export's binaries folder is read by the TriG importer, not imported file by file.

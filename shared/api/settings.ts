@@ -104,12 +104,12 @@ export function setUpdates(locker: Locker, host: HostHooks, enabled: boolean, no
 
 export type ExportEverythingResult = ({ readonly kind: 'saved' } & ExportSummary) | { readonly kind: 'cancelled' } | { readonly kind: 'error'; readonly message: string };
 
-/** `locker-export-2026-11-29.trig` in `folder`, with `-2`, `-3`… when that name is taken (never overwrites). */
+/** `locker-export-2026-11-29.trig` in `folder`, with `-2`, `-3`… when that name or its binaries folder (`….files`, see export/trig.ts) is taken: never overwrites. */
 export function exportFileName(folder: string, now: Date, exists: (p: string) => boolean = existsSync): string {
   const day = now.toISOString().slice(0, 10);
   for (let n = 1; ; n++) {
     const name = path.join(folder, `locker-export-${day}${n === 1 ? '' : `-${n}`}.trig`);
-    if (!exists(name) && !exists(name.replace(/\.trig$/, '-files'))) return name;
+    if (!exists(name) && !exists(name.replace(/\.trig$/, '.files'))) return name;
   }
 }
 
@@ -150,25 +150,32 @@ export type DeleteEverythingResult =
  * knows them to revoke.
  */
 export async function deleteEverything(locker: Locker, penv: PodEnv): Promise<DeleteEverythingResult> {
-  const open = locker.store.grants.list().filter((g) => g.state === 'active' || g.state === 'pending' || g.state === 'revoking');
-  if (open.length > 0) {
+  const openGrants = (): DeleteEverythingResult | undefined => {
+    const open = locker.store.grants.list().filter((g) => g.state === 'active' || g.state === 'pending' || g.state === 'revoking');
+    if (open.length === 0) return undefined;
     return {
       kind: 'has-grants',
       count: open.length,
       message: `${open.length === 1 ? 'One app or bot still has' : `${open.length} apps or bots still have`} access to your pod. Revoke ${open.length === 1 ? 'it' : 'them'} on the Sharing screen first: after deleting, Locker could no longer end ${open.length === 1 ? 'that access' : 'those accesses'}.`,
     };
+  };
+  // Refused before anything is cancelled; then running imports are cancelled (they would write their next file after
+  // the wipe), and the grant check and the wipe run under one hold of the write lock, so no grant is settled between.
+  const early = openGrants();
+  if (early) return early;
+  locker.cancelImports();
+  let wiped = false;
+  try {
+    const r = await locker.wipe(openGrants);
+    if (r.kind === 'refused') return r.why;
+    wiped = true;
+    const vault = await openVault(locker.home, penv.env ?? process.env, locker.dataKey, penv.sealer);
+    const disconnected = await forgetPod(locker, vault);
+    const localPodRemoved = await removeLocalPod(locker.home, vault);
+    return { kind: 'deleted', records: r.records, binaries: r.binaries, disconnected, localPodRemoved };
+  } catch (e) {
+    return { kind: 'error', message: `${wiped ? 'the records were deleted, but ' : ''}not everything could be deleted: ${e instanceof Error ? e.message : String(e)}` };
   }
-  return locker.exclusive(async () => {
-    try {
-      const wiped = locker.store.wipe();
-      const vault = await openVault(locker.home, penv.env ?? process.env, locker.dataKey, penv.sealer);
-      const disconnected = await forgetPod(locker, vault);
-      const localPodRemoved = await removeLocalPod(locker.home, vault);
-      return { kind: 'deleted' as const, records: wiped.records, binaries: wiped.binaries, disconnected, localPodRemoved };
-    } catch (e) {
-      return { kind: 'error' as const, message: `not everything could be deleted: ${e instanceof Error ? e.message : String(e)}` };
-    }
-  });
 }
 
 async function forgetPod(locker: Locker, vault: TokenVault): Promise<boolean> {

@@ -255,43 +255,39 @@ export function sealerState(sealer: Sealer): { readonly kind: 'usable' } | { rea
 /**
  * Secrets sealed one by one with the OS keychain (`safeStorage`), in
  * `<home>/secrets.sealed` (mode 0600, written durably): the file holds
- * ciphertexts only, which only this user's keychain can open. A plain
- * `secrets.json` left from before is moved in and deleted on first use.
+ * ciphertexts only, which only this user's keychain can open. Where it is
+ * used, the CLI has no keychain and keeps `secrets.json` (plain): a secret
+ * found only there is still read (the CLI may have written it, e.g. `locker
+ * pod local start`), never deleted from under the CLI; one written here is
+ * sealed, and taken out of the plain file.
  */
 export class SealedFileVault implements TokenVault {
   readonly protection = 'os-keychain' as const;
   readonly describe = "Login secrets are sealed with your system's keychain.";
   private readonly file: string;
-  private readonly plainFile: string;
+  private readonly plain: PlainFileVault;
 
   constructor(
     home: string,
     private readonly sealer: Sealer,
   ) {
     this.file = path.join(home, 'secrets.sealed');
-    this.plainFile = path.join(home, 'secrets.json');
+    this.plain = new PlainFileVault(home);
   }
 
+  /** The sealed entries this keychain can open. One it cannot (sealed by another user, machine or keychain) is left out: `get` says it is missing, so the person logs in again, and `set` replaces it. */
   private read(): Record<string, string> {
     const out: Record<string, string> = {};
-    if (existsSync(this.file)) {
-      const parsed: unknown = JSON.parse(readFileSync(this.file, 'utf8'));
-      if (parsed && typeof parsed === 'object') {
-        for (const [k, v] of Object.entries(parsed)) {
-          if (typeof v !== 'string') continue;
-          try {
-            out[k] = this.sealer.decryptString(Buffer.from(v, 'base64'));
-          } catch {
-            throw new Error(`${this.file} cannot be opened by this system's keychain (it was sealed by another user or machine)`);
-          }
-        }
+    if (!existsSync(this.file)) return out;
+    const parsed: unknown = JSON.parse(readFileSync(this.file, 'utf8'));
+    if (!parsed || typeof parsed !== 'object') return out;
+    for (const [k, v] of Object.entries(parsed)) {
+      if (typeof v !== 'string') continue;
+      try {
+        out[k] = this.sealer.decryptString(Buffer.from(v, 'base64'));
+      } catch {
+        // Not this keychain's: as if absent.
       }
-    }
-    if (existsSync(this.plainFile)) {
-      const merged = { ...new PlainFileVault(path.dirname(this.plainFile)).readAll(), ...out };
-      this.write(merged);
-      rmSync(this.plainFile, { force: true });
-      return merged;
     }
     return out;
   }
@@ -303,32 +299,37 @@ export class SealedFileVault implements TokenVault {
   }
 
   async get(key: string): Promise<string | undefined> {
-    return this.read()[key];
+    return this.read()[key] ?? (await this.plain.get(key));
   }
 
   async set(key: string, value: string): Promise<void> {
     this.write({ ...this.read(), [key]: value });
+    if ((await this.plain.get(key)) !== undefined) await this.plain.delete(key);
   }
 
   async delete(key: string): Promise<void> {
     const data = this.read();
     delete data[key];
     this.write(data);
+    if ((await this.plain.get(key)) !== undefined) await this.plain.delete(key);
   }
 }
 
 /**
- * Picks the best vault this machine offers. The CLI asks the OS keychain
- * (`security`, `secret-tool`) first. An encrypted locker keeps its secrets
- * inside (as protected as the records). Otherwise the desktop app seals them
- * with `safeStorage` (`sealer`), or, when only its plain-text backend exists,
- * falls back to the plain file with a warning; else the announced plain file.
+ * Picks the best vault this machine offers, the same for the CLI and the
+ * desktop app so both find the same secrets: the OS keychain through
+ * `security` (macOS) or `secret-tool` (Linux) first; then, for an encrypted
+ * locker, a file encrypted with its key (as protected as the records); then,
+ * in the desktop app, secrets sealed with `safeStorage` (`sealer`: DPAPI on
+ * Windows, kwallet or libsecret without secret-tool on Linux), or the plain
+ * file with a warning when only its plain-text backend exists; else the
+ * announced plain file.
  * `LOCKER_VAULT=plain` forces the file (tests, headless servers).
  */
 export async function openVault(home: string, env: NodeJS.ProcessEnv = process.env, dataKey?: VaultKey, sealer?: Sealer): Promise<TokenVault> {
   const scope = path.resolve(home);
   const encrypted = existsSync(path.join(home, 'keys.json'));
-  if (env['LOCKER_VAULT'] !== 'plain' && !sealer) {
+  if (env['LOCKER_VAULT'] !== 'plain') {
     if (process.platform === 'darwin') {
       const probe = await run('security', ['default-keychain']);
       if (probe.code === 0) return new MacKeychainVault(scope);

@@ -234,6 +234,7 @@ export class Store {
   wipe(): { readonly records: number; readonly binaries: number } {
     const count = (sql: string): number => (this.db.prepare<[], { n: number }>(sql).get()?.n ?? 0);
     const before = { records: count('SELECT count(*) AS n FROM records WHERE deleted = 0'), binaries: count('SELECT count(*) AS n FROM binaries') };
+    const secureDelete = this.db.pragma('secure_delete', { simple: true }) as number;
     this.db.pragma('secure_delete = ON');
     this.transaction(() => {
       this.db.exec(`INSERT INTO records_fts (records_fts) VALUES ('delete-all');
@@ -242,6 +243,7 @@ export class Store {
     });
     this.db.exec('VACUUM');
     this.db.pragma('wal_checkpoint(TRUNCATE)');
+    this.db.pragma(`secure_delete = ${secureDelete ? 'ON' : 'OFF'}`);
     return before;
   }
 
