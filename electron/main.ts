@@ -26,6 +26,7 @@ import {
   DEFAULT_SETTINGS,
   defaultHome,
   encryptionState,
+  expireGrants,
   IPC_CHANNELS,
   LOCAL_ONLY,
   openLocker,
@@ -260,7 +261,7 @@ async function start(): Promise<void> {
       .run((signal) => api['sync.run']({}, { signal }))
       .then((result) => {
         if (!result) return;
-        if (mainWindow) sendToPage(mainWindow, { type: 'app.changed' });
+        if (mainWindow && (result.kind === 'ok' || result.summary)) sendToPage(mainWindow, { type: 'app.changed' });
         if (result.kind === 'error') notify(syncFailedNotice(result.message, `sync@${Date.now()}`));
       })
       .catch((e: unknown) => log(`locker: sync failed: ${errorText(e)}`));
@@ -311,7 +312,15 @@ async function start(): Promise<void> {
       conflicts = status.pod.conflicts;
     }
     try {
-      const due = expiringGrantNotices(await api['grants.list']({}), told, Date.now());
+      const grants = await api['grants.list']({});
+      // A grant whose time is up is ended on the pod now (its rules removed), as `locker sync --watch` does; an error
+      // (offline, logged out) is logged and tried again on the next tick.
+      if (grants.some((g) => g.state === 'active' && Date.parse(g.until) <= Date.now())) {
+        const ended = await expireGrants(locker, { env: process.env, sealer });
+        if (ended.kind === 'error') log(`locker: grants whose time is up could not be ended yet: ${ended.message}`);
+        else if (ended.expired.length > 0 && mainWindow) sendToPage(mainWindow, { type: 'app.changed' });
+      }
+      const due = expiringGrantNotices(grants, told, Date.now());
       for (const n of due.notices) notify(n);
       if (due.keys.length > 0) {
         for (const k of due.keys) told.add(k);

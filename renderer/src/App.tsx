@@ -52,7 +52,11 @@ export function App() {
   }, [theme]);
 
   // The desktop app's menu, tray and notifications ask for a screen; a file opened with Locker changed the records.
+  // A screen is shown again (reloading its data) on `app.changed`, except one where the person may be typing or
+  // watching their own work (a record's edit form, the import page): those keep their state.
   const [generation, setGeneration] = useState(0);
+  const sectionNow = useRef<string | undefined>(undefined);
+  sectionNow.current = route.path[0];
   useEffect(() => {
     if (!window.locker) return;
     return bridge.onEvent(({ callId, event }) => {
@@ -60,7 +64,7 @@ export function App() {
       if (event.type === 'app.navigate' && isAppRoute(event.to)) go(event.to);
       else if (event.type === 'app.changed') {
         reloadStatus();
-        setGeneration((g) => g + 1);
+        if (sectionNow.current !== 'record' && sectionNow.current !== 'import' && sectionNow.current !== 'settings') setGeneration((g) => g + 1);
       }
     });
   }, [reloadStatus]);
