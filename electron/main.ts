@@ -163,12 +163,14 @@ async function start(): Promise<void> {
 
   // Login secrets: sealed by the OS keychain through safeStorage (usable only now, after `ready`).
   const sealer = sealerFromSafeStorage(safeStorage, process.platform);
-  try {
-    const secretsNotice = vaultNotice(await openVault(home, process.env, locker.dataKey, sealer));
-    if (secretsNotice) log(secretsNotice);
-  } catch (e) {
-    log(`locker: where login secrets are kept could not be found out: ${errorText(e)}`);
-  }
+  // Logged when known; start-up does not wait for the keychain probe.
+  void openVault(home, process.env, locker.dataKey, sealer).then(
+    (vault) => {
+      const secretsNotice = vaultNotice(vault);
+      if (secretsNotice) log(secretsNotice);
+    },
+    (e: unknown) => log(`locker: where login secrets are kept could not be found out: ${errorText(e)}`),
+  );
 
   // Updates: only an installed copy that can update itself, only with the person's yes (Settings), see updates.ts.
   const support = updateSupport({

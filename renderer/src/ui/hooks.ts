@@ -32,3 +32,30 @@ export function useDebounced<T>(value: T, ms: number): T {
   }, [value, ms]);
   return v;
 }
+
+/** What an action ended with when its call threw (the transport failed, or the core answered bad-request/error). */
+export interface Failed {
+  readonly kind: 'failed';
+  readonly message: string;
+}
+
+/**
+ * A call the person starts (a button, a form): `busy` while it runs, then its answer, or `Failed` when it threw.
+ * Starting it again clears what the last run showed.
+ */
+export function useAction<A extends unknown[], R>(act: (...args: A) => Promise<R>): { readonly busy: boolean; readonly result: R | Failed | undefined; readonly run: (...args: A) => Promise<void> } {
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<R | Failed>();
+  const run = async (...args: A): Promise<void> => {
+    setBusy(true);
+    setResult(undefined);
+    try {
+      setResult(await act(...args));
+    } catch (e) {
+      setResult({ kind: 'failed', message: e instanceof Error ? e.message : String(e) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, result, run };
+}

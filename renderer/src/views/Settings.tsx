@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import type { DeleteEverythingResult, ExportEverythingResult, Input, SettingsView } from '../../../shared/api/index.js';
-import { ApiError, call } from '../api/client.js';
+import type { Input, SettingsView } from '../../../shared/api/index.js';
+import { call } from '../api/client.js';
 import { ErrorBox, Page, Show } from '../ui/bits.js';
-import { useLoad } from '../ui/hooks.js';
+import { useAction, useLoad } from '../ui/hooks.js';
 import { href } from '../ui/router.js';
 import { useToast } from '../ui/Toasts.js';
 
@@ -28,24 +28,8 @@ export function SettingsPage({ changed }: { changed: () => void }) {
   );
 }
 
-function message(e: unknown): string {
-  return e instanceof ApiError || e instanceof Error ? e.message : String(e);
-}
-
 function YourData({ s }: { s: SettingsView }) {
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<ExportEverythingResult | { kind: 'failed'; message: string }>();
-  const run = async () => {
-    setBusy(true);
-    setResult(undefined);
-    try {
-      setResult(await call('data.export', {}));
-    } catch (e) {
-      setResult({ kind: 'failed', message: message(e) });
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, result, run } = useAction(() => call('data.export', {}));
   return (
     <section aria-labelledby="set-data">
       <h2 id="set-data">Your data</h2>
@@ -86,21 +70,11 @@ function YourData({ s }: { s: SettingsView }) {
 }
 
 function Updates({ s, reload }: { s: SettingsView; reload: () => void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-  const toggle = async (on: boolean) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      const r = await call('settings.set', { updates: on });
-      if (r.kind === 'error') setError(r.message);
-      reload();
-    } catch (e) {
-      setError(message(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, result, run: toggle } = useAction(async (on: boolean) => {
+    const r = await call('settings.set', { updates: on });
+    reload();
+    return r;
+  });
   return (
     <section aria-labelledby="set-updates">
       <h2 id="set-updates">Updates</h2>
@@ -115,7 +89,7 @@ function Updates({ s, reload }: { s: SettingsView; reload: () => void }) {
           ? 'Off until you turn it on. Locker then asks before it downloads anything, and checks the signature of what it downloads.'
           : s.updates.reason}
       </p>
-      {error && <ErrorBox message={error} />}
+      {(result?.kind === 'error' || result?.kind === 'failed') && <ErrorBox message={result.message} />}
     </section>
   );
 }
@@ -123,26 +97,16 @@ function Updates({ s, reload }: { s: SettingsView; reload: () => void }) {
 function DeleteEverything({ done }: { done: () => void }) {
   const toast = useToast();
   const [typed, setTyped] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<DeleteEverythingResult | { kind: 'failed'; message: string }>();
   const ready = typed.trim().toLowerCase() === DELETE_EVERYTHING_PHRASE;
-  const run = async () => {
-    setBusy(true);
-    setResult(undefined);
-    try {
-      const r = await call('data.deleteEverything', { confirm: DELETE_EVERYTHING_PHRASE });
-      setResult(r);
-      if (r.kind === 'deleted') {
-        setTyped('');
-        toast({ text: `Deleted ${r.records.toLocaleString()} records from this computer.` });
-        done();
-      }
-    } catch (e) {
-      setResult({ kind: 'failed', message: message(e) });
-    } finally {
-      setBusy(false);
+  const { busy, result, run } = useAction(async () => {
+    const r = await call('data.deleteEverything', { confirm: DELETE_EVERYTHING_PHRASE });
+    if (r.kind === 'deleted') {
+      setTyped('');
+      toast({ text: `Deleted ${r.records.toLocaleString()} records from this computer.` });
+      done();
     }
-  };
+    return r;
+  });
   return (
     <section aria-labelledby="set-delete">
       <h2 id="set-delete">Delete everything</h2>
