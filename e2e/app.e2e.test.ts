@@ -16,12 +16,11 @@ import { createGrant } from '../shared/api/index.js';
 import type { CssAccount } from '../shared/localpod/index.js';
 import { login, newAccount } from '../test/helpers/pod.js';
 import { PLAIN, replica, type Replica } from '../test/helpers/sync.js';
-import { browserPath, BROWSER_ARGS, rendererBuilt, saveShot } from './browser.js';
+import { requireBrowser, BROWSER_ARGS, rendererBuilt, saveShot } from './browser.js';
 import './matchers.js';
 import { writeSamples, XSS } from './samples.js';
 
-const exe = browserPath();
-if (!exe) console.warn('e2e: SKIPPED — no Chromium at /usr/bin/chromium and none from `npx playwright install chromium`.');
+const exe = requireBrowser('e2e');
 
 describe.skipIf(!exe)('the app in a browser (locker serve + a real pod)', { timeout: 180_000 }, () => {
   let dir: string;

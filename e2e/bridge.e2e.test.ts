@@ -27,7 +27,7 @@ import { APP_ORIGIN, isAppFrame, type SenderFrame } from '../electron/policy.js'
 import { answerAppRequest } from '../electron/protocol.js';
 import { createHandlers, IPC_CHANNELS, type CallResult, type Locker, type LockerBridge, type TaggedEvent } from '../shared/api/index.js';
 import { openTemp } from '../test/helpers/home.js';
-import { browserPath, BROWSER_ARGS, RENDERER_DIST, rendererBuilt } from './browser.js';
+import { requireBrowser, BROWSER_ARGS, RENDERER_DIST, rendererBuilt } from './browser.js';
 import './matchers.js';
 import { writeSamples } from './samples.js';
 
@@ -37,8 +37,7 @@ const ORIGIN = 'https://locker.test';
 const ELSEWHERE = 'https://elsewhere.test';
 const EVENT = 'locker-bridge-event';
 
-const exe = browserPath();
-if (!exe) console.warn('e2e (bridge): SKIPPED — no Chromium at /usr/bin/chromium and none from `npx playwright install chromium`.');
+const exe = requireBrowser('e2e (bridge)');
 
 /** A URL of the stand-in origin as the app URL it stands for; any other URL as it is. */
 function asAppUrl(url: string): string {

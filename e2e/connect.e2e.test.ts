@@ -8,10 +8,10 @@ import type { CssAccount } from '../shared/localpod/index.js';
 import { openTemp } from '../test/helpers/home.js';
 import { newAccount } from '../test/helpers/pod.js';
 import { PLAIN } from '../test/helpers/sync.js';
-import { browserPath, BROWSER_ARGS, rendererBuilt } from './browser.js';
+import { requireBrowser, BROWSER_ARGS, rendererBuilt } from './browser.js';
 import './matchers.js';
 
-const exe = browserPath();
+const exe = requireBrowser('e2e (connect)');
 
 describe.skipIf(!exe)('connecting to a pod from the UI', { timeout: 120_000 }, () => {
   let browser: Browser;

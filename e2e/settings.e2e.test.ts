@@ -7,11 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve, type RunningServer } from '../cli/serve.js';
 import { openTemp } from '../test/helpers/home.js';
 import { PLAIN } from '../test/helpers/sync.js';
-import { browserPath, BROWSER_ARGS, RENDERER_DIST, rendererBuilt, saveShot } from './browser.js';
+import { requireBrowser, BROWSER_ARGS, RENDERER_DIST, rendererBuilt, saveShot } from './browser.js';
 import { writeSamples } from './samples.js';
 import './matchers.js';
 
-const exe = browserPath();
+const exe = requireBrowser('e2e (settings)');
 
 describe.skipIf(!exe)('settings', { timeout: 120_000 }, () => {
   let browser: Browser;

@@ -23,6 +23,7 @@ import { convertIcon } from 'app-builder-lib/out/util/iconConverter.js';
 import { decodeIcns, decodeIco, icnsProblems, readPngInfo } from './icon-formats.js';
 import { generateIcons, ICNS_TYPES, ICO_SIZES, RESOURCES_DIR, ROOT, SET_SIZES } from './icon-set.js';
 import { ELECTRON_42_FUSE_DEFAULTS, expectedFuseWire, fuseName } from './fuses.js';
+import { findSevenZip } from './seven-zip.js';
 import { STUB_MARKER, writeStubElectron } from './stub-electron.js';
 
 // ------------------------------------------------------------------ checklist
@@ -62,15 +63,6 @@ const stubDir = path.join(work, 'electron-stub');
 const log = path.join(work, 'electron-builder.log');
 
 // ------------------------------------------------------------------ 1. inputs
-
-/** An executable's path from PATH, if any. */
-function onPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const candidate = path.join(dir, name);
-    if (dir && existsSync(candidate)) return candidate;
-  }
-  return undefined;
-}
 
 function run(command: string, args: string[]): void {
   const result = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit' });
@@ -148,10 +140,10 @@ const built = await phase(`electron-builder --linux dir tar.gz (stub Electron, n
     '-c.afterAllArtifactBuild=./packaging/dist-check-config.mjs',
   ];
   const env: NodeJS.ProcessEnv = { ...process.env, CSC_IDENTITY_AUTO_DISCOVERY: 'false' };
-  // tar.gz needs 7-Zip: electron-builder downloads its own unless given one (p7zip-full's 7za here).
-  const sevenZip = env.ELECTRON_BUILDER_7ZIP_PATH ?? onPath('7za');
-  if (sevenZip) env.ELECTRON_BUILDER_7ZIP_PATH = sevenZip;
-  else process.stdout.write('  no 7za found (apt-get install p7zip-full): electron-builder will try to download 7-Zip\n');
+  // tar.gz needs 7-Zip: electron-builder downloads its own unless given one, so it gets the one npm installed (7zip-bin).
+  const sevenZip = findSevenZip(env, path.join(work, '7zip'));
+  if (!check('7-Zip for the tar.gz runs', sevenZip.kind === 'ok', sevenZip.kind === 'ok' ? `${sevenZip.from}: ${rel(sevenZip.path)}` : sevenZip.message)) return false;
+  if (sevenZip.kind === 'ok') env.ELECTRON_BUILDER_7ZIP_PATH = sevenZip.path;
   process.stdout.write(`  electronDist: ${rel(stubDir)} (a stub: no Electron can be downloaded here)\n  log: ${log}\n`);
   const out = createWriteStream(log);
   const status = await new Promise<number | null>((resolve, reject) => {

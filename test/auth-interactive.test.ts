@@ -17,18 +17,9 @@ import type { CssAccount } from '../shared/localpod/index.js';
 import { newAccount } from './helpers/pod.js';
 import { BIN, locker } from './helpers/cli.js';
 import { FIXTURES } from './helpers/home.js';
+import { BROWSER_ARGS as CHROMIUM_ARGS, requireBrowser } from '../e2e/browser.js';
 
-const DEBIAN_CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-/** Debian's Chromium, else Playwright's own download (`npx playwright install chromium`), else none. */
-function findChromium(): string | undefined {
-  if (existsSync(DEBIAN_CHROMIUM)) return DEBIAN_CHROMIUM;
-  const own = chromium.executablePath();
-  return own && existsSync(own) ? own : undefined;
-}
-const chromiumPath = findChromium();
-if (!chromiumPath) console.warn(`auth-interactive: SKIPPED the browser tests — no Chromium at ${DEBIAN_CHROMIUM} and none from \`npx playwright install chromium\`.`);
+const chromiumPath = requireBrowser('auth-interactive');
 
 const tmpHomes: string[] = [];
 function tmpHome(): string {
