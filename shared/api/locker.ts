@@ -1,43 +1,15 @@
-import { closeSync, createReadStream, existsSync, openSync, readdirSync, readFileSync, readSync, statSync, lstatSync } from 'node:fs';
 import path from 'node:path';
 import { exportTrig, type ExportSummary } from '../export/index.js';
-import { detectFormat, formatBytes, ImportAbort, isStreamingFormat, isZip, openZip, openStreamSource, type FormatOptions, linkPeople, openSource, ProblemLog, stamp, type ImportCaps, type OpenedSource } from '../importers/index.js';
-import { applyEdits, recordToJson, recordToTurtle, type LockerRecord, type PropertyChange, type RecordJson, type RecordType, type ValidationProblem } from '../model/index.js';
-import { openStore, type BinaryWrite, type ListQuery, type RecordSummary, type Store } from '../store/index.js';
+import { openBytes, openInputs, type BackupNeeds, type BackupProtection, type FormatOptions, type ImportCaps, type InputFile, type OpenContext, type SourceEvent } from '../importers/index.js';
+import { ImportTally, ingestSource, type ImportPhase, type ImportProgress, type ImportSummary, type IngestOutcome } from '../ingest/index.js';
+import { applyEdits, recordToJson, recordToTurtle, type PropertyChange, type RecordJson, type RecordType, type ValidationProblem } from '../model/index.js';
+import { openStore, type ListQuery, type RecordSummary, type Store } from '../store/index.js';
 import { loadCaps } from './home.js';
-import { backupNeeds, isSealedBackup, openSealedBackup, sealBackup, type BackupProtection, type SealSummary } from '../seal/index.js';
+import { sealBackup, type SealSummary } from '../seal/index.js';
 import { DB_FILE, encryptionState, finishConversion } from './encryption.js';
 import type { DataKey } from '../crypto/index.js';
 
-export interface ImportError {
-  readonly file: string;
-  readonly message: string;
-}
-
-/** What `locker import --json` prints. */
-export interface ImportSummary {
-  imported: number;
-  updated: number;
-  skipped: number;
-  errors: ImportError[];
-  /** Files inside an archive of no format Locker reads (pictures, web pages), passed over. */
-  ignored?: number;
-}
-
-export type ImportPhase = 'reading' | 'validating' | 'writing' | 'done' | 'failed';
-
-export interface ImportProgress {
-  readonly file: string;
-  readonly phase: ImportPhase;
-  readonly fileIndex: number;
-  readonly fileCount: number;
-  /** Records handled so far in this file, and how many it has. */
-  readonly done: number;
-  readonly total: number;
-  readonly bytes: number;
-  /** The format the file was recognised as (by its content), once known: `ical`, `vcard`, `ofx`, `gpx`… */
-  readonly format?: string;
-}
+export type { ImportError, ImportPhase, ImportProgress, ImportSummary } from '../ingest/index.js';
 
 export interface ImportOptions {
   readonly onProgress?: (p: ImportProgress) => void;
@@ -47,7 +19,7 @@ export interface ImportOptions {
   /** Format settings for this import only (a CSV mapping given on the command line). */
   readonly formats?: FormatOptions;
   /** Supplies the passphrase or key for an encrypted backup being imported (asks the person). */
-  readonly unseal?: (file: string, needs: 'passphrase' | 'identity' | 'unknown') => Promise<BackupProtection | undefined>;
+  readonly unseal?: (file: string, needs: BackupNeeds) => Promise<BackupProtection | undefined>;
 }
 
 export type ShowResult = { readonly kind: 'ok'; readonly json: RecordJson; readonly turtle: string; readonly updated: string } | { readonly kind: 'absent'; readonly id: string };
@@ -68,12 +40,7 @@ export interface OpenLockerOptions {
 
 export const LOCKED_MESSAGE = 'the locker is locked: run `locker unlock` (or give LOCKER_PASSPHRASE or --key-file)';
 
-const MAX_FILES = 100_000;
 const DISMISSED_KEY = 'duplicates.dismissed';
-/** Records validated and written per step of an import. */
-const IMPORT_BATCH = 1000;
-/** Smaller steps for streamed files: fewer records alive at once, so they die young and memory stays flat. */
-const STREAM_BATCH = 100;
 
 /** Opens the locker in `home` (creating it), reading its import limits from config. */
 export function openLocker(home: string, env: NodeJS.ProcessEnv = process.env, opts: OpenLockerOptions = {}): OpenLockerResult {
@@ -135,27 +102,6 @@ export class Locker {
     this.dataKey?.wipe();
   }
 
-  /** Expands directories (recursively, skipping hidden entries and symlinks) into files. */
-  private expand(inputs: readonly string[], errors: ImportError[]): string[] {
-    const out: string[] = [];
-    const walk = (p: string, top: boolean) => {
-      if (out.length >= MAX_FILES) return;
-      let st;
-      try {
-        st = top ? statSync(p) : lstatSync(p);
-      } catch (e) {
-        errors.push({ file: p, message: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : `cannot read: ${(e as Error).message}` });
-        return;
-      }
-      if (st.isDirectory()) {
-        for (const name of readdirSync(p).sort()) if (!name.startsWith('.') && !name.endsWith('.partial')) walk(path.join(p, name), false);
-      } else if (st.isFile()) out.push(p);
-      else if (top) errors.push({ file: p, message: 'not a regular file' });
-    };
-    for (const p of inputs) walk(p, true);
-    return out;
-  }
-
   async importFiles(inputs: readonly string[], given: ImportOptions = {}): Promise<ImportSummary> {
     // Its own signal, which the caller's cancels, and so does `deleteEverything` (no file of it is written after the wipe).
     const own = new AbortController();
@@ -192,224 +138,51 @@ export class Locker {
   private readonly running = new Set<AbortController>();
 
   private async importEach(inputs: readonly string[], opts: ImportOptions): Promise<ImportSummary> {
-    const summary: ImportSummary = { imported: 0, updated: 0, skipped: 0, errors: [] };
-    const files = this.expand(inputs, summary.errors);
-    // A TriG export's binaries folder is read by the TriG importer, not imported file by file.
-    const trigStems = new Set(files.filter((f) => /\.trig$/i.test(f)).map((f) => f.replace(/\.trig$/i, '.files')));
-    const dirs = new Set(files.filter((f) => /\.trig$/i.test(f)).map((f) => path.join(path.dirname(f), 'files')));
-    const todo = files.filter((f) => ![...trigStems, ...dirs].some((d) => f.startsWith(d + path.sep)));
-    for (let i = 0; i < todo.length; i++) {
-      const file = todo[i] as string;
-      if (opts.signal?.aborted) {
-        summary.errors.push({ file, message: 'cancelled before it was read' });
-        continue;
-      }
-      const report = (phase: ImportPhase, done = 0, total = 0, bytes = 0, format?: string) => opts.onProgress?.({ file, phase, fileIndex: i, fileCount: todo.length, done, total, bytes, ...(format !== undefined && { format }) });
-      const fail = (message: string) => {
-        summary.errors.push({ file, message });
-        report('failed');
-      };
-      report('reading');
-      let size: number;
-      try {
-        size = statSync(file).size;
-      } catch (e) {
-        fail(`cannot read: ${(e as Error).message}`);
-        continue;
-      }
-      let head: Uint8Array;
-      try {
-        head = readHead(file, 65536);
-      } catch (e) {
-        fail(`cannot read: ${(e as Error).message}`);
-        continue;
-      }
-      if (isZip(head)) {
-        await this.importArchive(file, summary, report, opts);
-        continue;
-      }
-      const streaming = isStreamingFormat(head, path.basename(file));
-      if (!streaming && size > this.caps.maxFileBytes) {
-        fail(`the file is ${formatBytes(size)}, larger than the ${formatBytes(this.caps.maxFileBytes)} limit (LOCKER_MAX_FILE_MB or importCaps.maxFileBytes in config.json)`);
-        continue;
-      }
-      if (streaming) {
-        // Too big to hold whole (Apple Health exports run to gigabytes): read in chunks, twice (digest, then records).
-        const opened = await openStreamSource({ name: path.basename(file), size, head, chunks: () => createReadStream(file, { highWaterMark: 32 * 1024 }) as AsyncIterable<Uint8Array> }, this.caps, { ...this.formats, ...opts.formats });
-        if (opened?.kind === 'failed') {
-          fail(opened.failure.message);
-          continue;
-        }
-        if (opened) {
-          const outcome = await this.exclusive(() => this.writeFile(file, opened, size, report, opts.signal));
-          if (outcome.kind === 'failed') {
-            fail(outcome.message);
-            continue;
-          }
-          summary.imported += outcome.created;
-          summary.updated += outcome.updated;
-          summary.skipped += outcome.unchanged;
-          opts.onCommitted?.(file, outcome.ids);
-          report('done', outcome.ids.length, outcome.ids.length, size);
-          continue;
-        }
-      }
-      let bytes: Uint8Array;
-      try {
-        bytes = readHeadThenAll(file, size);
-      } catch (e) {
-        fail(`cannot read: ${(e as Error).message}`);
-        continue;
-      }
-      const dir = path.dirname(file);
-      const stem = path.basename(file).replace(/\.trig$/i, '');
-      const beside = (name: string) => {
-        if (!/^[a-f0-9]{32}\.[a-z0-9]{1,8}$/.test(name)) return undefined;
-        for (const candidate of [path.join(dir, `${stem}.files`, name), path.join(dir, 'files', name)]) {
-          if (existsSync(candidate)) return new Uint8Array(readFileSync(candidate));
-        }
-        return undefined;
-      };
-      const outcome = await this.importBytes(file, bytes, size, beside, report, opts);
-      if (outcome.kind === 'failed') {
-        fail(outcome.message);
-        continue;
-      }
-      summary.imported += outcome.created;
-      summary.updated += outcome.updated;
-      summary.skipped += outcome.unchanged;
-      opts.onCommitted?.(file, outcome.ids);
-      report('done', outcome.ids.length, outcome.ids.length, size);
-    }
-    return summary;
+    const tally = new ImportTally();
+    for await (const event of openInputs(inputs, this.openContext(opts))) await this.take(event, tally, opts);
+    return tally.result();
   }
 
-  /**
-   * Every file inside a zip archive, each by the importer its content calls
-   * for and each in its own transaction (errors are listed per inner file).
-   * A hostile archive is refused before anything is read; files of no known
-   * format (pictures, HTML pages of a Takeout) are passed over and counted.
-   */
-  private async importArchive(file: string, summary: ImportSummary, report: (phase: ImportPhase, done?: number, total?: number, bytes?: number, format?: string) => void, opts: ImportOptions): Promise<void> {
-    const archive = await openZip(file);
-    if (archive.kind === 'refused') {
-      summary.errors.push({ file, message: archive.message });
-      report('failed');
-      return;
-    }
-    try {
-      const entries = [...archive.entries].sort((a, b) => a.name.localeCompare(b.name));
-      const byName = new Map(entries.map((e) => [e.name, e]));
-      const loaded = new Map<string, Uint8Array>();
-      let ignored = 0;
-      for (const entry of entries) {
-        if (opts.signal?.aborted) {
-          summary.errors.push({ file: `${file}/${entry.name}`, message: 'cancelled before it was read' });
-          continue;
-        }
-        const base = entry.name.split('/').pop() ?? entry.name;
-        const dirs = entry.name.split('/').slice(0, -1);
-        if (base.startsWith('.') || dirs.includes('__MACOSX') || dirs.some((d) => d === 'files' || d.endsWith('.files'))) continue;
-        const label = `${file}/${entry.name}`;
-        const fail = (message: string) => summary.errors.push({ file: label, message });
-        let outcome: Awaited<ReturnType<Locker['importBytes']>> | undefined;
-        try {
-          const chunkIter = entry.chunks()[Symbol.asyncIterator]();
-          const first = await chunkIter.next();
-          await chunkIter.return?.();
-          const head = first.done ? new Uint8Array() : first.value.subarray(0, 65536);
-          const known = detectFormat(head, base).kind === 'format' || isSealedBackup(head);
-          if (!known || isZip(head)) {
-            ignored++;
-            continue;
-          }
-          if (entry.size > this.caps.maxFileBytes || isStreamingFormat(head, base)) {
-            const opened = await openStreamSource({ name: base, size: entry.size, head, chunks: () => entry.chunks() }, this.caps, { ...this.formats, ...opts.formats });
-            if (!opened) {
-              fail(`the file is ${formatBytes(entry.size)}, larger than the ${formatBytes(this.caps.maxFileBytes)} limit`);
-              continue;
-            }
-            if (opened.kind === 'failed') {
-              fail(opened.failure.message);
-              continue;
-            }
-            outcome = await this.exclusive(() => this.writeFile(label, opened, entry.size, report, opts.signal));
-          } else {
-            const bytes = await entry.read();
-            const dir = dirs.join('/');
-            const stem = base.replace(/\.trig$/i, '');
-            const sibling = (name: string) => {
-              if (!/^[a-f0-9]{32}\.[a-z0-9]{1,8}$/.test(name)) return undefined;
-              for (const candidate of [`${dir ? `${dir}/` : ''}${stem}.files/${name}`, `${dir ? `${dir}/` : ''}files/${name}`]) {
-                const cached = loaded.get(candidate);
-                if (cached) return cached;
-              }
-              return undefined;
-            };
-            // Binaries of a TriG export inside the archive: read them up front (the importer asks synchronously).
-            if (/\.trig$/i.test(base)) {
-              for (const [name, e] of byName) {
-                const prefix = [`${dir ? `${dir}/` : ''}${stem}.files/`, `${dir ? `${dir}/` : ''}files/`];
-                if (prefix.some((p) => name.startsWith(p)) && e.size <= this.caps.maxBinaryBytes) loaded.set(name, await e.read());
-              }
-            }
-            outcome = await this.importBytes(label, bytes, entry.size, sibling, report, opts);
-          }
-          if (outcome.kind === 'failed') {
-            fail(outcome.message);
-            continue;
-          }
-        } catch (e) {
-          // A damaged entry (bad data, more bytes than it declared): this file fails, the others go on.
-          fail(`could not be read from the archive: ${e instanceof Error ? e.message.slice(0, 200) : String(e)}`);
-          continue;
-        }
-        if (!outcome) continue;
-        summary.imported += outcome.created;
-        summary.updated += outcome.updated;
-        summary.skipped += outcome.unchanged;
-        opts.onCommitted?.(label, outcome.ids);
+  /** What the importers open, and how the import goes on: sources are committed one at a time, under the write lock. */
+  private async take(event: SourceEvent, tally: ImportTally, opts: ImportOptions): Promise<void> {
+    const report = (input: InputFile, phase: ImportPhase, done = 0, total = 0, bytes = 0, format?: string) =>
+      opts.onProgress?.({ file: input.path, phase, fileIndex: input.index, fileCount: input.count, done, total, bytes, ...(format !== undefined && { format }) });
+    switch (event.kind) {
+      case 'input':
+        return report(event.input, 'reading');
+      case 'ignored':
+        return tally.ignore();
+      case 'archive-read':
+        return report(event.input, 'done');
+      case 'refused':
+        tally.refuse(event.label, event.message);
+        if (event.input) report(event.input, 'failed');
+        return;
+      case 'source': {
+        const { source } = event;
+        const outcome = await this.exclusive(() => ingestSource(this.store, source, (...a) => report(source.input, ...a), opts.signal));
+        tally.add(source.label, outcome);
+        if (outcome.kind === 'ok') opts.onCommitted?.(source.label, outcome.ids);
+        if (source.whole) report(source.input, outcome.kind === 'ok' ? 'done' : 'failed', outcome.kind === 'ok' ? outcome.ids.length : 0, outcome.kind === 'ok' ? outcome.ids.length : 0, outcome.kind === 'ok' ? source.size : 0);
+        return;
       }
-      if (ignored > 0) summary.ignored = (summary.ignored ?? 0) + ignored;
-      report('done');
-    } catch (e) {
-      summary.errors.push({ file, message: `could not be read: ${e instanceof Error ? e.message.slice(0, 200) : String(e)}` });
-    } finally {
-      archive.close();
     }
   }
 
+  private openContext(opts: ImportOptions): OpenContext {
+    return { caps: this.caps, formats: { ...this.formats, ...opts.formats }, signal: opts.signal, unseal: opts.unseal };
+  }
+
   /**
-   * One file's bytes into the store (all or nothing). An encrypted Locker
-   * backup (age) is opened first with what `opts.unseal` supplies, completely,
-   * so that a wrong key or a damaged file restores nothing.
+   * One file's bytes already in memory (a backup fetched from the pod) into the store, all or nothing. An
+   * encrypted Locker backup is opened first with what `opts.unseal` supplies.
    */
-  async importBytes(
-    file: string,
-    bytes: Uint8Array,
-    size: number,
-    readSibling: (name: string) => Uint8Array | undefined,
-    report: (phase: ImportPhase, done?: number, total?: number, bytes?: number, format?: string) => void = () => undefined,
-    opts: ImportOptions = {},
-  ): Promise<{ kind: 'ok'; created: number; updated: number; unchanged: number; ids: string[] } | { kind: 'failed'; message: string }> {
-    let content = bytes;
-    let siblings = readSibling;
-    let name = path.basename(file);
-    if (isSealedBackup(bytes)) {
-      const needs = backupNeeds(bytes);
-      const protection = await opts.unseal?.(file, needs);
-      if (!protection) {
-        return { kind: 'failed', message: `this is an encrypted Locker backup: give its ${needs === 'identity' ? 'key file (--key-file)' : 'passphrase (LOCKER_BACKUP_PASSPHRASE, LOCKER_PASSPHRASE or the prompt)'}` };
-      }
-      const sealed = await openSealedBackup(bytes, protection, { maxBytes: this.caps.maxFileBytes * 4 });
-      if (sealed.kind !== 'ok') return { kind: 'failed', message: /nothing was restored/.test(sealed.message) ? sealed.message : `${sealed.message}; nothing was restored` };
-      content = sealed.trig;
-      siblings = (n) => sealed.files.get(n) ?? sealed.files.get(`files/${n}`);
-      name = 'locker.trig';
+  async importBytes(file: string, bytes: Uint8Array, readSibling: (name: string) => Uint8Array | undefined = () => undefined, opts: ImportOptions = {}): Promise<IngestOutcome> {
+    for await (const event of openBytes({ label: file, bytes, readSibling }, this.openContext(opts))) {
+      if (event.kind === 'refused') return { kind: 'failed', message: event.message };
+      if (event.kind === 'source') return this.exclusive(() => ingestSource(this.store, event.source, undefined, opts.signal));
     }
-    const opened = openSource({ name, bytes: content, readSibling: siblings }, this.caps, { ...this.formats, ...opts.formats });
-    if (opened.kind === 'failed') return { kind: 'failed', message: opened.failure.message };
-    return this.exclusive(() => this.writeFile(file, opened, size, report, opts.signal));
+    return { kind: 'failed', message: 'nothing to import' };
   }
 
   /** Runs write operations one at a time (imports, syncs, edits): an import holds its transaction open across awaits. */
@@ -423,68 +196,6 @@ export class Locker {
   }
 
   private lock: Promise<void> = Promise.resolve();
-
-  /**
-   * Validates and writes one file's records in batches inside one transaction:
-   * all of the file or none of it, with flat memory however large it is.
-   */
-  private async writeFile(
-    file: string,
-    opened: Extract<OpenedSource, { kind: 'ok' }>,
-    size: number,
-    report: (phase: ImportPhase, done?: number, total?: number, bytes?: number, format?: string) => void,
-    signal: AbortSignal | undefined,
-  ): Promise<{ kind: 'ok'; created: number; updated: number; unchanged: number; ids: string[] } | { kind: 'failed'; message: string }> {
-    const { parsed, importer, sha256 } = opened;
-    const stampInfo = { importer, fileName: path.basename(file), sha256, now: new Date().toISOString(), keepsProvenance: parsed.keepsProvenance === true };
-    const problems = new ProblemLog();
-    const seen = new Set<string>();
-    const counts = { created: 0, updated: 0, unchanged: 0 };
-    let done = 0;
-    this.store.begin();
-    try {
-      let batch: LockerRecord[] = [];
-      let binaries: BinaryWrite[] = [];
-      const flush = async () => {
-        if (batch.length === 0) return;
-        if (signal?.aborted) throw new ImportAbort({ kind: 'unreadable', message: 'cancelled; nothing of this file was saved' });
-        report('validating', done, parsed.count, parsed.bytesRead?.() ?? size, importer.id);
-        const ok = await problems.check(batch);
-        if (ok && problems.count === 0) {
-          const linked = linkPeople(this.store, batch);
-          const outcomes = this.store.putRecords(linked.records, binaries);
-          if (linked.touched.length) this.store.putRecords(linked.touched);
-          outcomes.forEach((o, i) => {
-            const id = (linked.records[i] as LockerRecord).id;
-            if (seen.has(id)) return;
-            seen.add(id);
-            counts[o]++;
-          });
-        }
-        done += batch.length;
-        report(problems.count ? 'validating' : 'writing', done, parsed.count, parsed.bytesRead?.() ?? size, importer.id);
-        batch = [];
-        binaries = [];
-        await new Promise<void>((r) => setImmediate(r));
-      };
-      for await (const item of parsed.items) {
-        batch.push(stamp(item.record, stampInfo));
-        if (item.binaries) binaries.push(...item.binaries);
-        if (batch.length >= (parsed.bytesRead ? STREAM_BATCH : IMPORT_BATCH)) await flush();
-      }
-      await flush();
-      if (problems.count > 0) {
-        this.store.rollback();
-        return { kind: 'failed', message: problems.message() };
-      }
-      this.store.commit();
-      return { kind: 'ok', ...counts, ids: [...seen] };
-    } catch (e) {
-      this.store.rollback();
-      if (e instanceof ImportAbort) return { kind: 'failed', message: e.failure.message };
-      return { kind: 'failed', message: `could not be saved: ${e instanceof Error ? e.message : String(e)}` };
-    }
-  }
 
   list(q: ListQuery = {}): RecordSummary[] {
     return this.store.list(q);
@@ -526,33 +237,5 @@ export class Locker {
   /** One encrypted file with every record and binary (see shared/backup). */
   exportSealed(out: string, protection: BackupProtection): Promise<SealSummary> {
     return sealBackup(this.store, out, protection);
-  }
-}
-
-/** Reads a file whole; a file that shrinks or grows while being read is read as it is now. */
-function readHead(file: string, max: number): Uint8Array {
-  const fd = openSync(file, 'r');
-  try {
-    const buf = Buffer.alloc(max);
-    const n = readSync(fd, buf, 0, max, 0);
-    return buf.subarray(0, n);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function readHeadThenAll(file: string, size: number): Uint8Array {
-  const fd = openSync(file, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(size);
-    let off = 0;
-    while (off < size) {
-      const n = readSync(fd, buf, off, size - off, off);
-      if (n === 0) break;
-      off += n;
-    }
-    return new Uint8Array(buf.buffer, buf.byteOffset, off);
-  } finally {
-    closeSync(fd);
   }
 }

@@ -1,7 +1,7 @@
 import { convert } from 'html-to-text';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { binaryIri, iri, lit, namedNode, RecordBuilder, sha256Hex, stableId, type LockerRecord } from '../model/index.js';
-import type { BinaryWrite } from '../store/index.js';
+import type { BinaryWrite } from '../model/index.js';
 import { makeBinary } from './media.js';
 import { checkDeadline, ImportAbort, type ImportContext, type Importer, type ParsedItem, type ParseResult, type StreamSource } from './types.js';
 

@@ -1,5 +1,5 @@
 import { sha256Hex } from '../model/index.js';
-import type { BinaryWrite } from '../store/index.js';
+import type { BinaryWrite } from '../model/index.js';
 
 const SIGNATURES: Array<{ type: string; ext: string; test: (b: Uint8Array) => boolean }> = [
   { type: 'image/jpeg', ext: 'jpg', test: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },

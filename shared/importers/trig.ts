@@ -2,7 +2,7 @@ import { Parser } from 'n3';
 import type { Quad } from '@rdfjs/types';
 import { DataFactory } from 'n3';
 import { binaryIri, LOCAL_ROOT, parseDocIri, RECORD_TYPES, RDF_TYPE, sha256Hex, TYPES, type LockerRecord } from '../model/index.js';
-import type { BinaryWrite } from '../store/index.js';
+import type { BinaryWrite } from '../model/index.js';
 import { sniffImage } from './media.js';
 import { checkDeadline, failed, type ImportContext, type Importer, type ParseResult } from './types.js';
 

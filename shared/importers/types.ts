@@ -1,5 +1,5 @@
 import type { LockerRecord } from '../model/index.js';
-import type { BinaryWrite } from '../store/index.js';
+import type { BinaryWrite } from '../model/index.js';
 
 /** Limits that keep a hostile or broken file from exhausting the machine. All configurable. */
 export interface ImportCaps {

@@ -1,6 +1,6 @@
 import ICAL from 'ical.js';
 import { binaryIri, iri, lit, namedNode, RecordBuilder, sha256Hex, stableId, type LockerRecord } from '../model/index.js';
-import type { BinaryWrite } from '../store/index.js';
+import type { BinaryWrite } from '../model/index.js';
 import { decodeBase64, makeBinary, sniffImage } from './media.js';
 import { scanContentLines } from './text.js';
 import { checkDeadline, failed, ImportAbort, type ImportContext, type Importer, type ParsedItem, type ParseResult } from './types.js';

@@ -38,6 +38,14 @@ export function parseDocIri(iriText: string, root: string = LOCAL_ROOT): { conta
   return m && m[1] && m[2] ? { container: m[1], id: m[2] } : undefined;
 }
 
+/** A binary resource linked from a record (photo bytes, an attachment): named by its digest, a document of its own on the pod. */
+export interface BinaryWrite {
+  readonly name: string;
+  readonly mediaType: string;
+  readonly sha256: string;
+  readonly bytes: Uint8Array;
+}
+
 export type LiteralValue = string | number | boolean;
 
 export const lit = {

@@ -15,20 +15,8 @@ import { PassThrough, Readable } from 'node:stream';
 import { Encrypter, identityToRecipient } from 'age-encryption';
 import tar from 'tar-stream';
 import { writeTrig } from '../export/index.js';
+import { BACKUP_FORMAT, BACKUP_VERSION, type BackupManifest, type BackupProtection } from '../importers/index.js';
 import type { Store } from '../store/index.js';
-
-export const BACKUP_FORMAT = 'locker-backup';
-export const BACKUP_VERSION = 1;
-
-export type BackupProtection = { readonly kind: 'passphrase'; readonly passphrase: string; readonly scryptWorkFactor?: number } | { readonly kind: 'identity'; readonly identity: string };
-
-export interface BackupManifest {
-  readonly format: typeof BACKUP_FORMAT;
-  readonly version: number;
-  readonly created: string;
-  readonly records: number;
-  readonly binaries: number;
-}
 
 export interface SealSummary {
   readonly records: number;

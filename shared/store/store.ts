@@ -1,7 +1,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
-import { docIri, indexRecord, recordFromTurtle, recordToTurtle, isRecordType, type LockerRecord, type RecordIndex, type RecordType } from '../model/index.js';
+import { docIri, indexRecord, recordFromTurtle, recordToTurtle, isRecordType, type BinaryWrite, type LockerRecord, type RecordIndex, type RecordType } from '../model/index.js';
 import { toFtsQuery } from '../search/index.js';
 import { MIGRATIONS, SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
 import { SyncTable } from './sync.js';
@@ -34,12 +34,8 @@ export interface StoredRecord {
   readonly deleted: boolean;
 }
 
-export interface BinaryWrite {
-  readonly name: string;
-  readonly mediaType: string;
-  readonly sha256: string;
-  readonly bytes: Uint8Array;
-}
+/** Binaries are a model type (importers make them); the store keeps them content-addressed. */
+export type { BinaryWrite } from '../model/index.js';
 
 export type PutOutcome = 'created' | 'updated' | 'unchanged';
 

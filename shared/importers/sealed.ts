@@ -1,7 +1,28 @@
 import { Decrypter } from 'age-encryption';
 import tar from 'tar-stream';
 import { Readable } from 'node:stream';
-import { BACKUP_FORMAT, BACKUP_VERSION, type BackupManifest, type BackupProtection } from './seal.js';
+
+/**
+ * Reading a sealed Locker backup (the format `shared/seal` writes): an age v1
+ * file around a tar of `locker.trig`, `files/<name>` and `manifest.json`.
+ * Opening one is importing, so it lives with the other readers; the format's
+ * names are defined here and the writer takes them from here.
+ */
+export const BACKUP_FORMAT = 'locker-backup';
+export const BACKUP_VERSION = 1;
+
+export type BackupProtection = { readonly kind: 'passphrase'; readonly passphrase: string; readonly scryptWorkFactor?: number } | { readonly kind: 'identity'; readonly identity: string };
+
+/** Which secret a backup needs, read from its header. */
+export type BackupNeeds = 'passphrase' | 'identity' | 'unknown';
+
+export interface BackupManifest {
+  readonly format: typeof BACKUP_FORMAT;
+  readonly version: number;
+  readonly created: string;
+  readonly records: number;
+  readonly binaries: number;
+}
 
 export type OpenedBackup =
   | { readonly kind: 'ok'; readonly manifest: BackupManifest; readonly trig: Uint8Array; readonly files: ReadonlyMap<string, Uint8Array> }
@@ -16,7 +37,7 @@ export function isSealedBackup(head: Uint8Array): boolean {
 }
 
 /** Which secret the backup needs, from its header's stanzas. */
-export function backupNeeds(head: Uint8Array): 'passphrase' | 'identity' | 'unknown' {
+export function backupNeeds(head: Uint8Array): BackupNeeds {
   const text = Buffer.from(head.buffer, head.byteOffset, Math.min(head.byteLength, 4096)).toString('latin1');
   if (/^-> scrypt /m.test(text)) return 'passphrase';
   if (/^-> X25519 /m.test(text)) return 'identity';

@@ -1,0 +1,37 @@
+/** What an import reports: its progress while it runs, and its summary at the end. */
+
+export interface ImportError {
+  readonly file: string;
+  readonly message: string;
+}
+
+/** What `locker import --json` prints. */
+export interface ImportSummary {
+  imported: number;
+  updated: number;
+  skipped: number;
+  errors: ImportError[];
+  /** Files inside an archive of no format Locker reads (pictures, web pages), passed over. */
+  ignored?: number;
+}
+
+export type ImportPhase = 'reading' | 'validating' | 'writing' | 'done' | 'failed';
+
+export interface ImportProgress {
+  readonly file: string;
+  readonly phase: ImportPhase;
+  readonly fileIndex: number;
+  readonly fileCount: number;
+  /** Records handled so far in this file, and how many it has. */
+  readonly done: number;
+  readonly total: number;
+  readonly bytes: number;
+  /** The format the file was recognised as (by its content), once known: `ical`, `vcard`, `ofx`, `gpx`… */
+  readonly format?: string;
+}
+
+/** Progress of one file, as ingest sees it: the caller knows which file and adds its place in the batch. */
+export type ReportProgress = (phase: ImportPhase, done?: number, total?: number, bytes?: number, format?: string) => void;
+
+/** One source committed (durable), or refused with nothing of it kept. */
+export type IngestOutcome = { readonly kind: 'ok'; readonly created: number; readonly updated: number; readonly unchanged: number; readonly ids: readonly string[] } | { readonly kind: 'failed'; readonly message: string };
