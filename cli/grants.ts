@@ -1,6 +1,5 @@
-import { auditPod, createGrant, expireGrants, listGrants, revokeGrants, type GrantView, type Locker } from '../shared/api/index.js';
-import { parseDuration, parseModes, parsePurpose } from '../shared/consent/index.js';
-import { isRecordType, RECORD_TYPES, type RecordType } from '../shared/model/index.js';
+import type { GrantView } from '../shared/api/index.js';
+import type { Door } from './call.js';
 import { PodUsageError, type PodIo } from './pod.js';
 
 export interface GrantOptions {
@@ -18,22 +17,8 @@ export interface GrantOptions {
   yes?: boolean | undefined;
 }
 
-const DEFAULT_DURATION = '30d';
-
 function listOf(v: string | string[] | undefined): string[] {
   return v === undefined ? [] : Array.isArray(v) ? v : [v];
-}
-
-export function untilFrom(o: Pick<GrantOptions, 'until' | 'for'>, now: number): number {
-  if (o.until && o.for) throw new PodUsageError('give --until or --for, not both');
-  if (o.until) {
-    const ms = Date.parse(o.until);
-    if (Number.isNaN(ms)) throw new PodUsageError(`--until must be a date and time (ISO 8601); got "${o.until.slice(0, 60)}"`);
-    return ms;
-  }
-  const d = parseDuration(o.for ?? DEFAULT_DURATION);
-  if (d.kind === 'error') throw new PodUsageError(d.message);
-  return now + d.ms;
 }
 
 function describe(g: GrantView): string {
@@ -41,25 +26,28 @@ function describe(g: GrantView): string {
   return `${g.id}  ${g.agent}${g.client ? ` (app ${g.client})` : ''}\n  may ${g.modes.join(', ')}: ${g.what.join(', ')}\n  why: ${g.purposeLabel}\n  ${ended}\n`;
 }
 
-/** `locker grant …` */
-export async function grantCommand(o: GrantOptions, locker: Locker, io: PodIo): Promise<number> {
+/**
+ * `locker grant …`: the flags as they are (`grants.create` checks them, with
+ * the defaults); what it names wrongly is a usage error (exit 2), what the
+ * pod or the grant refuses is an error (exit 1).
+ */
+export async function grantCommand(o: GrantOptions, door: Door, io: PodIo): Promise<number> {
   if (o.request) {
     const { requestCommand } = await import('./request.js');
-    return requestCommand(o, locker, io);
+    return requestCommand(o, door, io);
   }
   if (!o.agent) throw new PodUsageError('grant needs --agent WEBID (or --request URL)');
-  const types: RecordType[] = [];
-  for (const t of listOf(o.type)) {
-    if (!isRecordType(t)) throw new PodUsageError(`unknown type "${t}" (one of: ${RECORD_TYPES.join(', ')})`);
-    types.push(t);
-  }
-  const modes = parseModes(o.modes ?? 'read');
-  if (modes.kind === 'error') throw new PodUsageError(modes.message);
-  const purpose = parsePurpose(o.purpose ?? 'dpv:ServiceProvision');
-  if (purpose.kind === 'error') throw new PodUsageError(purpose.message);
-  const now = Date.now();
-  const untilMs = untilFrom(o, now);
-  const r = await createGrant(locker, { env: io.env }, { agent: o.agent, ...(o.client && { client: o.client }), types, paths: o.path ?? [], modes: modes.modes, purpose: purpose.iri, untilMs }, now);
+  const r = await door.call('grants.create', {
+    agent: o.agent,
+    ...(o.client !== undefined && { client: o.client }),
+    types: listOf(o.type),
+    paths: o.path ?? [],
+    ...(o.modes !== undefined && { modes: o.modes.split(',') }),
+    ...(o.purpose !== undefined && { purpose: o.purpose }),
+    ...(o.until !== undefined && { until: o.until }),
+    ...(o.for !== undefined && { for: o.for }),
+  });
+  if (r.kind === 'invalid') throw new PodUsageError(r.message);
   if (r.kind === 'error') {
     io.err(`locker: ${r.message}\n`);
     return 1;
@@ -71,11 +59,11 @@ export async function grantCommand(o: GrantOptions, locker: Locker, io: PodIo): 
 }
 
 /** `locker grants [--all]`: who can see what, why, until when. Expired grants are revoked first. */
-export async function grantsCommand(o: GrantOptions, locker: Locker, io: PodIo): Promise<number> {
-  const settled = await expireGrants(locker, { env: io.env });
+export async function grantsCommand(o: GrantOptions, door: Door, io: PodIo): Promise<number> {
+  const settled = await door.call('grants.expire', {});
   if (settled.kind === 'error') io.err(`locker: could not revoke expired grants on the pod now: ${settled.message}\n`);
   else for (const id of settled.expired) io.err(`locker: grant ${id} expired and was revoked\n`);
-  const list = listGrants(locker, { all: o.all === true });
+  const list = await door.call('grants.list', { all: o.all === true });
   if (o.json) io.out(`${JSON.stringify(list)}\n`);
   else if (list.length === 0) io.out(o.all ? 'no grants yet\n' : 'no active grants: no app or bot can see your records on the pod\n');
   else for (const g of list) io.out(describe(g));
@@ -83,9 +71,9 @@ export async function grantsCommand(o: GrantOptions, locker: Locker, io: PodIo):
 }
 
 /** `locker revoke <id>` or `locker revoke --agent WEBID` (fire an agent). */
-export async function revokeCommand(args: readonly string[], o: GrantOptions, locker: Locker, io: PodIo): Promise<number> {
+export async function revokeCommand(args: readonly string[], o: GrantOptions, door: Door, io: PodIo): Promise<number> {
   if ((args.length === 1) === (o.agent !== undefined)) throw new PodUsageError('revoke needs a grant id, or --agent WEBID to revoke all of its grants');
-  const r = await revokeGrants(locker, { env: io.env }, args[0] ? { id: args[0] } : { agent: o.agent ?? '' });
+  const r = await door.call('grants.revoke', args[0] ? { id: args[0] } : { agent: o.agent ?? '' });
   if (r.kind !== 'ok') {
     io.err(`locker: ${r.message}\n`);
     return 1;
@@ -96,8 +84,8 @@ export async function revokeCommand(args: readonly string[], o: GrantOptions, lo
 }
 
 /** `locker audit`: who can do what on the pod, as the pod says, flagging rules Locker did not write. */
-export async function auditCommand(o: GrantOptions, locker: Locker, io: PodIo): Promise<number> {
-  const r = await auditPod(locker, { env: io.env });
+export async function auditCommand(o: GrantOptions, door: Door, io: PodIo): Promise<number> {
+  const r = await door.call('audit.run', {});
   if (r.kind === 'error') {
     io.err(`locker: ${r.message}\n`);
     return 1;

@@ -1,8 +1,9 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { backupToPod, CsvMappingSchema, createHandlers, findDuplicates, mergeRecords, defaultHome, dispatch, fetchPodBackup, openLocker, type Locker, type LockerApi, type LockerEvent, type Operation } from '../shared/api/index.js';
+import { CsvMappingSchema, createHandlers, defaultHome, openLocker, type CallInput, type LockerApi, type LockerEvent } from '../shared/api/index.js';
 import { isRecordType, RECORD_TYPES, type RecordType } from '../shared/model/index.js';
+import { BadRequestError, openDoor, type Door } from './call.js';
 import type { CsvMapping } from '../shared/importers/index.js';
 import { formatList, formatShow, progressLine } from './format.js';
 import { auditCommand, grantCommand, grantsCommand, revokeCommand } from './grants.js';
@@ -67,6 +68,8 @@ export interface Io {
   readonly env: NodeJS.ProcessEnv;
   /** Asks for a secret on the terminal without echo (absent: no terminal). */
   readonly askSecret?: (prompt: string) => Promise<string | undefined>;
+  /** Tests: wraps the handler map every command calls through (to see which operations a command calls). */
+  readonly wrapApi?: (api: LockerApi) => LockerApi;
 }
 
 const processIo: Io = {
@@ -198,7 +201,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   const longRunning = (command === 'sync' && o.watch === true) || command === 'serve' || command === 'start';
   const lockWatch = key.kind === 'ok' && key.from === 'agent' && longRunning ? new AbortController() : undefined;
   const agentWatch = lockWatch ? watchAgent(home, (reason) => (io.err(`locker: the locker locked (${reason}); stopping\n`), lockWatch.abort())) : undefined;
-  const api = createHandlers(opened.locker);
+  const api = createHandlers(opened.locker, { pod: { env: io.env } });
+  const door = openDoor(io.wrapApi ? io.wrapApi(api) : api, { home: opened.locker.home, encrypted: opened.locker.encrypted });
   try {
     switch (command) {
       case 'serve':
@@ -206,35 +210,35 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         if (args.length) throw new UsageError(`${command} takes no arguments`);
         return await serveCommand(opened.locker, { port: o.port, open: o.open || startBrowser }, io, stopSignal(lockWatch?.signal));
       case 'pod':
-        return await podCommand(args, o, opened.locker, io);
+        return await podCommand(args, o, door, io);
       case 'sync':
-        return await syncCommand(o, opened.locker, io, lockWatch?.signal);
+        return await syncCommand(o, door, io, lockWatch?.signal);
       case 'conflicts':
-        return conflictsCommand(o, opened.locker, io);
+        return await conflictsCommand(o, door, io);
       case 'resolve':
-        return await resolveCommand(args, o, opened.locker, io);
+        return await resolveCommand(args, o, door, io);
       case 'grant':
         if (args.length) throw new UsageError('grant takes no positional arguments');
-        return await grantCommand(o, opened.locker, io);
+        return await grantCommand(o, door, io);
       case 'grants':
-        return await grantsCommand(o, opened.locker, io);
+        return await grantsCommand(o, door, io);
       case 'revoke':
-        return await revokeCommand(args, o, opened.locker, io);
+        return await revokeCommand(args, o, door, io);
       case 'audit':
-        return await auditCommand(o, opened.locker, io);
+        return await auditCommand(o, door, io);
       case 'backup':
-        return await backupCommand(args, o, opened.locker, io);
+        return await backupCommand(args, o, door, io);
       case 'duplicates':
       case 'merge':
         if ((o.type?.length ?? 0) > 1) throw new UsageError(`${command} takes one --type`);
-        return await duplicatesCommand(command, args, { ...o, type: o.type?.[0] }, opened.locker, io);
+        return await duplicatesCommand(command, args, { ...o, type: o.type?.[0] }, door, io);
       default: {
         if ((o.type?.length ?? 0) > 1) throw new UsageError(`${command} takes one --type`);
-        return await run(command, args, { ...o, type: o.type?.[0] }, api, io, opened.locker);
+        return await run(command, args, { ...o, type: o.type?.[0] }, door, io);
       }
     }
   } catch (e) {
-    if (e instanceof UsageError || e instanceof PodUsageError) {
+    if (e instanceof UsageError || e instanceof PodUsageError || e instanceof BadRequestError) {
       io.err(`locker: ${e.message}\n`);
       return 2;
     }
@@ -248,13 +252,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
 
 type Options = { 'csv-map'?: string | undefined; 'save-map'?: string | undefined; encrypt?: boolean | undefined; 'backup-key'?: string | undefined; json?: boolean | undefined; type?: string | undefined; from?: string | undefined; to?: string | undefined; limit?: string | undefined; format?: string | undefined; set?: string[] | undefined; out?: string | undefined };
 
-async function call<K extends Operation>(api: LockerApi, op: K, payload: unknown, emit?: (e: LockerEvent) => void): Promise<Awaited<ReturnType<LockerApi[K]>>> {
-  const r = await dispatch(api, op, payload, emit ? { emit } : undefined);
-  if (r.kind === 'bad-request') throw new UsageError(r.message);
-  return r.value as Awaited<ReturnType<LockerApi[K]>>;
-}
-
-function typeOption(t: string | undefined): string | undefined {
+/** `--type T` for list, search and duplicates (one line naming the types, as `grant` says it). */
+function typeOption(t: string | undefined): RecordType | undefined {
   if (t === undefined) return undefined;
   if (!isRecordType(t)) throw new UsageError(`unknown type "${t}" (one of: ${RECORD_TYPES.join(', ')})`);
   return t;
@@ -265,7 +264,7 @@ function one(args: readonly string[], what: string): string {
   return args[0];
 }
 
-async function run(command: string, args: readonly string[], o: Options, api: LockerApi, io: Io, locker: Locker): Promise<number> {
+async function run(command: string, args: readonly string[], o: Options, door: Door, io: Io): Promise<number> {
   const json = (v: unknown) => io.out(`${JSON.stringify(v)}\n`);
   switch (command) {
     case 'import': {
@@ -284,12 +283,11 @@ async function run(command: string, args: readonly string[], o: Options, api: Lo
       const paths = args.map((a) => path.resolve(a));
       const csvMap = o['csv-map'] !== undefined ? parseCsvMap(o['csv-map'], o['save-map']) : undefined;
       if (o['save-map'] !== undefined && !csvMap) throw new UsageError('--save-map NAME keeps the mapping given with --csv-map');
-      const summary =
-        csvMap || paths.some(isSealedFile)
-          ? await locker.importFiles(paths, { unseal: () => backupProtection(o, io, 'open'), ...(csvMap && { formats: { csvMap } }), ...(emit && { onProgress: (progress) => emit({ type: 'import.progress', progress }) }) })
-          : await call(api, 'import.start', { paths }, emit);
+      // An encrypted backup's secret is asked for only when one is named (or a mapping is given), as before.
+      const unseal = csvMap || paths.some(isSealedFile) ? () => backupProtection(o, io, 'open') : undefined;
+      const summary = await door.call('import.start', { paths, ...(csvMap && { csvMap }) }, { onEvent: emit, unseal });
       if (csvMap && o['save-map'] !== undefined && summary.errors.length === 0) {
-        saveCsvMapping(locker.home, csvMap);
+        saveCsvMapping(door.home, csvMap);
         io.err(`locker: saved the mapping "${csvMap.name}": files with these columns are read with it from now on\n`);
       }
       if (io.errIsTty && lastLen) io.err(`\r${' '.repeat(lastLen)}\r`);
@@ -301,7 +299,7 @@ async function run(command: string, args: readonly string[], o: Options, api: Lo
     case 'list': {
       if (args.length) throw new UsageError('list takes no arguments (use --type)');
       const limit = o.limit === undefined ? undefined : Number(o.limit);
-      const items = await call(api, 'records.list', { type: typeOption(o.type), from: o.from, to: o.to, limit });
+      const items = await door.call('records.list', { type: typeOption(o.type), from: o.from, to: o.to, limit });
       if (o.json) json(items);
       else io.out(formatList(items));
       return 0;
@@ -309,7 +307,7 @@ async function run(command: string, args: readonly string[], o: Options, api: Lo
     case 'search': {
       const text = args.join(' ');
       if (!text.trim()) throw new UsageError('search needs some text');
-      const items = await call(api, 'search', { text, type: typeOption(o.type), limit: o.limit === undefined ? undefined : Number(o.limit) });
+      const items = await door.call('search', { text, type: typeOption(o.type), limit: o.limit === undefined ? undefined : Number(o.limit) });
       if (o.json) json(items);
       else io.out(items.length ? formatList(items) : 'nothing found\n');
       return 0;
@@ -318,7 +316,7 @@ async function run(command: string, args: readonly string[], o: Options, api: Lo
       const id = one(args, 'record id');
       const format = o.format ?? (o.json ? 'json' : 'text');
       if (!['text', 'turtle', 'json'].includes(format)) throw new UsageError('--format is text, turtle or json');
-      const r = await call(api, 'records.get', { id });
+      const r = await door.call('records.get', { id });
       if (r.kind === 'absent') {
         io.err(`locker: no record ${id}\n`);
         return 1;
@@ -336,7 +334,7 @@ async function run(command: string, args: readonly string[], o: Options, api: Lo
         if (eq <= 0) throw new UsageError(`--set ${s}: expected prop=value`);
         return { name: s.slice(0, eq).trim(), value: s.slice(eq + 1) };
       });
-      const r = await call(api, 'records.save', { id, set });
+      const r = await door.call('records.save', { id, set });
       switch (r.kind) {
         case 'ok':
           if (o.json) json(r.json);
@@ -359,7 +357,7 @@ async function run(command: string, args: readonly string[], o: Options, api: Lo
     }
     case 'delete': {
       const id = one(args, 'record id');
-      const r = await call(api, 'records.delete', { id });
+      const r = await door.call('records.delete', { id });
       if (r.kind === 'absent') {
         io.err(`locker: no record ${id}\n`);
         return 1;
@@ -374,14 +372,14 @@ async function run(command: string, args: readonly string[], o: Options, api: Lo
         const protection = await backupProtection(o, io, 'seal');
         if (!protection) throw new UsageError('export --encrypt needs a passphrase (the prompt, LOCKER_BACKUP_PASSPHRASE or LOCKER_PASSPHRASE) or --backup-key F');
         const out = path.resolve(o.out);
-        const r = await locker.exportSealed(out, protection);
+        const r = await door.call('export.sealed', { out, protection });
         if (o.json) json(r);
         else io.out(`wrote ${r.records} records${r.binaries ? ` and ${r.binaries} files` : ''}, encrypted, to ${shown(r.file)} (${Math.ceil(r.bytes / 1024)} KB)\n`);
         return 0;
       }
       if (!o.out) throw new UsageError('export needs --out <file.trig|dir>');
-      if (locker.encrypted) io.err('locker: note: this export is not encrypted (your locker is); use --encrypt for a protected file\n');
-      const r = await call(api, 'export.run', { out: path.resolve(o.out) });
+      if (door.encrypted) io.err('locker: note: this export is not encrypted (your locker is); use --encrypt for a protected file\n');
+      const r = await door.call('export.run', { out: path.resolve(o.out) });
       if (o.json) json(r);
       else io.out(`exported ${r.records} records${r.binaries ? ` and ${r.binaries} files` : ''} to ${shown(r.file)}\n`);
       return 0;
@@ -393,7 +391,7 @@ async function run(command: string, args: readonly string[], o: Options, api: Lo
 const MAP_KEYS = ['date', 'amount', 'debit', 'credit', 'payee', 'memo', 'reference', 'category', 'currencyColumn', 'currency', 'dateFormat', 'decimal', 'delimiter'] as const;
 
 /** `--csv-map "date=Datum,amount=Betrag,payee=Name,dateFormat=DD.MM.YYYY,decimal=comma,currency=EUR"`. */
-function parseCsvMap(text: string, name: string | undefined): CsvMapping {
+function parseCsvMap(text: string, name: string | undefined): NonNullable<CallInput<'import.start'>['csvMap']> {
   const raw: Record<string, string> = {};
   for (const part of text.split(',')) {
     const eq = part.indexOf('=');
@@ -442,15 +440,14 @@ function isSealedFile(file: string): boolean {
 }
 
 /** `locker backup --to-pod | --from-pod [URL]`. */
-async function backupCommand(args: readonly string[], o: { json?: boolean | undefined; 'backup-key'?: string | undefined; 'to-pod'?: boolean | undefined; 'from-pod'?: boolean | undefined }, locker: Locker, io: Io): Promise<number> {
+async function backupCommand(args: readonly string[], o: { json?: boolean | undefined; 'backup-key'?: string | undefined; 'to-pod'?: boolean | undefined; 'from-pod'?: boolean | undefined }, door: Door, io: Io): Promise<number> {
   const json = (v: unknown) => io.out(`${JSON.stringify(v)}\n`);
-  const penv = { env: io.env };
   if (o['to-pod'] === o['from-pod']) throw new UsageError('backup takes --to-pod or --from-pod [URL]');
   if (o['to-pod']) {
     if (args.length) throw new UsageError('backup --to-pod takes no arguments');
     const protection = await backupProtection(o, io, 'seal');
     if (!protection) throw new UsageError('backup --to-pod needs a passphrase (the prompt, LOCKER_BACKUP_PASSPHRASE or LOCKER_PASSPHRASE) or --backup-key F');
-    const r = await backupToPod(locker, penv, protection);
+    const r = await door.call('backup.toPod', { protection });
     if (r.kind === 'error') {
       io.err(`locker: ${r.message}\n`);
       return 1;
@@ -460,29 +457,23 @@ async function backupCommand(args: readonly string[], o: { json?: boolean | unde
     return 0;
   }
   if (args.length > 1) throw new UsageError('backup --from-pod takes at most one URL');
-  const got = await fetchPodBackup(locker, penv, args[0]);
-  if (got.kind !== 'ok') {
-    io.err(`locker: ${got.message}\n`);
-    return 1;
-  }
-  const r = await locker.importBytes(got.url, got.bytes, got.bytes.byteLength, () => undefined, undefined, { unseal: () => backupProtection(o, io, 'open') });
-  if (r.kind === 'failed') {
+  const r = await door.call('backup.restore', { ...(args[0] !== undefined && { url: args[0] }) }, { unseal: () => backupProtection(o, io, 'open') });
+  if (r.kind !== 'ok') {
     io.err(`locker: ${r.message}\n`);
     return 1;
   }
-  const summary = { imported: r.created, updated: r.updated, skipped: r.unchanged, errors: [] };
-  if (o.json) json(summary);
-  else io.out(`restored from ${got.url}: imported ${r.created}, updated ${r.updated}, unchanged ${r.unchanged}\n`);
+  if (o.json) json({ imported: r.imported, updated: r.updated, skipped: r.skipped, errors: [] });
+  else io.out(`restored from ${r.url}: imported ${r.imported}, updated ${r.updated}, unchanged ${r.skipped}\n`);
   return 0;
 }
 
 /** `locker duplicates [--type T] [--dismiss A B]` and `locker merge <keep> <other>`. */
-async function duplicatesCommand(command: 'duplicates' | 'merge', args: readonly string[], o: { json?: boolean | undefined; type?: string | undefined; dismiss?: boolean | undefined }, locker: Locker, io: Io): Promise<number> {
+async function duplicatesCommand(command: 'duplicates' | 'merge', args: readonly string[], o: { json?: boolean | undefined; type?: string | undefined; dismiss?: boolean | undefined }, door: Door, io: Io): Promise<number> {
   const json = (v: unknown) => io.out(`${JSON.stringify(v)}\n`);
   if (command === 'merge') {
     const [keep, other, ...rest] = args;
     if (!keep || !other || rest.length) throw new UsageError('usage: locker merge <id to keep> <id to merge into it>');
-    const r = await mergeRecords(locker, keep, other);
+    const r = await door.call('duplicates.merge', { keep, other });
     if (r.kind === 'ok') {
       if (o.json) json(r);
       else io.out(`merged ${other} into ${keep}: ${r.json.title}\n`);
@@ -494,13 +485,13 @@ async function duplicatesCommand(command: 'duplicates' | 'merge', args: readonly
   if (o.dismiss) {
     const [a, b, ...rest] = args;
     if (!a || !b || rest.length) throw new UsageError('usage: locker duplicates --dismiss <id> <id>');
-    locker.dismissDuplicate(a, b);
+    await door.call('duplicates.dismiss', { a, b });
     if (o.json) json({ dismissed: [a, b] });
     else io.out(`${a} and ${b} will not be proposed again\n`);
     return 0;
   }
   if (args.length) throw new UsageError('duplicates takes no arguments (use --type, or --dismiss A B)');
-  const pairs = findDuplicates(locker, { type: typeOption(o.type) as RecordType | undefined });
+  const pairs = await door.call('duplicates.list', { type: typeOption(o.type) });
   if (o.json) json(pairs);
   else if (pairs.length === 0) io.out('no likely duplicates\n');
   else {

@@ -1,16 +1,6 @@
-import {
-  connectWithClientCredentials,
-  expireGrants,
-  listConflicts,
-  podStatus,
-  resolve,
-  syncWithPod,
-  watchPod,
-  type ConnectResult,
-  type Locker,
-  type PodEnv,
-} from '../shared/api/index.js';
+import type { ConnectResult, LockerEvent } from '../shared/api/index.js';
 import type { SyncProgress, SyncResult, SyncSummary } from '../shared/sync/index.js';
+import type { Door } from './call.js';
 
 export class PodUsageError extends Error {}
 
@@ -32,10 +22,6 @@ export interface PodOptions {
   keep?: string | undefined;
 }
 
-function penvOf(io: PodIo): PodEnv {
-  return { env: io.env };
-}
-
 function reportConnect(r: ConnectResult, io: PodIo, json: boolean): number {
   if (r.kind === 'error') {
     io.err(`locker: ${r.message}\n`);
@@ -51,7 +37,7 @@ function reportConnect(r: ConnectResult, io: PodIo, json: boolean): number {
   return 0;
 }
 
-export async function podCommand(args: readonly string[], o: PodOptions, locker: Locker, io: PodIo): Promise<number> {
+export async function podCommand(args: readonly string[], o: PodOptions, door: Door, io: PodIo): Promise<number> {
   const [sub, ...rest] = args;
   switch (sub) {
     case 'connect': {
@@ -64,15 +50,15 @@ export async function podCommand(args: readonly string[], o: PodOptions, locker:
       }
       if (o.interactive) {
         const { connectInteractive } = await import('./login.js');
-        return reportConnect(await connectInteractive(locker, { issuer: o.issuer, ...(o.pod && { podUrl: o.pod }) }, io), io, o.json === true);
+        return reportConnect(await connectInteractive(door, { issuer: o.issuer, ...(o.pod && { pod: o.pod }) }, io), io, o.json === true);
       }
       const secret = o['client-secret'] ?? io.env['LOCKER_CLIENT_SECRET'];
       if (!o['client-id'] || !secret) throw new PodUsageError('pod connect needs --client-id and --client-secret (or LOCKER_CLIENT_SECRET), or --interactive');
-      const r = await connectWithClientCredentials(locker, { issuer: o.issuer, clientId: o['client-id'], clientSecret: secret, ...(o.pod && { podUrl: o.pod }) }, penvOf(io));
+      const r = await door.call('pod.connect', { issuer: o.issuer, clientId: o['client-id'], clientSecret: secret, ...(o.pod && { pod: o.pod }) });
       return reportConnect(r, io, o.json === true);
     }
     case 'status': {
-      const s = podStatus(locker);
+      const s = await door.call('pod.status', {});
       if (o.json) io.out(`${JSON.stringify(s)}\n`);
       else if (!s.connected) io.out(`no pod connected (${s.pending} records not synced)\n`);
       else io.out(`${s.local ? 'local pod' : 'pod'}: ${s.root ?? s.issuer}\n  as ${s.webId}\n  last sync: ${s.lastSync ?? 'never'}\n  waiting to sync: ${s.pending}\n  conflicts: ${s.conflicts}\n`);
@@ -80,7 +66,7 @@ export async function podCommand(args: readonly string[], o: PodOptions, locker:
     }
     case 'local': {
       const { localPodCommand } = await import('./local-pod.js');
-      return localPodCommand(rest, o, locker, io);
+      return localPodCommand(rest, o, door, io);
     }
     default:
       throw new PodUsageError(`unknown pod command "${sub ?? ''}" (connect, local start|stop|status, status)`);
@@ -116,21 +102,22 @@ function reportSync(r: SyncResult, io: PodIo, json: boolean): number {
   return r.summary.errors.length > 0 ? 1 : 0;
 }
 
-export async function syncCommand(o: PodOptions, locker: Locker, io: PodIo, stopSignal?: AbortSignal): Promise<number> {
+export async function syncCommand(o: PodOptions, door: Door, io: PodIo, stopSignal?: AbortSignal): Promise<number> {
   let lastLen = 0;
-  const onProgress = io.errIsTty
-    ? (p: SyncProgress) => {
-        const line = progressText(p);
+  const onEvent = io.errIsTty
+    ? (e: LockerEvent) => {
+        if (e.type !== 'sync.progress') return;
+        const line = progressText(e.progress);
         io.err(`\r${line.padEnd(lastLen)}`);
         lastLen = line.length;
       }
     : undefined;
   if (!o.watch) {
-    const r = await syncWithPod(locker, penvOf(io), onProgress ? { onProgress } : {});
+    const r = await door.call('sync.run', {}, { onEvent });
     if (lastLen) io.err(`\r${' '.repeat(lastLen)}\r`);
     const code = reportSync(r, io, o.json === true);
     // Every run revokes grants whose time is up.
-    const expired = await expireGrants(locker, penvOf(io));
+    const expired = await door.call('grants.expire', {});
     if (expired.kind === 'error') io.err(`locker: could not revoke expired grants yet: ${expired.message}\n`);
     else for (const id of expired.expired) io.err(`locker: grant ${id} expired and was revoked\n`);
     return code;
@@ -143,21 +130,31 @@ export async function syncCommand(o: PodOptions, locker: Locker, io: PodIo, stop
   try {
     const pollMs = Number(io.env['LOCKER_WATCH_POLL_MS']);
     const grantCheckMs = Number(io.env['LOCKER_WATCH_GRANT_MS']);
-    await watchPod(locker, penvOf(io), {
-      signal: ctrl.signal,
-      ...(Number.isFinite(pollMs) && pollMs > 0 && { pollMs }),
-      ...(Number.isFinite(grantCheckMs) && grantCheckMs > 0 && { grantCheckMs }),
-      onNotice: (m) => io.err(`locker: ${m}\n`),
-      onExpired: (ids) => {
-        for (const id of ids) io.err(`locker: grant ${id} expired and was revoked\n`);
-      },
-      onSync: (r, reason) => {
-        const s = r.summary;
-        if (o.json) io.out(`${JSON.stringify({ reason, ...(s ?? {}), ...(r.kind === 'error' && { error: r.message }) })}\n`);
-        else if (r.kind === 'error') io.err(`locker: sync failed (${reason}): ${r.message}\n`);
-        else if (s && (s.pushed || s.pulled || s.conflicts || s.deletedLocal || s.deletedRemote)) io.out(`${new Date().toISOString()} ${reason}: ${summaryLine(s)}\n`);
-      },
-    });
+    const onWatch = (e: LockerEvent): void => {
+      switch (e.type) {
+        case 'sync.notice':
+          io.err(`locker: ${e.message}\n`);
+          return;
+        case 'grants.expired':
+          for (const id of e.ids) io.err(`locker: grant ${id} expired and was revoked\n`);
+          return;
+        case 'sync.done': {
+          const { result: r, reason } = e;
+          const s = r.summary;
+          if (o.json) io.out(`${JSON.stringify({ reason, ...(s ?? {}), ...(r.kind === 'error' && { error: r.message }) })}\n`);
+          else if (r.kind === 'error') io.err(`locker: sync failed (${reason}): ${r.message}\n`);
+          else if (s && (s.pushed || s.pulled || s.conflicts || s.deletedLocal || s.deletedRemote)) io.out(`${new Date().toISOString()} ${reason}: ${summaryLine(s)}\n`);
+          return;
+        }
+        default:
+          return;
+      }
+    };
+    await door.call(
+      'sync.watch',
+      { ...(Number.isFinite(pollMs) && pollMs > 0 && { pollMs: Math.ceil(pollMs) }), ...(Number.isFinite(grantCheckMs) && grantCheckMs > 0 && { grantCheckMs: Math.ceil(grantCheckMs) }) },
+      { signal: ctrl.signal, onEvent: onWatch },
+    );
     return 0;
   } finally {
     process.off('SIGINT', stop);
@@ -165,8 +162,8 @@ export async function syncCommand(o: PodOptions, locker: Locker, io: PodIo, stop
   }
 }
 
-export function conflictsCommand(o: PodOptions, locker: Locker, io: PodIo): number {
-  const list = listConflicts(locker);
+export async function conflictsCommand(o: PodOptions, door: Door, io: PodIo): Promise<number> {
+  const list = await door.call('conflicts.list', {});
   if (o.json) {
     io.out(`${JSON.stringify(list)}\n`);
     return 0;
@@ -187,12 +184,12 @@ export function conflictsCommand(o: PodOptions, locker: Locker, io: PodIo): numb
   return 0;
 }
 
-export async function resolveCommand(args: readonly string[], o: PodOptions, locker: Locker, io: PodIo): Promise<number> {
+export async function resolveCommand(args: readonly string[], o: PodOptions, door: Door, io: PodIo): Promise<number> {
   const id = args[0];
   if (args.length !== 1 || !id) throw new PodUsageError('resolve needs one record id');
   const keep = o.keep;
   if (keep !== 'local' && keep !== 'remote' && keep !== 'merged') throw new PodUsageError('resolve needs --keep local|remote|merged');
-  const r = await resolve(locker, id, keep);
+  const r = await door.call('conflicts.resolve', { id, keep });
   switch (r.kind) {
     case 'ok':
       if (o.json) io.out(`${JSON.stringify(r)}\n`);

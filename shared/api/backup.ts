@@ -1,7 +1,7 @@
 import { sealBackupToBytes, type BackupProtection } from '../seal/index.js';
 import { setOwnerOnly } from '../consent/index.js';
 import { getBytes, headResource, listContainer, putResource } from '../pod/index.js';
-import type { Locker } from './locker.js';
+import type { ImportOptions, Locker } from './locker.js';
 import { withPod, type PodEnv } from './pod.js';
 
 /** `<locker root>backups/`: private to the owner, with its own access rule; grants can only name record containers, never this one. */
@@ -56,4 +56,26 @@ export async function fetchPodBackup(locker: Locker, penv: PodEnv, url?: string)
     if (got.kind === 'absent') return { kind: 'absent', message: `${target} is not on the pod` } as const;
     return { kind: 'ok', url: target, bytes: got.bytes } as const;
   });
+}
+
+export type RestoreResult =
+  | { readonly kind: 'ok'; readonly url: string; readonly imported: number; readonly updated: number; readonly skipped: number }
+  /** No backup there, the pod could not be read, or the backup could not be opened or imported (nothing was restored). */
+  | { readonly kind: 'absent' | 'error' | 'failed'; readonly message: string };
+
+/**
+ * `locker backup --from-pod [URL]`: the newest backup (or the one at `url`),
+ * opened with what `unseal` supplies (asked only once the backup is here) and
+ * imported all or nothing.
+ */
+export async function restorePodBackup(
+  locker: Locker,
+  penv: PodEnv,
+  opts: { readonly url?: string | undefined; readonly unseal?: ImportOptions['unseal'] | undefined },
+): Promise<RestoreResult> {
+  const got = await fetchPodBackup(locker, penv, opts.url);
+  if (got.kind !== 'ok') return got;
+  const r = await locker.importBytes(got.url, got.bytes, undefined, opts.unseal ? { unseal: opts.unseal } : {});
+  if (r.kind === 'failed') return { kind: 'failed', message: r.message };
+  return { kind: 'ok', url: got.url, imported: r.created, updated: r.updated, skipped: r.unchanged };
 }

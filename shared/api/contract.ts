@@ -1,18 +1,22 @@
 import { z } from 'zod';
 import type { ExportSummary } from '../export/index.js';
+import type { SealSummary } from '../seal/index.js';
 import { propertySpecs, RECORD_TYPES, recordToJson, type PropertySpec, type RecordJson, type RecordType } from '../model/index.js';
 import type { RecordSummary } from '../store/index.js';
-import type { EditOutcome, ImportProgress, ImportSummary, Locker, ShowResult } from './locker.js';
-import { COMMON_PURPOSES, GRANT_MODES, parsePurpose } from '../consent/index.js';
+import type { EditOutcome, ImportOptions, ImportProgress, ImportSummary, Locker, ShowResult } from './locker.js';
+import { COMMON_PURPOSES } from '../consent/index.js';
 import type { SyncProgress, SyncResult } from '../sync/index.js';
 import { auditPod, type AuditReport } from './audit.js';
 import { findDuplicates, mergeRecords, type DuplicatePair, type MergeOutcome } from './duplicates.js';
-import { createGrant, listGrants, revokeGrants, type GrantResult, type GrantView, type RevokeResult } from './grants.js';
+import { createGrant, expireGrants, listGrants, parseGrant, revokeGrants, type GrantResult, type GrantView, type Invalid, type RevokeResult } from './grants.js';
+import { backupToPod, restorePodBackup, type PodBackupResult, type RestoreResult } from './backup.js';
+import { CsvMappingSchema } from './home.js';
+import { watchPod } from './watch.js';
 import { connectInteractively, connectWithClientCredentials, listConflicts, podStatus, resolve, syncWithPod, type ConflictView, type ConnectResult, type PodEnv, type PodStatus } from './pod.js';
-import { startLocalPod } from '../localpod/index.js';
+import { localPodStatus, startLocalPod, stopLocalPod, type LocalPodStatus, type StartLocalPodResult, type StopLocalPodResult } from '../localpod/index.js';
 import type { UploadArea } from './uploads.js';
 import { DELETE_EVERYTHING_PHRASE, deleteEverything, exportEverything, setUpdates, settingsView, type AppSettings, type DeleteEverythingResult, type ExportEverythingResult, type HostHooks, type SettingsView } from './settings.js';
-import { grantRequest, readRequest, type RequestGrantResult, type RequestView } from './request.js';
+import { grantRequest, planRequest, readRequest, type RequestGrantResult, type RequestPlanResult, type RequestView } from './request.js';
 import type { ResolveOutcome } from '../sync/index.js';
 
 /**
@@ -23,6 +27,16 @@ import type { ResolveOutcome } from '../sync/index.js';
 const RecordTypeSchema = z.enum(RECORD_TYPES);
 const Id = z.string().regex(/^[a-z2-7]{20}$/, 'not a record id');
 const IsoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not a date/time');
+/** A record named by the person (`locker resolve nope`): any short string; a wrong one is answered as absent. */
+const RecordRef = z.string().min(1).max(200);
+/** A filesystem path on this computer: only in operations of `LOCAL_ONLY`. */
+const LocalPath = z.string().min(1).max(4096);
+/** The secret of an encrypted backup (a passphrase or an age identity): only in operations of `LOCAL_ONLY`. */
+const Protection = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('passphrase'), passphrase: z.string().min(1).max(10_000) }).strict(),
+  z.object({ kind: z.literal('identity'), identity: z.string().startsWith('AGE-SECRET-KEY-').max(1000) }).strict(),
+]);
+const Words = (max: number) => z.array(z.string().max(max)).max(100);
 
 export const Inputs = {
   'records.list': z.object({ type: RecordTypeSchema.optional(), from: IsoTime.optional(), to: IsoTime.optional(), limit: z.number().int().positive().max(1_000_000).optional(), offset: z.number().int().nonnegative().optional() }).strict(),
@@ -32,25 +46,34 @@ export const Inputs = {
   'records.delete': z.object({ id: Id }).strict(),
   'records.counts': z.object({}).strict(),
   search: z.object({ text: z.string().max(1000), type: RecordTypeSchema.optional(), limit: z.number().int().positive().max(1000).optional() }).strict(),
-  'import.start': z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000) }).strict(),
+  'import.start': z.object({ paths: z.array(LocalPath).min(1).max(10_000), csvMap: CsvMappingSchema.optional() }).strict(),
   'import.uploads': z.object({ ids: z.array(z.string().regex(/^[0-9a-f]{24}$/, 'not an upload id')).min(1).max(10_000) }).strict(),
-  'export.run': z.object({ out: z.string().min(1).max(4096) }).strict(),
+  'export.run': z.object({ out: LocalPath }).strict(),
+  'export.sealed': z.object({ out: LocalPath, protection: Protection }).strict(),
+  'backup.toPod': z.object({ protection: Protection }).strict(),
+  'backup.restore': z.object({ url: z.string().min(1).max(2000).optional() }).strict(),
   status: z.object({}).strict(),
   'sync.run': z.object({}).strict(),
+  'sync.watch': z.object({ pollMs: z.number().int().positive().optional(), grantCheckMs: z.number().int().positive().optional() }).strict(),
   'conflicts.list': z.object({}).strict(),
-  'conflicts.resolve': z.object({ id: Id, keep: z.enum(['local', 'remote', 'merged']) }).strict(),
+  'conflicts.resolve': z.object({ id: RecordRef, keep: z.enum(['local', 'remote', 'merged']) }).strict(),
   'grants.list': z.object({ all: z.boolean().optional() }).strict(),
+  // Words as given: `parseGrant` checks types, modes, purpose and the end (one place, with the defaults); `createGrant` the agent and client.
   'grants.create': z
     .object({
-      agent: z.url({ protocol: /^https?$/ }).max(2000),
-      client: z.url({ protocol: /^https?$/ }).max(2000).optional(),
-      types: z.array(RecordTypeSchema).max(RECORD_TYPES.length),
-      modes: z.array(z.enum(GRANT_MODES)).min(1),
-      purpose: z.string().min(1).max(300),
-      until: IsoTime,
+      agent: z.string().min(1).max(2000),
+      client: z.string().min(1).max(2000).optional(),
+      types: Words(100).optional(),
+      paths: Words(300).optional(),
+      modes: Words(40).optional(),
+      purpose: z.string().max(300).optional(),
+      until: z.string().max(100).optional(),
+      for: z.string().max(100).optional(),
+      request: z.string().min(1).max(2000).optional(),
     })
     .strict(),
-  'grants.revoke': z.union([z.object({ id: z.string().min(1).max(100) }).strict(), z.object({ agent: z.url({ protocol: /^https?$/ }).max(2000) }).strict()]),
+  'grants.revoke': z.union([z.object({ id: z.string().min(1).max(100) }).strict(), z.object({ agent: z.string().min(1).max(2000) }).strict()]),
+  'grants.expire': z.object({}).strict(),
   'audit.run': z.object({}).strict(),
   'pod.connect': z
     .object({
@@ -61,14 +84,21 @@ export const Inputs = {
     })
     .strict()
     .refine((v) => (v.clientId === undefined) === (v.clientSecret === undefined), 'give both a client id and a secret, or neither (to log in in the browser)'),
+  'pod.status': z.object({}).strict(),
   'pod.local': z.object({}).strict(),
+  'pod.local.start': z.object({}).strict(),
+  'pod.local.stop': z.object({}).strict(),
+  'pod.local.status': z.object({}).strict(),
   'request.read': z.object({ source: z.url({ protocol: /^https?$/ }).max(2000) }).strict(),
   'request.grant': z
     .object({ source: z.url({ protocol: /^https?$/ }).max(2000), digest: z.string().regex(/^[0-9a-f]{64}$/), leaveOut: z.array(z.string().max(2000)).max(100).optional(), agent: z.url({ protocol: /^https?$/ }).max(2000).optional() })
     .strict(),
+  'request.plan': z
+    .object({ source: z.string().min(1).max(4096), purpose: z.string().max(300).optional(), until: z.string().max(100).optional(), for: z.string().max(100).optional(), agent: z.string().min(1).max(2000).optional() })
+    .strict(),
   'shapes.get': z.object({ type: RecordTypeSchema }).strict(),
   'duplicates.list': z.object({ type: RecordTypeSchema.optional() }).strict(),
-  'duplicates.merge': z.object({ keep: Id, other: Id }).strict(),
+  'duplicates.merge': z.object({ keep: RecordRef, other: RecordRef }).strict(),
   'duplicates.dismiss': z.object({ a: Id, b: Id }).strict(),
   'settings.get': z.object({}).strict(),
   'settings.set': z.object({ updates: z.boolean() }).strict(),
@@ -78,6 +108,8 @@ export const Inputs = {
 
 export type Operation = keyof typeof Inputs;
 export type Input<K extends Operation> = z.infer<(typeof Inputs)[K]>;
+/** A payload as a caller writes it (before the schema's defaults and checks). */
+export type CallInput<K extends Operation> = z.input<(typeof Inputs)[K]>;
 
 export interface Outputs {
   'records.list': RecordSummary[];
@@ -90,22 +122,33 @@ export interface Outputs {
   'import.start': ImportSummary;
   'import.uploads': ImportSummary;
   'export.run': ExportSummary;
+  'export.sealed': SealSummary;
+  'backup.toPod': PodBackupResult;
+  'backup.restore': RestoreResult;
   status: LockerStatus;
   'sync.run': SyncResult;
+  /** Resolves when the call's signal aborts; what happened meanwhile came as events. */
+  'sync.watch': { kind: 'stopped' };
   'conflicts.list': ConflictView[];
   'conflicts.resolve': ResolveOutcome;
   'grants.list': GrantView[];
-  'grants.create': GrantResult;
+  'grants.create': GrantResult | Invalid;
   'grants.revoke': RevokeResult;
+  'grants.expire': { kind: 'ok'; expired: readonly string[] } | { kind: 'error'; message: string };
   'audit.run': { kind: 'ok'; report: AuditReport } | { kind: 'error'; message: string };
   'duplicates.list': DuplicatePair[];
   'duplicates.merge': MergeOutcome;
   'duplicates.dismiss': { kind: 'ok' };
   'shapes.get': readonly PropertySpec[];
   'pod.connect': ConnectResult;
+  'pod.status': PodStatus;
   'pod.local': { kind: 'ok'; webId: string; podUrl: string; note?: string } | { kind: 'error'; message: string };
+  'pod.local.start': StartLocalPodResult;
+  'pod.local.stop': StopLocalPodResult;
+  'pod.local.status': LocalPodStatus;
   'request.read': { kind: 'ok'; view: RequestView } | { kind: 'error'; message: string };
   'request.grant': RequestGrantResult;
+  'request.plan': RequestPlanResult;
   'settings.get': SettingsView;
   'settings.set': { kind: 'ok'; settings: AppSettings } | { kind: 'error'; message: string };
   'data.export': ExportEverythingResult;
@@ -127,6 +170,12 @@ export type LockerEvent =
   | { readonly type: 'import.progress'; readonly progress: ImportProgress }
   | { readonly type: 'import.committed'; readonly file: string; readonly ids: readonly string[] }
   | { readonly type: 'sync.progress'; readonly progress: SyncProgress }
+  /** `sync.watch`: one sync ran (why: `start`, `poll`, `the pod changed`, `local change`…). */
+  | { readonly type: 'sync.done'; readonly reason: string; readonly result: SyncResult }
+  /** `sync.watch`: something worth a line (no live updates, a socket failed). */
+  | { readonly type: 'sync.notice'; readonly message: string }
+  /** `sync.watch`: grants whose time was up, revoked on the pod. */
+  | { readonly type: 'grants.expired'; readonly ids: readonly string[] }
   /** Interactive login: the person should see this page of their provider (the UI opens it). */
   | { readonly type: 'pod.login'; readonly url: string }
   /** From the host, not a call (the desktop app's menu, tray or a notification): show this screen (`#/…` route). */
@@ -137,6 +186,12 @@ export type LockerEvent =
 export interface CallContext {
   readonly emit?: (e: LockerEvent) => void;
   readonly signal?: AbortSignal;
+  /**
+   * In-process callers only (the CLI): supplies the secret of an encrypted
+   * backup met by `import.start` or `backup.restore`, when it is met (asking
+   * the person). The remote transports never set it.
+   */
+  readonly unseal?: ImportOptions['unseal'];
 }
 
 export type LockerApi = { readonly [K in Operation]: (input: Input<K>, ctx?: CallContext) => Promise<Outputs[K]> };
@@ -146,12 +201,16 @@ export type RemoteApi = { readonly [K in Operation]?: LockerApi[K] };
 
 /**
  * What a page may never ask for, whatever carries it: writing a file where
- * it says (`export.run`), and — in a browser — reading a file by a path it
- * names (`import.start`; a browser hands files over by value, as uploads).
+ * it says (`export.run`, `export.sealed`), reading one by a path it names
+ * (`request.plan` takes a file; in a browser `import.start` too — a browser
+ * hands files over by value, as uploads), handing over or needing a backup's
+ * secret (`export.sealed`, `backup.toPod`, `backup.restore`), and a sync loop
+ * that runs until cancelled (`sync.watch`: the hosts keep their own timers).
  */
+const LOCAL_EVERYWHERE = ['export.run', 'export.sealed', 'backup.toPod', 'backup.restore', 'request.plan', 'sync.watch'] as const satisfies readonly Operation[];
 export const LOCAL_ONLY: Readonly<Record<'browser' | 'desktop', readonly Operation[]>> = {
-  browser: ['export.run', 'import.start'],
-  desktop: ['export.run'],
+  browser: [...LOCAL_EVERYWHERE, 'import.start'],
+  desktop: LOCAL_EVERYWHERE,
 };
 
 /** The handler table without the operations `leaveOut` names. */
@@ -179,6 +238,10 @@ export interface HandlerOptions {
 export function createHandlers(locker: Locker, opts: HandlerOptions = {}): LockerApi {
   const penv = opts.pod ?? {};
   const host = opts.host ?? {};
+  const startLocal = async (): Promise<StartLocalPodResult> => {
+    if (host.localPodUnavailable !== undefined) return { kind: 'error', message: host.localPodUnavailable };
+    return startLocalPod(locker.home, { ...(penv.env && { env: penv.env }), ...(locker.dataKey && { dataKey: locker.dataKey }), ...(penv.sealer && { sealer: penv.sealer }) });
+  };
   return {
     'records.list': async (q) =>
       locker.list({ type: q.type, fromMs: q.from ? Date.parse(q.from) : undefined, toMs: q.to ? Date.parse(q.to) : undefined, limit: q.limit, offset: q.offset }),
@@ -192,8 +255,10 @@ export function createHandlers(locker: Locker, opts: HandlerOptions = {}): Locke
     'records.delete': async ({ id }) => locker.delete(id),
     'records.counts': async () => locker.store.counts(),
     search: async ({ text, type, limit }) => locker.search(text, { ...(type && { type }), ...(limit && { limit }) }),
-    'import.start': async ({ paths }, ctx) =>
+    'import.start': async ({ paths, csvMap }, ctx) =>
       locker.importFiles(paths, {
+        ...(csvMap && { formats: { csvMap } }),
+        ...(ctx?.unseal && { unseal: ctx.unseal }),
         ...(ctx?.signal && { signal: ctx.signal }),
         onProgress: (progress) => ctx?.emit?.({ type: 'import.progress', progress }),
         onCommitted: (file, ids) => ctx?.emit?.({ type: 'import.committed', file, ids }),
@@ -224,6 +289,9 @@ export function createHandlers(locker: Locker, opts: HandlerOptions = {}): Locke
       }
     },
     'export.run': async ({ out }) => locker.exportTo(out),
+    'export.sealed': async ({ out, protection }) => locker.exportSealed(out, protection),
+    'backup.toPod': async ({ protection }) => backupToPod(locker, penv, protection),
+    'backup.restore': async ({ url }, ctx) => restorePodBackup(locker, penv, { url, unseal: ctx?.unseal }),
     status: async () => {
       const counts = locker.store.counts();
       return {
@@ -237,17 +305,28 @@ export function createHandlers(locker: Locker, opts: HandlerOptions = {}): Locke
     },
     'sync.run': async (_q, ctx) =>
       syncWithPod(locker, penv, { onProgress: (progress) => ctx?.emit?.({ type: 'sync.progress', progress }), ...(ctx?.signal && { signal: ctx.signal }) }),
+    'sync.watch': async ({ pollMs, grantCheckMs }, ctx) => {
+      const signal = ctx?.signal ?? new AbortController().signal;
+      await watchPod(locker, penv, {
+        signal,
+        ...(pollMs !== undefined && { pollMs }),
+        ...(grantCheckMs !== undefined && { grantCheckMs }),
+        onNotice: (message) => ctx?.emit?.({ type: 'sync.notice', message }),
+        onExpired: (ids) => ctx?.emit?.({ type: 'grants.expired', ids }),
+        onSync: (result, reason) => ctx?.emit?.({ type: 'sync.done', reason, result }),
+      });
+      return { kind: 'stopped' };
+    },
     'conflicts.list': async () => listConflicts(locker),
     'conflicts.resolve': async ({ id, keep }) => resolve(locker, id, keep),
     'grants.list': async ({ all }) => listGrants(locker, { all: all === true }),
     'grants.create': async (q) => {
-      const purpose = parsePurpose(q.purpose);
-      if (purpose.kind === 'error') return purpose;
-      const untilMs = Date.parse(q.until);
-      if (untilMs <= Date.now()) return { kind: 'error', message: 'the end of a grant must be in the future' };
-      return createGrant(locker, penv, { agent: q.agent, ...(q.client && { client: q.client }), types: q.types, paths: [], modes: q.modes, purpose: purpose.iri, untilMs });
+      const now = Date.now();
+      const parsed = parseGrant(q, now);
+      return parsed.kind === 'invalid' ? parsed : createGrant(locker, penv, parsed.input, now);
     },
     'grants.revoke': async (q) => revokeGrants(locker, penv, q),
+    'grants.expire': async () => expireGrants(locker, penv),
     'audit.run': async () => auditPod(locker, penv),
     'shapes.get': async ({ type }) => propertySpecs(type),
     'pod.connect': async (q, ctx) =>
@@ -260,9 +339,13 @@ export function createHandlers(locker: Locker, opts: HandlerOptions = {}): Locke
               }, ...(ctx?.signal && { signal: ctx.signal }) }, penv),
     'request.read': async ({ source }) => readRequest(locker, source),
     'request.grant': async ({ source, digest, leaveOut, agent }) => grantRequest(locker, penv, source, { digest, ...(leaveOut && { leaveOut }), ...(agent && { agent }) }),
+    'request.plan': async ({ source, ...choices }) => planRequest(locker, source, choices),
+    'pod.status': async () => podStatus(locker),
+    'pod.local.start': startLocal,
+    'pod.local.stop': async () => stopLocalPod(locker.home),
+    'pod.local.status': async () => localPodStatus(locker.home),
     'pod.local': async () => {
-      if (host.localPodUnavailable !== undefined) return { kind: 'error', message: host.localPodUnavailable };
-      const r = await startLocalPod(locker.home, { ...(penv.env && { env: penv.env }), ...(locker.dataKey && { dataKey: locker.dataKey }), ...(penv.sealer && { sealer: penv.sealer }) });
+      const r = await startLocal();
       if (r.kind === 'error') return r;
       const notes = [r.connection === 'kept-other' ? 'This locker stays connected to its other pod.' : '', locker.encrypted ? 'Your locker is encrypted, but the local pod keeps its copy of synced records unencrypted.' : '', r.note ?? ''].filter(Boolean);
       return { kind: 'ok', webId: r.webId, podUrl: r.podUrl, ...(notes.length && { note: notes.join(' ') }) };
@@ -289,10 +372,18 @@ function isLoginPage(url: string): boolean {
 /** Validates an untrusted call (from IPC or HTTP) and runs it. */
 export async function dispatch(api: LockerApi | RemoteApi, op: string, payload: unknown, ctx?: CallContext): Promise<{ kind: 'ok'; value: unknown } | BadRequest> {
   if (!Object.hasOwn(Inputs, op)) return { kind: 'bad-request', message: `unknown operation ${JSON.stringify(op.slice(0, 60))}` };
-  const name = op as Operation;
-  if (!Object.hasOwn(api, name) || api[name] === undefined) return { kind: 'bad-request', message: `${name} is not available here` };
-  const parsed = Inputs[name].safeParse(payload ?? {});
+  return invoke(api, op as Operation, payload, ctx);
+}
+
+/**
+ * One call of a known operation, typed (the CLI's door, `cli/call.ts`): the
+ * payload is validated by the same schema as `dispatch`'s, and a table
+ * without the operation (`restrictApi`) refuses it.
+ */
+export async function invoke<K extends Operation>(api: LockerApi | RemoteApi, op: K, payload: unknown, ctx?: CallContext): Promise<{ kind: 'ok'; value: Outputs[K] } | BadRequest> {
+  const handler = Object.hasOwn(api, op) ? (api[op] as ((input: Input<K>, ctx?: CallContext) => Promise<Outputs[K]>) | undefined) : undefined;
+  if (handler === undefined) return { kind: 'bad-request', message: `${op} is not available here` };
+  const parsed = Inputs[op].safeParse(payload ?? {});
   if (!parsed.success) return { kind: 'bad-request', message: parsed.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ') };
-  const handler = api[name] as (input: unknown, ctx?: CallContext) => Promise<unknown>;
-  return { kind: 'ok', value: await handler(parsed.data, ctx) };
+  return { kind: 'ok', value: await handler(parsed.data as Input<K>, ctx) };
 }

@@ -1,5 +1,5 @@
-import { addRules, endDocument, grantDocument, ledgerUrl, removeRules, revocationUrl, timeLeft, purposeLabel, writeLedgerDocument, type AccessSystem, type GrantMode } from '../consent/index.js';
-import { randomId, TYPES, type RecordType } from '../model/index.js';
+import { addRules, endDocument, grantDocument, ledgerUrl, parseDuration, parseModes, parsePurpose, removeRules, revocationUrl, timeLeft, purposeLabel, writeLedgerDocument, type AccessSystem, type GrantMode } from '../consent/index.js';
+import { isRecordType, randomId, RECORD_TYPES, TYPES, type RecordType } from '../model/index.js';
 import { headResource, HttpError, putResource, type PodContext, type PodLayout } from '../pod/index.js';
 import type { GrantRow, GrantTarget } from '../store/index.js';
 import type { Locker } from './locker.js';
@@ -17,6 +17,71 @@ export interface GrantInput {
   readonly untilMs: number;
   /** The access request this grant answers (client-ID document URL). */
   readonly request?: string;
+}
+
+/** A request that names something wrongly (an unknown type or mode, a purpose that is no DPV term, a bad end): nothing was done. */
+export interface Invalid {
+  readonly kind: 'invalid';
+  /** The payload field at fault. */
+  readonly field: string;
+  readonly message: string;
+}
+
+/** A grant as a caller asks for it (words, as typed or picked): `parseGrant` checks it and fills in the defaults. */
+export interface GrantRequest {
+  readonly agent: string;
+  readonly client?: string | undefined;
+  readonly types?: readonly string[] | undefined;
+  readonly paths?: readonly string[] | undefined;
+  /** Mode words (`read`, `append`, `write`); default `read`. */
+  readonly modes?: readonly string[] | undefined;
+  /** `dpv:ServiceProvision`, `ServiceProvision` or a DPV IRI; default `dpv:ServiceProvision`. */
+  readonly purpose?: string | undefined;
+  /** When it ends (ISO 8601), or `for` how long (`30d`, `12h`…); neither: `DEFAULT_GRANT_DURATION`. */
+  readonly until?: string | undefined;
+  readonly for?: string | undefined;
+  readonly request?: string | undefined;
+}
+
+export const DEFAULT_GRANT_DURATION = '30d';
+export const DEFAULT_PURPOSE = 'dpv:ServiceProvision';
+
+/** When a grant ends: `until` (ISO 8601) or now + `for` (a duration); neither: now + `fallbackMs`, or the default duration. */
+export function grantEnd(o: { readonly until?: string | undefined; readonly for?: string | undefined }, now: number, fallbackMs?: number): { readonly kind: 'ok'; readonly untilMs: number } | Invalid {
+  if (o.until && o.for) return { kind: 'invalid', field: 'until', message: 'give --until or --for, not both' };
+  if (o.until) {
+    const ms = Date.parse(o.until);
+    if (Number.isNaN(ms)) return { kind: 'invalid', field: 'until', message: `--until must be a date and time (ISO 8601); got "${o.until.slice(0, 60)}"` };
+    return { kind: 'ok', untilMs: ms };
+  }
+  if (!o.for && fallbackMs !== undefined) return { kind: 'ok', untilMs: now + fallbackMs };
+  const d = parseDuration(o.for ?? DEFAULT_GRANT_DURATION);
+  if (d.kind === 'error') return { kind: 'invalid', field: 'for', message: d.message };
+  return { kind: 'ok', untilMs: now + d.ms };
+}
+
+/**
+ * The one check of what a grant names — types, modes, purpose, its end — with
+ * the defaults (read, dpv:ServiceProvision, 30 days). What needs the pod (the
+ * agent is not the owner, paths are Locker's containers) and the agent's and
+ * client's form are checked by `createGrant`.
+ */
+export function parseGrant(q: GrantRequest, now: number): { readonly kind: 'ok'; readonly input: GrantInput } | Invalid {
+  const types: RecordType[] = [];
+  for (const t of q.types ?? []) {
+    if (!isRecordType(t)) return { kind: 'invalid', field: 'types', message: `unknown type "${t}" (one of: ${RECORD_TYPES.join(', ')})` };
+    if (!types.includes(t)) types.push(t);
+  }
+  const modes = parseModes((q.modes ?? ['read']).join(','));
+  if (modes.kind === 'error') return { kind: 'invalid', field: 'modes', message: modes.message };
+  const purpose = parsePurpose(q.purpose ?? DEFAULT_PURPOSE);
+  if (purpose.kind === 'error') return { kind: 'invalid', field: 'purpose', message: purpose.message };
+  const end = grantEnd(q, now);
+  if (end.kind === 'invalid') return end;
+  return {
+    kind: 'ok',
+    input: { agent: q.agent, ...(q.client !== undefined && { client: q.client }), types, paths: q.paths ?? [], modes: modes.modes, purpose: purpose.iri, untilMs: end.untilMs, ...(q.request !== undefined && { request: q.request }) },
+  };
 }
 
 export interface GrantView {

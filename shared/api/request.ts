@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { fetchAccessRequest, parsePurpose, purposeLabel, type AccessRequest } from '../consent/index.js';
 import { TYPES, type RecordType } from '../model/index.js';
-import { createGrant, type GrantView } from './grants.js';
+import { createGrant, grantEnd, type GrantView, type Invalid } from './grants.js';
+import type { GrantMode } from '../consent/index.js';
 import type { Locker } from './locker.js';
 import type { PodEnv } from './pod.js';
 
@@ -104,6 +105,77 @@ export async function grantRequest(locker: Locker, penv: PodEnv, source: string,
     warnings.push(...made.warnings);
   }
   return { kind: 'ok', grants, warnings };
+}
+
+/** One line of what a request would share: a type, with how many records there are and the titles of a few. */
+export interface PlannedNeed {
+  readonly type: RecordType;
+  readonly container: string;
+  readonly modes: readonly GrantMode[];
+  readonly required: boolean;
+  readonly count: number;
+  /** Titles of up to three of these records (untrusted text: shown made plain). */
+  readonly preview: readonly string[];
+}
+
+/** The one grant `locker grant --request` makes: every type asked for, with every mode asked for. */
+export interface RequestPlan {
+  readonly request: AccessRequest;
+  readonly agent: string;
+  readonly types: readonly RecordType[];
+  readonly modes: readonly GrantMode[];
+  /** A DPV IRI, and in plain words. */
+  readonly purpose: string;
+  readonly purposeLabel: string;
+  /** ISO 8601. */
+  readonly until: string;
+  readonly needs: readonly PlannedNeed[];
+}
+
+export type RequestPlanResult =
+  | { readonly kind: 'ok'; readonly plan: RequestPlan }
+  /** The request asks for no record type Locker keeps. */
+  | { readonly kind: 'nothing'; readonly request: AccessRequest }
+  | Invalid
+  | { readonly kind: 'error'; readonly message: string };
+
+/**
+ * What an app's access request (a URL or a file) would share if granted as
+ * one grant, with the person's own choices in place of the request's:
+ * `purpose`, `until`/`for`, and the agent acting for the app.
+ */
+export async function planRequest(
+  locker: Locker,
+  source: string,
+  o: { readonly purpose?: string | undefined; readonly until?: string | undefined; readonly for?: string | undefined; readonly agent?: string | undefined },
+  now = Date.now(),
+): Promise<RequestPlanResult> {
+  const fetched = await fetchAccessRequest(source);
+  if (fetched.kind === 'error') return fetched;
+  const req = fetched.request;
+  const counts = locker.store.counts();
+  const types: RecordType[] = [];
+  const modes: GrantMode[] = [];
+  const needs: PlannedNeed[] = [];
+  for (const need of req.needs) {
+    for (const t of need.types) {
+      if (!types.includes(t)) types.push(t);
+      for (const m of need.modes) if (!modes.includes(m)) modes.push(m);
+      const preview = locker.list({ type: t, limit: 3 }).map((r) => r.title);
+      needs.push({ type: t, container: TYPES[t].container, modes: need.modes, required: need.required, count: counts[t] ?? 0, preview });
+    }
+  }
+  if (types.length === 0) return { kind: 'nothing', request: req };
+  const purposeText = o.purpose ?? req.purpose;
+  if (!purposeText) return { kind: 'invalid', field: 'purpose', message: 'the request names no purpose: give one with --purpose dpv:TERM' };
+  const purpose = parsePurpose(purposeText);
+  if (purpose.kind === 'error') return { kind: 'invalid', field: 'purpose', message: purpose.message };
+  const end = grantEnd(o, now, req.durationMs ?? 30 * DAY);
+  if (end.kind === 'invalid') return end;
+  return {
+    kind: 'ok',
+    plan: { request: req, agent: o.agent ?? req.clientId, types, modes, purpose: purpose.iri, purposeLabel: purposeLabel(purpose.iri), until: new Date(end.untilMs).toISOString(), needs },
+  };
 }
 
 /** The logo, or why not: a missing logo never fails the consent screen (the name and address identify the app). */
