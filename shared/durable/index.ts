@@ -1,0 +1,1 @@
+export { commitDurable, syncDir, writeFileDurable, type DurableWriteOptions } from './durable.js';
