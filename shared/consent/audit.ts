@@ -1,5 +1,5 @@
 import type { Quad } from '@rdfjs/types';
-import { ACL, ACP, RDF_TYPE } from './terms.js';
+import { ACCESS_NS, RDF_TYPE } from '../model/index.js';
 
 /** One rule found on the pod, in plain terms. */
 export interface FoundRule {
@@ -16,7 +16,8 @@ export interface FoundRule {
   readonly scope: string;
 }
 
-const FOAF_AGENT = 'http://xmlns.com/foaf/0.1/Agent';
+const { acl: ACL, acp: ACP } = ACCESS_NS;
+const FOAF_AGENT = `${ACCESS_NS.foaf}Agent`;
 
 function local(iri: string): string {
   return iri.replace(/^.*[#/]/, '');

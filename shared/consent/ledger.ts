@@ -1,6 +1,7 @@
 import { putResource, type PodContext } from '../pod/index.js';
 import type { GrantRow } from '../store/index.js';
-import { DPV, LK, ODRL, ODRL_ACTION, type GrantMode } from './terms.js';
+import { ACCESS_NS, NS } from '../model/index.js';
+import { ODRL_ACTION, type GrantMode } from './terms.js';
 
 /**
  * The consent ledger: every grant and every revocation is an RDF document
@@ -22,11 +23,11 @@ export function revocationUrl(root: string, grantId: string): string {
 export function grantDocument(g: Pick<GrantRow, 'id' | 'agent' | 'client' | 'targets' | 'modes' | 'purpose' | 'createdMs' | 'untilMs' | 'request'>, owner: string): string {
   const actions = [...new Set(g.modes.map((m) => ODRL_ACTION[m as GrantMode]).filter(Boolean))];
   const lines = [
-    `@prefix odrl: <${ODRL}>.`,
-    `@prefix dpv: <${DPV}>.`,
-    `@prefix dct: <http://purl.org/dc/terms/>.`,
-    `@prefix xsd: <http://www.w3.org/2001/XMLSchema#>.`,
-    `@prefix lk: <${LK}>.`,
+    `@prefix odrl: <${ACCESS_NS.odrl}>.`,
+    `@prefix dpv: <${ACCESS_NS.dpv}>.`,
+    `@prefix dct: <${NS.dct}>.`,
+    `@prefix xsd: <${NS.xsd}>.`,
+    `@prefix lk: <${NS.lk}>.`,
     '',
     `<#policy> a odrl:Agreement;`,
     `    odrl:uid <#policy>;`,
@@ -56,10 +57,10 @@ export function grantDocument(g: Pick<GrantRow, 'id' | 'agent' | 'client' | 'tar
 
 export function endDocument(g: Pick<GrantRow, 'id' | 'agent'>, owner: string, grantDoc: string, reason: 'revoked' | 'expired', atMs: number): string {
   return [
-    `@prefix odrl: <${ODRL}>.`,
-    `@prefix dct: <http://purl.org/dc/terms/>.`,
-    `@prefix xsd: <http://www.w3.org/2001/XMLSchema#>.`,
-    `@prefix lk: <${LK}>.`,
+    `@prefix odrl: <${ACCESS_NS.odrl}>.`,
+    `@prefix dct: <${NS.dct}>.`,
+    `@prefix xsd: <${NS.xsd}>.`,
+    `@prefix lk: <${NS.lk}>.`,
     '',
     `<#end> a lk:${reason === 'expired' ? 'Expiry' : 'Revocation'};`,
     `    dct:identifier ${esc(g.id)};`,

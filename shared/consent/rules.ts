@@ -1,7 +1,11 @@
 import { Parser } from 'n3';
 import type { Quad } from '@rdfjs/types';
 import { getResource, headResource, HttpError, parseLinks, patchResource, putResource, type PodContext } from '../pod/index.js';
-import { ACL, ACP, LK, MODE_IRI, RDF_TYPE, type GrantMode } from './terms.js';
+import { ACCESS_NS, NS, RDF_TYPE } from '../model/index.js';
+import { MODE_IRI, type GrantMode } from './terms.js';
+
+const { acl: ACL, acp: ACP } = ACCESS_NS;
+const LK = NS.lk;
 
 /**
  * Writes and removes one grant's rules in a resource's access-control

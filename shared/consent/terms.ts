@@ -1,15 +1,10 @@
 /** The words of a grant: purposes (DPV), modes, durations. */
+import { ACCESS_NS } from '../model/index.js';
 
-export const DPV = 'https://w3id.org/dpv#';
-export const ACL = 'http://www.w3.org/ns/auth/acl#';
-export const ACP = 'http://www.w3.org/ns/solid/acp#';
-export const ODRL = 'http://www.w3.org/ns/odrl/2/';
-export const LK = 'https://w3id.org/locker/ns#';
-export const RDF_TYPE = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type';
-export const XSD_DATETIME = 'http://www.w3.org/2001/XMLSchema#dateTime';
+const { dpv: DPV, acl: ACL, odrl: ODRL } = ACCESS_NS;
 
 export type GrantMode = 'read' | 'append' | 'write';
-export const GRANT_MODES: readonly GrantMode[] = ['read', 'append', 'write'];
+const GRANT_MODES: readonly GrantMode[] = ['read', 'append', 'write'];
 
 export const MODE_IRI: Readonly<Record<GrantMode, string>> = { read: `${ACL}Read`, append: `${ACL}Append`, write: `${ACL}Write` };
 export const ODRL_ACTION: Readonly<Record<GrantMode, string>> = { read: `${ODRL}read`, append: `${ODRL}modify`, write: `${ODRL}modify` };

@@ -8,3 +8,4 @@ export * from './describe.js';
 export * from './shapes.js';
 export * from './validate.js';
 export * from './edit.js';
+export * from './untrusted.js';

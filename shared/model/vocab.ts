@@ -16,6 +16,31 @@ export const NS = {
 
 export type Prefix = keyof typeof NS;
 
+/**
+ * IRIs of the vocabularies of access control, consent and app descriptions:
+ * Locker writes them only in access-control documents and the consent ledger,
+ * and reads them in an app's access request. Never used in records, so kept
+ * out of `NS` (whose prefixes the record and export writers declare).
+ */
+export const ACCESS_NS = {
+  acl: 'http://www.w3.org/ns/auth/acl#',
+  acp: 'http://www.w3.org/ns/solid/acp#',
+  odrl: 'http://www.w3.org/ns/odrl/2/',
+  dpv: 'https://w3id.org/dpv#',
+  /** DPV's earlier home; its terms are read as the `dpv:` ones. */
+  dpvW3c: 'http://www.w3.org/ns/dpv#',
+  /** Solid Application Interoperability. */
+  interop: 'http://www.w3.org/ns/solid/interop#',
+  /** Solid-OIDC client-ID documents. */
+  oidc: 'http://www.w3.org/ns/solid/oidc#',
+  solid: 'http://www.w3.org/ns/solid/terms#',
+  apods: 'http://activitypods.org/ns/core#',
+  foaf: 'http://xmlns.com/foaf/0.1/',
+  skos: 'http://www.w3.org/2004/02/skos/core#',
+  /** schema.org as some documents spell it (Locker writes `NS.schema`). */
+  schemaHttps: 'https://schema.org/',
+} as const;
+
 /** `iri('schema', 'name')` → `http://schema.org/name`. */
 export function iri(prefix: Prefix, local: string): string {
   return NS[prefix] + local;

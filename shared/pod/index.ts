@@ -17,5 +17,6 @@ export {
   type Member,
   type PutCondition,
 } from './resources.js';
+export { boundedGet, untrustedAddress, type AddressCheck, type BoundedAnswer, type BoundedErrorCode, type BoundedFailure, type BoundedGetOptions } from './bounded.js';
 export { discoverPod, detectAccessControl, layoutFor, type PodLayout, type AccessControl, type DiscoveryResult } from './discovery.js';
 export { findWebSocketService, subscribeWebSocket, type ChannelResult } from './notifications.js';
