@@ -1,31 +1,12 @@
-import { closeSync, copyFileSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
-import path from 'node:path';
+import { copyFileSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3-multiple-ciphers';
+import { commitDurable } from '../durable/index.js';
 import { applyKey, isPlainDatabase, type DataKeyLike } from './store.js';
 
 export type EncryptFileResult =
   | { readonly kind: 'ok'; readonly records: number }
   | { readonly kind: 'in-use'; readonly message: string }
   | { readonly kind: 'error'; readonly message: string };
-
-function fsyncFile(file: string): void {
-  const fd = openSync(file, 'r+');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function syncDir(dir: string): void {
-  if (process.platform === 'win32') return;
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** The scratch file a conversion builds; a leftover one (from a crash) is simply removed. */
 export function scratchOf(file: string): string {
@@ -96,9 +77,7 @@ export function encryptDatabaseFile(file: string, key: DataKeyLike): EncryptFile
         removeScratch(file);
         return { kind: 'error', message: 'SQLite did not encrypt the copy: nothing was changed' };
       }
-      fsyncFile(scratch);
-      renameSync(scratch, file);
-      syncDir(path.dirname(file));
+      commitDurable(scratch, file);
       crashPoint('renamed');
       return { kind: 'ok', records };
     } catch (e) {
