@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { fetchAccessRequest, parsePurpose, purposeLabel, type AccessRequest } from '../consent/index.js';
 import { TYPES, type RecordType } from '../model/index.js';
+import { boundedGet } from '../pod/index.js';
 import { createGrant, grantEnd, type GrantView, type Invalid } from './grants.js';
 import type { GrantMode } from '../consent/index.js';
 import type { Locker } from './locker.js';
@@ -9,6 +10,7 @@ import type { PodEnv } from './pod.js';
 const DAY = 86_400_000;
 const LOGO_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 const MAX_LOGO = 256 * 1024;
+const LOGO_TIMEOUT_MS = 5000;
 
 export interface RequestNeedView {
   /** The need's id in the request: what `request.grant` names to leave an optional need out. */
@@ -180,30 +182,17 @@ export async function planRequest(
 
 /** The logo, or why not: a missing logo never fails the consent screen (the name and address identify the app). */
 async function fetchLogo(url: string, f: typeof fetch): Promise<{ kind: 'ok'; dataUrl: string } | { kind: 'none'; why: string }> {
-  if (!/^https?:\/\//i.test(url)) return { kind: 'none', why: 'its logo is not a web address' };
-  try {
-    // No redirects (a logo address must answer itself), and the body is read only up to the cap.
-    const res = await f(url, { signal: AbortSignal.timeout(5000), redirect: 'manual' });
-    const type = (res.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-    if (res.status !== 200 || !LOGO_TYPES.has(type) || Number(res.headers.get('content-length') ?? 0) > MAX_LOGO || !res.body) {
-      await res.body?.cancel();
-      return { kind: 'none', why: res.status === 200 ? 'its logo is not a PNG, JPEG, GIF or WebP picture under 256 KB' : `its logo could not be loaded (${res.status})` };
-    }
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    const reader = res.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > MAX_LOGO) {
-        await reader.cancel();
-        return { kind: 'none', why: 'its logo is larger than 256 KB' };
-      }
-      chunks.push(value);
-    }
-    return { kind: 'ok', dataUrl: `data:${type};base64,${Buffer.concat(chunks).toString('base64')}` };
-  } catch (e) {
-    return { kind: 'none', why: `its logo could not be loaded (${e instanceof Error ? e.message : String(e)})` };
+  if (!/^https?:\/\//i.test(url) || !URL.canParse(url)) return { kind: 'none', why: 'its logo is not a web address' };
+  // No redirects (a logo address must answer itself), and the body is read only up to the cap.
+  const got = await boundedGet(new URL(url), { fetch: f, maxBytes: MAX_LOGO, maxRedirects: 0, signal: AbortSignal.timeout(LOGO_TIMEOUT_MS), timeoutMs: LOGO_TIMEOUT_MS });
+  if (got.kind === 'error') return { kind: 'none', why: `its logo could not be loaded (${got.cause ?? got.message})` };
+  const type = (got.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (got.status !== 200 || !LOGO_TYPES.has(type) || Number(got.headers.get('content-length') ?? 0) > MAX_LOGO) {
+    await got.discard();
+    return { kind: 'none', why: got.status === 200 ? 'its logo is not a PNG, JPEG, GIF or WebP picture under 256 KB' : `its logo could not be loaded (${got.status})` };
   }
+  const body = await got.body();
+  if (body.kind === 'error') return { kind: 'none', why: body.code === 'too-large' ? 'its logo is larger than 256 KB' : `its logo could not be loaded (${body.cause ?? body.message})` };
+  if (body.bytes.byteLength === 0) return { kind: 'none', why: 'its logo is not a PNG, JPEG, GIF or WebP picture under 256 KB' };
+  return { kind: 'ok', dataUrl: `data:${type};base64,${Buffer.from(body.bytes).toString('base64')}` };
 }
