@@ -1,5 +1,6 @@
 import type { GrantView } from '../shared/api/index.js';
 import type { Door } from './call.js';
+import { failureText, fieldText } from './hints.js';
 import { PodUsageError, type PodIo } from './pod.js';
 
 export interface GrantOptions {
@@ -47,9 +48,9 @@ export async function grantCommand(o: GrantOptions, door: Door, io: PodIo): Prom
     ...(o.until !== undefined && { until: o.until }),
     ...(o.for !== undefined && { for: o.for }),
   });
-  if (r.kind === 'invalid') throw new PodUsageError(r.message);
+  if (r.kind === 'invalid') throw new PodUsageError(fieldText(r));
   if (r.kind === 'error') {
-    io.err(`locker: ${r.message}\n`);
+    io.err(`locker: ${r.field ? fieldText(r) : failureText(r)}\n`);
     return 1;
   }
   for (const w of r.warnings) io.err(`locker: warning: ${w}\n`);
@@ -61,7 +62,7 @@ export async function grantCommand(o: GrantOptions, door: Door, io: PodIo): Prom
 /** `locker grants [--all]`: who can see what, why, until when. Expired grants are revoked first. */
 export async function grantsCommand(o: GrantOptions, door: Door, io: PodIo): Promise<number> {
   const settled = await door.call('grants.expire', {});
-  if (settled.kind === 'error') io.err(`locker: could not revoke expired grants on the pod now: ${settled.message}\n`);
+  if (settled.kind === 'error') io.err(`locker: could not revoke expired grants on the pod now: ${failureText(settled)}\n`);
   else for (const id of settled.expired) io.err(`locker: grant ${id} expired and was revoked\n`);
   const list = await door.call('grants.list', { all: o.all === true });
   if (o.json) io.out(`${JSON.stringify(list)}\n`);
@@ -75,7 +76,7 @@ export async function revokeCommand(args: readonly string[], o: GrantOptions, do
   if ((args.length === 1) === (o.agent !== undefined)) throw new PodUsageError('revoke needs a grant id, or --agent WEBID to revoke all of its grants');
   const r = await door.call('grants.revoke', args[0] ? { id: args[0] } : { agent: o.agent ?? '' });
   if (r.kind !== 'ok') {
-    io.err(`locker: ${r.message}\n`);
+    io.err(`locker: ${r.kind === 'error' ? failureText(r) : r.message}\n`);
     return 1;
   }
   if (o.json) io.out(`${JSON.stringify(r)}\n`);
@@ -87,7 +88,7 @@ export async function revokeCommand(args: readonly string[], o: GrantOptions, do
 export async function auditCommand(o: GrantOptions, door: Door, io: PodIo): Promise<number> {
   const r = await door.call('audit.run', {});
   if (r.kind === 'error') {
-    io.err(`locker: ${r.message}\n`);
+    io.err(`locker: ${failureText(r)}\n`);
     return 1;
   }
   if (o.json) {

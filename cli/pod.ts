@@ -1,5 +1,6 @@
 import type { ConnectResult, LockerEvent } from '../shared/api/index.js';
 import type { SyncProgress, SyncResult, SyncSummary } from '../shared/sync/index.js';
+import { failureText } from './hints.js';
 import type { Door } from './call.js';
 
 export class PodUsageError extends Error {}
@@ -96,7 +97,7 @@ function reportSync(r: SyncResult, io: PodIo, json: boolean): number {
     for (const k of s.skipped) io.err(`locker: skipped ${k.url}: ${k.message}\n`);
   }
   if (r.kind === 'error') {
-    io.err(`locker: sync failed: ${r.message}\n`);
+    io.err(`locker: sync failed: ${failureText(r)}\n`);
     return 1;
   }
   return r.summary.errors.length > 0 ? 1 : 0;
@@ -118,7 +119,7 @@ export async function syncCommand(o: PodOptions, door: Door, io: PodIo, stopSign
     const code = reportSync(r, io, o.json === true);
     // Every run revokes grants whose time is up.
     const expired = await door.call('grants.expire', {});
-    if (expired.kind === 'error') io.err(`locker: could not revoke expired grants yet: ${expired.message}\n`);
+    if (expired.kind === 'error') io.err(`locker: could not revoke expired grants yet: ${failureText(expired)}\n`);
     else for (const id of expired.expired) io.err(`locker: grant ${id} expired and was revoked\n`);
     return code;
   }
@@ -141,8 +142,8 @@ export async function syncCommand(o: PodOptions, door: Door, io: PodIo, stopSign
         case 'sync.done': {
           const { result: r, reason } = e;
           const s = r.summary;
-          if (o.json) io.out(`${JSON.stringify({ reason, ...(s ?? {}), ...(r.kind === 'error' && { error: r.message }) })}\n`);
-          else if (r.kind === 'error') io.err(`locker: sync failed (${reason}): ${r.message}\n`);
+          if (o.json) io.out(`${JSON.stringify({ reason, ...(s ?? {}), ...(r.kind === 'error' && { error: r.message, code: r.code, ...(r.status !== undefined && { status: r.status }) }) })}\n`);
+          else if (r.kind === 'error') io.err(`locker: sync failed (${reason}): ${failureText(r)}\n`);
           else if (s && (s.pushed || s.pulled || s.conflicts || s.deletedLocal || s.deletedRemote)) io.out(`${new Date().toISOString()} ${reason}: ${summaryLine(s)}\n`);
           return;
         }

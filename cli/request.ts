@@ -3,6 +3,7 @@ import type { PlannedNeed } from '../shared/api/index.js';
 import { displayText, timeLeft } from '../shared/consent/index.js';
 import type { Door } from './call.js';
 import type { GrantOptions } from './grants.js';
+import { fieldText } from './hints.js';
 import { PodUsageError, type PodIo } from './pod.js';
 
 /** One line of what the request would share, in the person's terms, with a count and a preview of real records. */
@@ -48,7 +49,7 @@ export async function requestCommand(o: GrantOptions, door: Door, io: PodIo): Pr
       return 1;
     }
     case 'invalid':
-      throw new PodUsageError(planned.message);
+      throw new PodUsageError(fieldText(planned));
     case 'ok':
       break;
   }
@@ -70,7 +71,7 @@ export async function requestCommand(o: GrantOptions, door: Door, io: PodIo): Pr
     return 1;
   }
   const r = await door.call('grants.create', { agent: plan.agent, client: req.clientId, types: [...plan.types], paths: [], modes: [...plan.modes], purpose: plan.purpose, until: plan.until, request: req.clientId });
-  if (r.kind === 'invalid') throw new PodUsageError(r.message);
+  if (r.kind === 'invalid') throw new PodUsageError(fieldText(r));
   if (r.kind === 'error') {
     io.err(`locker: ${r.message}\n`);
     return 1;

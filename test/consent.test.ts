@@ -224,9 +224,9 @@ describe('grant input', () => {
     const r = await replica(owner);
     try {
       const cases: Array<[string[], RegExp]> = [
-        [['grant', '--agent', 'https://bot.example/#me', '--path', '/'], /--path must be one of Locker's containers/],
-        [['grant', '--agent', 'https://bot.example/#me', '--path', '../'], /--path must be one of Locker's containers/],
-        [['grant', '--agent', 'https://bot.example/#me'], /say what to share/],
+        [['grant', '--agent', 'https://bot.example/#me', '--path', '/'], /--path: a path must be one of Locker's containers/],
+        [['grant', '--agent', 'https://bot.example/#me', '--path', '../'], /--path: a path must be one of Locker's containers/],
+        [['grant', '--agent', 'https://bot.example/#me'], /--type: say what to share/],
         [['grant', '--agent', 'https://bot.example/#me', '--type', 'secrets'], /unknown type/],
         [['grant', '--agent', 'https://bot.example/#me', '--type', 'event', '--modes', 'control'], /unknown mode/],
         [['grant', '--agent', 'https://bot.example/#me', '--type', 'event', '--purpose', 'because'], /DPV term/],

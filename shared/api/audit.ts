@@ -1,5 +1,5 @@
 import { accessDocOf, acpRules, readAccessDoc, wacRules, type FoundRule } from '../consent/index.js';
-import { HttpError } from '../pod/index.js';
+import { HttpError, httpFailure, type PodFailure } from '../pod/index.js';
 import type { Locker } from './locker.js';
 import { withPod, type PodEnv } from './pod.js';
 
@@ -18,7 +18,7 @@ export interface AuditReport {
 }
 
 /** `locker audit`: the rules actually on the pod for the locker's containers, flagging what Locker did not write. */
-export async function auditPod(locker: Locker, penv: PodEnv): Promise<{ kind: 'ok'; report: AuditReport } | { kind: 'error'; message: string }> {
+export async function auditPod(locker: Locker, penv: PodEnv): Promise<{ kind: 'ok'; report: AuditReport } | PodFailure> {
   return withPod(locker, penv, async ({ session, layout, ctx }) => {
     const grants = new Map(locker.store.grants.list({ all: true }).map((g) => [g.id, g]));
     const resources = [layout.storage, layout.root, ...Object.values(layout.containers), layout.files, `${layout.root}consent/`];
@@ -64,7 +64,7 @@ export async function auditPod(locker: Locker, penv: PodEnv): Promise<{ kind: 'o
         }
       }
     } catch (e) {
-      if (e instanceof HttpError) return { kind: 'error' as const, message: e.message };
+      if (e instanceof HttpError) return httpFailure(e);
       throw e;
     }
     return { kind: 'ok' as const, report: { accessControl: layout.accessControl, rules, inheriting } };

@@ -1,6 +1,6 @@
 import { addRules, endDocument, grantDocument, ledgerUrl, parseDuration, parseModes, parsePurpose, removeRules, revocationUrl, timeLeft, purposeLabel, writeLedgerDocument, type AccessSystem, type GrantMode } from '../consent/index.js';
 import { isRecordType, randomId, RECORD_TYPES, TYPES, type RecordType } from '../model/index.js';
-import { headResource, HttpError, putResource, type PodContext, type PodLayout } from '../pod/index.js';
+import { headResource, HttpError, putResource, type PodContext, type PodLayout, httpFailure, type PodErrorCode, type PodFailure } from '../pod/index.js';
 import type { GrantRow, GrantTarget } from '../store/index.js';
 import type { Locker } from './locker.js';
 import { withPod, type PodEnv } from './pod.js';
@@ -48,10 +48,10 @@ export const DEFAULT_PURPOSE = 'dpv:ServiceProvision';
 
 /** When a grant ends: `until` (ISO 8601) or now + `for` (a duration); neither: now + `fallbackMs`, or the default duration. */
 export function grantEnd(o: { readonly until?: string | undefined; readonly for?: string | undefined }, now: number, fallbackMs?: number): { readonly kind: 'ok'; readonly untilMs: number } | Invalid {
-  if (o.until && o.for) return { kind: 'invalid', field: 'until', message: 'give --until or --for, not both' };
+  if (o.until && o.for) return { kind: 'invalid', field: 'for', message: 'both an end time and a duration were given: give one of them' };
   if (o.until) {
     const ms = Date.parse(o.until);
-    if (Number.isNaN(ms)) return { kind: 'invalid', field: 'until', message: `--until must be a date and time (ISO 8601); got "${o.until.slice(0, 60)}"` };
+    if (Number.isNaN(ms)) return { kind: 'invalid', field: 'until', message: `the end must be a date and time (ISO 8601); got "${o.until.slice(0, 60)}"` };
     return { kind: 'ok', untilMs: ms };
   }
   if (!o.for && fallbackMs !== undefined) return { kind: 'ok', untilMs: now + fallbackMs };
@@ -101,7 +101,8 @@ export interface GrantView {
   readonly ledger: string;
 }
 
-export type GrantResult = { readonly kind: 'ok'; readonly grant: GrantView; readonly warnings: readonly string[] } | { readonly kind: 'error'; readonly message: string };
+/** A pod failure keeps its code and status; `code` is absent for what the locker itself refuses. */
+export type GrantResult = { readonly kind: 'ok'; readonly grant: GrantView; readonly warnings: readonly string[] } | { readonly kind: 'error'; readonly message: string; readonly code?: PodErrorCode; readonly status?: number; readonly field?: string };
 
 export function viewOf(g: GrantRow, now = Date.now()): GrantView {
   return {
@@ -132,7 +133,7 @@ function isWebUrl(s: string): boolean {
 }
 
 /** Resolves what the person chose into pod resources — never the pod or the locker's root as a whole. */
-export function resolveTargets(layout: PodLayout, types: readonly RecordType[], paths: readonly string[]): { kind: 'ok'; targets: GrantTarget[] } | { kind: 'error'; message: string } {
+export function resolveTargets(layout: PodLayout, types: readonly RecordType[], paths: readonly string[]): { kind: 'ok'; targets: GrantTarget[] } | { kind: 'error'; field: 'paths' | 'types'; message: string } {
   const out = new Map<string, GrantTarget>();
   for (const t of types) out.set(layout.containers[t], { url: layout.containers[t], container: true, label: t });
   const containers = new Set([...Object.values(layout.containers), layout.files]);
@@ -141,12 +142,12 @@ export function resolveTargets(layout: PodLayout, types: readonly RecordType[], 
     const m = /^([a-z-]+)\/(?:([A-Za-z0-9_-]{1,128})\.ttl)?$/.exec(p);
     const container = m?.[1] ? `${layout.root}${m[1]}/` : undefined;
     if (!m || !container || !containers.has(container)) {
-      return { kind: 'error', message: `--path must be one of Locker's containers (${Object.values(TYPES).map((t) => `${t.container}/`).join(', ')}, files/) or a record in one (events/<id>.ttl); got "${raw.slice(0, 80)}"` };
+      return { kind: 'error', field: 'paths', message: `a path must be one of Locker's containers (${Object.values(TYPES).map((t) => `${t.container}/`).join(', ')}, files/) or a record in one (events/<id>.ttl); got "${raw.slice(0, 80)}"` };
     }
     const url = m[2] ? `${container}${m[2]}.ttl` : container;
     out.set(url, { url, container: !m[2], label: p });
   }
-  if (out.size === 0) return { kind: 'error', message: 'say what to share: --type T or --path P (never the whole pod)' };
+  if (out.size === 0) return { kind: 'error', field: 'types', message: 'say what to share: record types or paths (never the whole pod)' };
   return { kind: 'ok', targets: [...out.values()] };
 }
 
@@ -197,11 +198,11 @@ export async function settleGrants(locker: Locker, ctx: PodContext, owner: strin
 
 /** `locker grant`: writes the rules (WAC or ACP, as the pod uses), the ledger entry, and remembers the grant. */
 export async function createGrant(locker: Locker, penv: PodEnv, input: GrantInput, now = Date.now()): Promise<GrantResult> {
-  if (!isWebUrl(input.agent)) return { kind: 'error', message: `--agent must be a WebID (an https URL); got "${input.agent.slice(0, 80)}"` };
+  if (!isWebUrl(input.agent)) return { kind: 'error', field: 'agent', message: `the agent must be a WebID (an https URL); got "${input.agent.slice(0, 80)}"` };
   if (input.client !== undefined && !isWebUrl(input.client) && !/^[A-Za-z0-9._~-]{1,200}$/.test(input.client)) {
-    return { kind: 'error', message: `--client must be the app's client id (its client-ID document URL, or a client-credentials id); got "${input.client.slice(0, 80)}"` };
+    return { kind: 'error', field: 'client', message: `the app must be named by its client id (its client-ID document URL, or a client-credentials id); got "${input.client.slice(0, 80)}"` };
   }
-  if (input.modes.length === 0) return { kind: 'error', message: 'give at least one mode' };
+  if (input.modes.length === 0) return { kind: 'error', field: 'modes', message: 'give at least one mode' };
   if (input.untilMs <= now) return { kind: 'error', message: 'the grant would end before it starts' };
   const r = await withPod(locker, penv, async ({ session, layout, ctx }): Promise<GrantResult> => {
     const sys = system(layout);
@@ -244,14 +245,14 @@ export async function createGrant(locker: Locker, penv: PodEnv, input: GrantInpu
       if (!stored) return { kind: 'error', message: 'the grant vanished from the store' };
       return { kind: 'ok', grant: viewOf(stored, now), warnings };
     } catch (e) {
-      if (e instanceof HttpError) return { kind: 'error', message: e.message };
+      if (e instanceof HttpError) return httpFailure(e);
       throw e;
     }
   });
   return r;
 }
 
-export type RevokeResult = { readonly kind: 'ok'; readonly revoked: readonly string[] } | { readonly kind: 'absent'; readonly message: string } | { readonly kind: 'error'; readonly message: string };
+export type RevokeResult = { readonly kind: 'ok'; readonly revoked: readonly string[] } | { readonly kind: 'absent'; readonly message: string } | PodFailure;
 
 /** `locker revoke <id>`, or `--agent` to fire an agent: every one of its grants. */
 export async function revokeGrants(locker: Locker, penv: PodEnv, which: { id?: string; agent?: string }, now = Date.now()): Promise<RevokeResult> {
@@ -265,21 +266,21 @@ export async function revokeGrants(locker: Locker, penv: PodEnv, which: { id?: s
       for (const g of grants) await locker.exclusive(() => endGrant(locker, ctx, session.webId, g, 'revoked', now));
       return { kind: 'ok', revoked: grants.map((g) => g.id) };
     } catch (e) {
-      if (e instanceof HttpError) return { kind: 'error', message: e.message };
+      if (e instanceof HttpError) return httpFailure(e);
       throw e;
     }
   });
 }
 
 /** Revokes what has expired (and finishes interrupted work) against the pod. */
-export async function expireGrants(locker: Locker, penv: PodEnv, now = Date.now()): Promise<{ kind: 'ok'; expired: readonly string[] } | { kind: 'error'; message: string }> {
+export async function expireGrants(locker: Locker, penv: PodEnv, now = Date.now()): Promise<{ kind: 'ok'; expired: readonly string[] } | PodFailure> {
   if (!locker.store.grants.list().some((g) => g.state !== 'active' || g.untilMs <= now)) return { kind: 'ok', expired: [] };
   return withPod(locker, penv, async ({ session, ctx }) => {
     try {
       const r = await locker.exclusive(() => settleGrants(locker, ctx, session.webId, now));
       return { kind: 'ok' as const, expired: r.expired };
     } catch (e) {
-      if (e instanceof HttpError) return { kind: 'error' as const, message: e.message };
+      if (e instanceof HttpError) return httpFailure(e);
       throw e;
     }
   });

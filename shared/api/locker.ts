@@ -9,7 +9,7 @@ import { sealBackup, type SealSummary } from '../seal/index.js';
 import { DB_FILE, encryptionState, finishConversion } from './encryption.js';
 import type { DataKey } from '../crypto/index.js';
 
-export type { ImportError, ImportPhase, ImportProgress, ImportSummary } from '../ingest/index.js';
+export type { ImportError, ImportErrorCode, ImportPhase, ImportProgress, ImportSummary } from '../ingest/index.js';
 
 export interface ImportOptions {
   readonly onProgress?: (p: ImportProgress) => void;
@@ -38,7 +38,8 @@ export interface OpenLockerOptions {
   readonly key?: DataKey | undefined;
 }
 
-export const LOCKED_MESSAGE = 'the locker is locked: run `locker unlock` (or give LOCKER_PASSPHRASE or --key-file)';
+/** Said by every transport in its own words: the CLI names `locker unlock`, the desktop its own way to unlock. */
+export const LOCKED_MESSAGE = 'the locker is encrypted and locked';
 
 const DISMISSED_KEY = 'duplicates.dismissed';
 
@@ -155,7 +156,7 @@ export class Locker {
       case 'archive-read':
         return report(event.input, 'done');
       case 'refused':
-        tally.refuse(event.label, event.message);
+        tally.refuse(event.label, event.message, { ...(event.code && { code: event.code }), ...(event.needs && { needs: event.needs }) });
         if (event.input) report(event.input, 'failed');
         return;
       case 'source': {

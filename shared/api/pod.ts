@@ -1,16 +1,13 @@
-import { loginInteractive, loginWithClientCredentials, loginWithRefreshToken, openVault, readConnection, secretKey, writeConnection, type PodConnection, type PodSession, type Sealer, type TokenVault, type VaultKey } from '../auth/index.js';
-import { discoverPod, type PodContext, type PodLayout, type RetryPolicy, type TransferStats } from '../pod/index.js';
+import { loginInteractive, loginWithClientCredentials, loginWithRefreshToken, openVault, readConnection, secretKey, writeConnection, type LoginFailure, type PodConnection, type PodSession, type Sealer, type TokenVault, type VaultKey } from '../auth/index.js';
+import { discoverPod, podError, type PodContext, type PodErrorCode, type PodFailure, type PodLayout, type RetryPolicy, type TransferStats } from '../pod/index.js';
 import { lastSync, resolveConflict, syncLocker, type ResolveChoice, type ResolveOutcome, type SyncProgress, type SyncResult } from '../sync/index.js';
 import { recordFromTurtle, recordToJson, type RecordJson } from '../model/index.js';
 import type { Locker } from './locker.js';
 
 const LAYOUT_KEY = 'pod.layout';
 
-export type SessionResult =
-  | { readonly kind: 'ok'; readonly session: PodSession; readonly connection: PodConnection; readonly vault: TokenVault }
-  | { readonly kind: 'not-connected'; readonly message: string }
-  | { readonly kind: 'needs-login'; readonly message: string }
-  | { readonly kind: 'error'; readonly message: string };
+/** A logged-in session, or why there is none (`not-connected`, `needs-login`, `unreachable`…, with the HTTP status when a server answered). */
+export type SessionResult = { readonly kind: 'ok'; readonly session: PodSession; readonly connection: PodConnection; readonly vault: TokenVault } | PodFailure;
 
 /** Other ways to log in (interactive, refresh tokens) plug in here; client credentials are built in. */
 export type RefreshLogin = (args: { issuer: string; webId: string; vault: TokenVault }) => Promise<{ kind: 'ok'; session: PodSession } | { kind: 'needs-login' | 'error'; message: string }>;
@@ -27,23 +24,29 @@ export interface PodEnv {
   readonly sealer?: Sealer;
 }
 
-/** Logs in with what `<home>/pod.json` and the vault hold. */
+const LOGIN_CODES: Record<LoginFailure, PodErrorCode> = { rejected: 'needs-login', unreachable: 'unreachable', failed: 'bad-answer' };
+
+/**
+ * Logs in with what `<home>/pod.json` and the vault hold. Messages name no
+ * command: each transport says in its own words what to do about a code
+ * (the CLI names its commands, the app shows a button).
+ */
 export async function openPodSession(home: string, penv: PodEnv = {}, dataKey?: VaultKey): Promise<SessionResult> {
   const read = readConnection(home);
-  if (read.kind === 'absent') return { kind: 'not-connected', message: 'no pod connected: run `locker pod local start` or `locker pod connect --issuer URL …`' };
-  if (read.kind === 'error') return read;
+  if (read.kind === 'absent') return podError('not-connected', 'no pod connected');
+  if (read.kind === 'error') return podError('bad-answer', read.message);
   const conn = read.connection;
   const vault = await openVault(home, penv.env ?? process.env, dataKey, penv.sealer);
   const secret = await vault.get(secretKey(conn));
   if (conn.method === 'client-credentials') {
-    if (!secret || !conn.clientId) return { kind: 'needs-login', message: `the client secret for ${conn.issuer} is missing from ${vault.protection === 'os-keychain' ? 'the keychain' : 'the secrets file'}: run \`locker pod connect\` again` };
+    if (!secret || !conn.clientId) return podError('needs-login', `the client secret for ${conn.issuer} is missing from ${vault.protection === 'os-keychain' ? 'the keychain' : 'the secrets file'}`);
     const r = await loginWithClientCredentials({ issuer: conn.issuer, clientId: conn.clientId, clientSecret: secret });
-    return r.kind === 'ok' ? { kind: 'ok', session: r.session, connection: conn, vault } : r;
+    return r.kind === 'ok' ? { kind: 'ok', session: r.session, connection: conn, vault } : podError(LOGIN_CODES[r.reason], r.message);
   }
   const r = await (penv.refreshLogin ?? loginWithRefreshToken)({ issuer: conn.issuer, webId: conn.webId, vault });
-  if (r.kind === 'needs-login') return { kind: 'needs-login', message: `${r.message}: log in again with \`locker pod connect --issuer ${conn.issuer} --interactive\`` };
+  if (r.kind === 'needs-login') return podError('needs-login', r.message);
   if (r.kind === 'ok') return { kind: 'ok', session: r.session, connection: conn, vault };
-  return { kind: 'error', message: r.message };
+  return podError('unreachable', r.message);
 }
 
 /**
@@ -65,7 +68,7 @@ export async function connectInteractively(
     ...(args.signal && { signal: args.signal }),
     ...(args.timeoutMs !== undefined && { timeoutMs: args.timeoutMs }),
   });
-  if (login.kind === 'error') return { kind: 'error', message: login.message };
+  if (login.kind === 'error') return podError(login.reason === 'unreachable' ? 'unreachable' : login.reason === 'cancelled' ? 'cancelled' : 'needs-login', login.message);
   try {
     return await finishConnect(locker, login.session, { issuer: login.session.issuer, method: 'interactive', ...(args.podUrl && { podUrl: args.podUrl }) }, undefined, penv);
   } finally {
@@ -90,10 +93,10 @@ export type ConnectResult =
       /** True when the locker was synced with another pod before: the next sync copies everything here. */
       readonly moving: boolean;
     }
-  | { readonly kind: 'error'; readonly message: string };
+  | PodFailure;
 
 /** Discovers the pod's layout (creating the type index and registrations when absent) and remembers it. */
-export async function discoverAndRemember(locker: Locker, session: PodSession, penv: PodEnv, podUrl?: string): Promise<{ kind: 'ok'; layout: PodLayout; created: readonly string[] } | { kind: 'error'; message: string }> {
+export async function discoverAndRemember(locker: Locker, session: PodSession, penv: PodEnv, podUrl?: string): Promise<{ kind: 'ok'; layout: PodLayout; created: readonly string[] } | PodFailure> {
   const found = await discoverPod(podContext(session, penv), session.webId, podUrl ? { podUrl } : {});
   if (found.kind === 'error') return found;
   locker.store.sync.setMeta(LAYOUT_KEY, JSON.stringify(found.layout));
@@ -108,7 +111,7 @@ export async function connectWithClientCredentials(
 ): Promise<ConnectResult> {
   const issuer = args.issuer.endsWith('/') ? args.issuer : `${args.issuer}/`;
   const login = await loginWithClientCredentials({ issuer, clientId: args.clientId, clientSecret: args.clientSecret });
-  if (login.kind === 'error') return login;
+  if (login.kind === 'error') return podError(LOGIN_CODES[login.reason], login.message);
   try {
     return await finishConnect(locker, login.session, { issuer, method: 'client-credentials', clientId: args.clientId, ...(args.local && { local: true }), ...(args.podUrl && { podUrl: args.podUrl }) }, args.clientSecret, penv);
   } finally {
@@ -155,7 +158,7 @@ function rememberedLayout(locker: Locker, webId: string): PodLayout | undefined 
 }
 
 /** The pod's layout: remembered from connect, else discovered (and remembered). */
-export async function podLayout(locker: Locker, session: PodSession, penv: PodEnv): Promise<{ kind: 'ok'; layout: PodLayout } | { kind: 'error'; message: string }> {
+export async function podLayout(locker: Locker, session: PodSession, penv: PodEnv): Promise<{ kind: 'ok'; layout: PodLayout } | PodFailure> {
   const layout = rememberedLayout(locker, session.webId);
   if (layout) return { kind: 'ok', layout };
   const conn = readConnection(locker.home);
@@ -168,11 +171,11 @@ export async function withPod<T>(
   penv: PodEnv,
   fn: (pod: { session: PodSession; layout: PodLayout; ctx: PodContext }) => Promise<T>,
   opts: { session?: PodSession; signal?: AbortSignal } = {},
-): Promise<T | { kind: 'error'; message: string }> {
+): Promise<T | PodFailure> {
   let s = opts.session;
   if (!s) {
     const opened = await openPodSession(locker.home, penv, locker.dataKey);
-    if (opened.kind !== 'ok') return { kind: 'error', message: opened.message };
+    if (opened.kind !== 'ok') return opened;
     s = opened.session;
   }
   try {

@@ -169,7 +169,7 @@ export async function planRequest(
   }
   if (types.length === 0) return { kind: 'nothing', request: req };
   const purposeText = o.purpose ?? req.purpose;
-  if (!purposeText) return { kind: 'invalid', field: 'purpose', message: 'the request names no purpose: give one with --purpose dpv:TERM' };
+  if (!purposeText) return { kind: 'invalid', field: 'purpose', message: 'the request names no purpose: give one (a DPV term such as dpv:ServiceProvision)' };
   const purpose = parsePurpose(purposeText);
   if (purpose.kind === 'error') return { kind: 'invalid', field: 'purpose', message: purpose.message };
   const end = grantEnd(o, now, req.durationMs ?? 30 * DAY);

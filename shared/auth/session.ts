@@ -10,7 +10,10 @@ export interface PodSession {
   close(): Promise<void>;
 }
 
-export type LoginResult = { readonly kind: 'ok'; readonly session: PodSession } | { readonly kind: 'error'; readonly message: string };
+/** Why a login failed: the issuer refused the credentials, could not be reached, or failed otherwise. */
+export type LoginFailure = 'rejected' | 'unreachable' | 'failed';
+
+export type LoginResult = { readonly kind: 'ok'; readonly session: PodSession } | { readonly kind: 'error'; readonly reason: LoginFailure; readonly message: string };
 
 export interface ClientCredentials {
   readonly issuer: string;
@@ -52,12 +55,12 @@ export async function retryTransient<T>(fn: () => Promise<T>, waits: readonly nu
   }
 }
 
-function describeLoginError(issuer: string, e: unknown): string {
+function describeLoginError(issuer: string, e: unknown): { reason: LoginFailure; message: string } {
   const m = e instanceof Error ? e.message : String(e);
-  if (/invalid_client|unauthorized|401/i.test(m)) return `login to ${issuer} failed: the client id or secret was not accepted`;
-  if (/ECONNREFUSED|ENOTFOUND|fetch failed|network/i.test(m)) return `cannot reach ${issuer} (${m})`;
+  if (/invalid_client|unauthorized|401/i.test(m)) return { reason: 'rejected', message: `login to ${issuer} failed: the client id or secret was not accepted` };
+  if (/ECONNREFUSED|ENOTFOUND|fetch failed|network/i.test(m)) return { reason: 'unreachable', message: `cannot reach ${issuer} (${m})` };
   // never echo a secret: messages from the library do not contain it, but cap the length anyway
-  return `login to ${issuer} failed: ${m.slice(0, 200)}`;
+  return { reason: 'failed', message: `login to ${issuer} failed: ${m.slice(0, 200)}` };
 }
 
 /**
@@ -71,7 +74,7 @@ export async function loginWithClientCredentials(creds: ClientCredentials, opts:
   try {
     session = await loginRetrying(creds);
   } catch (e) {
-    return { kind: 'error', message: describeLoginError(creds.issuer, e) };
+    return { kind: 'error', ...describeLoginError(creds.issuer, e) };
   }
   const webId = session.info.webId ?? '';
   let refreshing: Promise<void> | undefined;

@@ -44,9 +44,10 @@ export function backupNeeds(head: Uint8Array): BackupNeeds {
   return 'unknown';
 }
 
-const DAMAGED = 'this backup is damaged or was altered (it failed authentication): nothing was restored';
+const DAMAGED = 'this backup is damaged or was altered (it failed authentication)';
 
 /**
+ * Messages say what is wrong with the backup; the caller says what that means (nothing was restored).
  * Decrypts and unpacks completely before returning, so a tampered or cut
  * file is refused as a whole. Caps: plaintext ≤ `maxBytes`, ≤ 1,000,000 entries.
  */
@@ -69,7 +70,7 @@ export async function openSealedBackup(bytes: Uint8Array, protection: BackupProt
     plain = await d.decrypt(bytes);
   } catch (e) {
     const m = e instanceof Error ? e.message : String(e);
-    if (/no identity matched/.test(m)) return { kind: 'wrong-key', message: protection.kind === 'passphrase' ? 'wrong passphrase for this backup (or its header is damaged): nothing was restored' : 'this key does not open this backup: nothing was restored' };
+    if (/no identity matched/.test(m)) return { kind: 'wrong-key', message: protection.kind === 'passphrase' ? 'wrong passphrase for this backup (or its header is damaged)' : 'this key does not open this backup' };
     return { kind: 'damaged', message: DAMAGED };
   }
   const max = opts.maxBytes ?? 2 * 1024 ** 3;
@@ -108,19 +109,19 @@ async function unpack(plain: Uint8Array): Promise<OpenedBackup> {
     Readable.from([Buffer.from(plain.buffer, plain.byteOffset, plain.byteLength)]).pipe(extract);
     await finished;
   } catch {
-    return { kind: 'damaged', message: 'the backup decrypted, but what is inside is not a valid archive: nothing was restored' };
+    return { kind: 'damaged', message: 'the backup decrypted, but what is inside is not a valid archive' };
   }
-  if (problem) return { kind: 'damaged', message: `the backup holds something it should not (${problem}): nothing was restored` };
-  if (!manifestText || !trig) return { kind: 'not-a-backup', message: 'this age file is not a Locker backup (no manifest or records): nothing was restored' };
+  if (problem) return { kind: 'damaged', message: `the backup holds something it should not (${problem})` };
+  if (!manifestText || !trig) return { kind: 'not-a-backup', message: 'this age file is not a Locker backup (no manifest or records)' };
   let manifest: BackupManifest;
   try {
     const m = JSON.parse(manifestText) as Partial<BackupManifest>;
     if (m.format !== BACKUP_FORMAT || typeof m.version !== 'number' || typeof m.records !== 'number' || typeof m.binaries !== 'number') throw new Error('fields');
     manifest = m as BackupManifest;
   } catch {
-    return { kind: 'damaged', message: 'the backup manifest is not valid: nothing was restored' };
+    return { kind: 'damaged', message: 'the backup manifest is not valid' };
   }
   if (manifest.version > BACKUP_VERSION) return { kind: 'not-a-backup', message: `this backup was written by a newer Locker (format version ${manifest.version}); update Locker to restore it` };
-  if (files.size !== manifest.binaries) return { kind: 'damaged', message: `the backup should hold ${manifest.binaries} files but holds ${files.size}: nothing was restored` };
+  if (files.size !== manifest.binaries) return { kind: 'damaged', message: `the backup should hold ${manifest.binaries} files but holds ${files.size}` };
   return { kind: 'ok', manifest, trig, files };
 }

@@ -49,12 +49,15 @@ export type SourceEvent =
   /** Reading of an input begins. */
   | { readonly kind: 'input'; readonly input: InputFile }
   | { readonly kind: 'source'; readonly source: Source }
-  /** Refused as a whole; `input` is set when the refused thing is the input itself. */
-  | { readonly kind: 'refused'; readonly label: string; readonly message: string; readonly input?: InputFile }
+  /** Refused as a whole; `input` is set when the refused thing is the input itself; `code` when a caller may say more. */
+  | { readonly kind: 'refused'; readonly label: string; readonly message: string; readonly input?: InputFile; readonly code?: RefusalCode; readonly needs?: BackupNeeds }
   /** An archive entry of no format Locker reads (a picture, a web page of a Takeout), passed over. */
   | { readonly kind: 'ignored'; readonly label: string }
   /** Every entry of an archive has been offered. */
   | { readonly kind: 'archive-read'; readonly input: InputFile };
+
+/** See `ImportErrorCode` (shared/ingest): the same codes. */
+export type RefusalCode = 'needs-secret' | 'too-large' | 'cancelled';
 
 const MAX_FILES = 100_000;
 const HEAD_BYTES = 65536;
@@ -70,7 +73,7 @@ export async function* openInputs(inputs: readonly string[], ctx: OpenContext): 
     const file = todo[index] as string;
     const input: InputFile = { path: file, index, count: todo.length };
     if (ctx.signal?.aborted) {
-      yield { kind: 'refused', label: file, message: 'cancelled before it was read' };
+      yield { kind: 'refused', label: file, message: 'cancelled before it was read', code: 'cancelled' };
       continue;
     }
     yield { kind: 'input', input };
@@ -98,14 +101,14 @@ async function* openDiskFile(file: string, size: number, head: Uint8Array, input
   const name = path.basename(file);
   const streaming = isStreamingFormat(head, name);
   if (!streaming && size > ctx.caps.maxFileBytes) {
-    yield { kind: 'refused', label: file, input, message: `the file is ${formatBytes(size)}, larger than the ${formatBytes(ctx.caps.maxFileBytes)} limit (LOCKER_MAX_FILE_MB or importCaps.maxFileBytes in config.json)` };
+    yield { kind: 'refused', label: file, input, code: 'too-large', message: `the file is ${formatBytes(size)}, larger than the ${formatBytes(ctx.caps.maxFileBytes)} limit` };
     return;
   }
   if (streaming) {
     // Too big to hold whole (Apple Health exports run to gigabytes): read in chunks, twice (digest, then records).
     const opened = await openStreamSource({ name, size, head, chunks: () => createReadStream(file, { highWaterMark: 32 * 1024 }) as AsyncIterable<Uint8Array> }, ctx.caps, ctx.formats);
     if (opened) {
-      yield opened.kind === 'ok' ? { kind: 'source', source: { label: file, fileName: name, size, input, whole: true, opened } } : { kind: 'refused', label: file, input, message: opened.failure.message };
+      yield opened.kind === 'ok' ? { kind: 'source', source: { label: file, fileName: name, size, input, whole: true, opened } } : { kind: 'refused', label: file, input, message: opened.failure.message, ...(opened.failure.kind === 'too-large' && { code: 'too-large' as const }) };
       return;
     }
   }
@@ -141,7 +144,7 @@ async function* openArchive(file: string, input: InputFile, ctx: OpenContext): A
     for (const entry of entries) {
       const label = `${file}/${entry.name}`;
       if (ctx.signal?.aborted) {
-        yield { kind: 'refused', label, message: 'cancelled before it was read' };
+        yield { kind: 'refused', label, message: 'cancelled before it was read', code: 'cancelled' };
         continue;
       }
       const base = entry.name.split('/').pop() ?? entry.name;
@@ -174,8 +177,8 @@ async function openEntry(entry: ArchiveEntry, label: string, base: string, dir: 
   if (!known || isZip(head)) return [{ kind: 'ignored', label }];
   if (entry.size > ctx.caps.maxFileBytes || isStreamingFormat(head, base)) {
     const opened = await openStreamSource({ name: base, size: entry.size, head, chunks: () => entry.chunks() }, ctx.caps, ctx.formats);
-    if (!opened) return [{ kind: 'refused', label, message: `the file is ${formatBytes(entry.size)}, larger than the ${formatBytes(ctx.caps.maxFileBytes)} limit` }];
-    if (opened.kind === 'failed') return [{ kind: 'refused', label, message: opened.failure.message }];
+    if (!opened) return [{ kind: 'refused', label, code: 'too-large', message: `the file is ${formatBytes(entry.size)}, larger than the ${formatBytes(ctx.caps.maxFileBytes)} limit` }];
+    if (opened.kind === 'failed') return [{ kind: 'refused', label, message: opened.failure.message, ...(opened.failure.kind === 'too-large' && { code: 'too-large' as const }) }];
     return [{ kind: 'source', source: { label, fileName: base, size: entry.size, input, whole: false, opened } }];
   }
   const bytes = await entry.read();
@@ -209,7 +212,7 @@ interface WholeFile {
  * file restores nothing; then the format's parser.
  */
 async function* openWhole(f: WholeFile, ctx: OpenContext): AsyncGenerator<SourceEvent> {
-  const refuse = (message: string): SourceEvent => ({ kind: 'refused', label: f.label, message, ...(f.whole && { input: f.input }) });
+  const refuse = (message: string, why: { code?: RefusalCode; needs?: BackupNeeds } = {}): SourceEvent => ({ kind: 'refused', label: f.label, message, ...(f.whole && { input: f.input }), ...why });
   let content = f.bytes;
   let siblings = f.readSibling;
   let name = f.name;
@@ -217,12 +220,13 @@ async function* openWhole(f: WholeFile, ctx: OpenContext): AsyncGenerator<Source
     const needs = backupNeeds(f.bytes);
     const protection = await ctx.unseal?.(f.label, needs);
     if (!protection) {
-      yield refuse(`this is an encrypted Locker backup: give its ${needs === 'identity' ? 'key file (--key-file)' : 'passphrase (LOCKER_BACKUP_PASSPHRASE, LOCKER_PASSPHRASE or the prompt)'}`);
+      yield refuse(`this is an encrypted Locker backup: it opens with its ${needs === 'identity' ? 'key file' : 'passphrase'}`, { code: 'needs-secret', needs });
       return;
     }
     const sealed = await openSealedBackup(f.bytes, protection, { maxBytes: ctx.caps.maxFileBytes * 4 });
     if (sealed.kind !== 'ok') {
-      yield refuse(/nothing was restored/.test(sealed.message) ? sealed.message : `${sealed.message}; nothing was restored`);
+      // Opened completely before anything is imported: whatever is wrong with it, nothing of it was restored.
+      yield refuse(`${sealed.message}: nothing was restored`);
       return;
     }
     content = sealed.trig;
@@ -230,7 +234,7 @@ async function* openWhole(f: WholeFile, ctx: OpenContext): AsyncGenerator<Source
     name = 'locker.trig';
   }
   const opened = openSource({ name, bytes: content, readSibling: siblings }, ctx.caps, ctx.formats);
-  yield opened.kind === 'ok' ? { kind: 'source', source: { label: f.label, fileName: f.name, size: f.size, input: f.input, whole: f.whole, opened } } : refuse(opened.failure.message);
+  yield opened.kind === 'ok' ? { kind: 'source', source: { label: f.label, fileName: f.name, size: f.size, input: f.input, whole: f.whole, opened } } : refuse(opened.failure.message, opened.failure.kind === 'too-large' ? { code: 'too-large' } : {});
 }
 
 /** The folders a TriG export keeps its binaries in: `<stem>.files/` (what `locker export` writes) or `files/`. */

@@ -3,4 +3,4 @@ export { ingestSource } from './commit.js';
 export { ImportTally } from './tally.js';
 export { linkPeople } from './link.js';
 export { ProblemLog, stamp } from './validate.js';
-export type { ImportError, ImportPhase, ImportProgress, ImportSummary, IngestOutcome, ReportProgress } from './types.js';
+export type { ImportError, ImportErrorCode, ImportPhase, ImportProgress, ImportSummary, IngestOutcome, ReportProgress } from './types.js';

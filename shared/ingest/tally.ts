@@ -1,4 +1,4 @@
-import type { ImportSummary, IngestOutcome } from './types.js';
+import type { ImportError, ImportSummary, IngestOutcome } from './types.js';
 
 /** The one place an import's numbers are added up, whatever the files were (loose, in folders, inside archives). */
 export class ImportTally {
@@ -12,8 +12,8 @@ export class ImportTally {
     this.summary.skipped += outcome.unchanged;
   }
 
-  refuse(label: string, message: string): void {
-    this.summary.errors.push({ file: label, message });
+  refuse(label: string, message: string, why: Pick<ImportError, 'code' | 'needs'> = {}): void {
+    this.summary.errors.push({ file: label, message, ...(why.code && { code: why.code }), ...(why.needs && { needs: why.needs }) });
   }
 
   /** An archive entry of no format Locker reads. */

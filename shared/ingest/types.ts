@@ -1,8 +1,17 @@
 /** What an import reports: its progress while it runs, and its summary at the end. */
 
+/**
+ * Why a file was refused, for callers that say more than the message: `needs-secret` (an encrypted backup
+ * opened without its passphrase or key file: `needs` says which), `too-large` (over a size cap), `cancelled`.
+ */
+export type ImportErrorCode = 'needs-secret' | 'too-large' | 'cancelled';
+
 export interface ImportError {
   readonly file: string;
   readonly message: string;
+  readonly code?: ImportErrorCode;
+  /** With `needs-secret`: what opens it. */
+  readonly needs?: 'passphrase' | 'identity' | 'unknown';
 }
 
 /** What `locker import --json` prints. */

@@ -1,6 +1,7 @@
 import { Parser } from 'n3';
 import { RECORD_TYPES, TYPES, type RecordType } from '../model/index.js';
 import { HttpError } from './http.js';
+import { httpFailure, podError, type PodFailure } from './failure.js';
 import { getResource, headResource, parseLinks, patchResource, putResource, type PodContext } from './resources.js';
 
 const SOLID = 'http://www.w3.org/ns/solid/terms#';
@@ -24,7 +25,7 @@ export interface PodLayout {
   readonly accessControl: AccessControl;
 }
 
-export type DiscoveryResult = { readonly kind: 'ok'; readonly layout: PodLayout; readonly created: readonly string[] } | { readonly kind: 'error'; readonly message: string };
+export type DiscoveryResult = { readonly kind: 'ok'; readonly layout: PodLayout; readonly created: readonly string[] } | PodFailure;
 
 function docOf(iri: string): string {
   const i = iri.indexOf('#');
@@ -121,9 +122,9 @@ export function layoutFor(webId: string, storage: string, typeIndex: string, acc
 export async function discoverPod(ctx: PodContext, webId: string, opts: { podUrl?: string } = {}): Promise<DiscoveryResult> {
   try {
     const profile = await getResource(ctx, docOf(webId));
-    if (profile.kind !== 'ok') return { kind: 'error', message: `the WebID profile ${docOf(webId)} does not exist` };
+    if (profile.kind !== 'ok') return podError('not-found', `the WebID profile ${docOf(webId)} does not exist`, 404);
     const storage = opts.podUrl ?? (await findStorage(ctx, webId, profile.body));
-    if (!storage) return { kind: 'error', message: `the WebID profile names no storage (pim:storage); give the pod's URL with --pod` };
+    if (!storage) return podError('bad-answer', `the WebID profile names no storage (pim:storage): give the pod's address as well`);
     const created: string[] = [];
     const typeIndex = await ensureTypeIndex(ctx, webId, profile.body, storage, created);
     const accessControl = await detectAccessControl(ctx, storage);
@@ -131,7 +132,7 @@ export async function discoverPod(ctx: PodContext, webId: string, opts: { podUrl
     await ensureRegistrations(ctx, typeIndex, layout.containers, created);
     return { kind: 'ok', layout, created };
   } catch (e) {
-    if (e instanceof HttpError) return { kind: 'error', message: e.message };
-    return { kind: 'error', message: `cannot read the WebID profile: ${e instanceof Error ? e.message : String(e)}` };
+    if (e instanceof HttpError) return httpFailure(e);
+    return podError('bad-answer', `cannot read the WebID profile: ${e instanceof Error ? e.message : String(e)}`);
   }
 }

@@ -3,12 +3,17 @@
  * 5xx, timeouts, resets and truncated bodies; every failure is a value.
  */
 
+/** Why no usable answer came: the server answered with `status`, or nothing came back (no connection, no answer in time, cancelled). */
+export type HttpFailure = 'status' | 'network' | 'timeout' | 'cancelled';
+
 export class HttpError extends Error {
   readonly kind = 'http-error' as const;
   constructor(
+    /** The status the server answered; 0 when no answer came. */
     readonly status: number,
     readonly url: string,
     message: string,
+    readonly failure: HttpFailure = status === 0 ? 'network' : 'status',
   ) {
     super(message);
   }
@@ -99,6 +104,7 @@ export async function request(fetchFn: typeof fetch, url: string, opts: RequestO
     const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
     let res: Response | undefined;
     let failure: string;
+    let why: HttpFailure = 'status';
     try {
       if (stats) {
         stats.requests++;
@@ -109,11 +115,14 @@ export async function request(fetchFn: typeof fetch, url: string, opts: RequestO
       if (stats) stats.bodyBytes += bytes.byteLength;
       if (!RETRY_STATUS.has(res.status) || opts.expect?.includes(res.status)) return { status: res.status, headers: res.headers, body: new TextDecoder('utf-8', { fatal: false }).decode(bytes), bytes };
       failure = `${res.status} ${res.statusText}`.trim();
+      why = 'status';
     } catch (e) {
-      if (opts.signal?.aborted) throw new HttpError(0, url, `${method} ${url} cancelled`);
+      if (opts.signal?.aborted) throw new HttpError(0, url, `${method} ${url} cancelled`, 'cancelled');
+      // No answer, or a body cut short: a failure of the connection, not an answer of the server.
+      why = timeout.aborted ? 'timeout' : 'network';
       failure = timeout.aborted ? `no answer within ${policy.timeoutMs / 1000} s` : e instanceof Error ? (e.cause instanceof Error ? `${e.message}: ${e.cause.message}` : e.message) : String(e);
     }
-    if (attempt >= policy.retries) throw new HttpError(res?.status ?? 0, url, `${method} ${url} failed after ${attempt + 1} attempts: ${failure}`);
+    if (attempt >= policy.retries) throw new HttpError(why === 'status' ? (res?.status ?? 0) : 0, url, `${method} ${url} failed after ${attempt + 1} attempts: ${failure}`, why);
     attempt++;
     if (stats) stats.retries++;
     const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
@@ -121,7 +130,7 @@ export async function request(fetchFn: typeof fetch, url: string, opts: RequestO
     try {
       await sleep(wait, opts.signal ?? undefined);
     } catch {
-      throw new HttpError(0, url, `${method} ${url} cancelled`);
+      throw new HttpError(0, url, `${method} ${url} cancelled`, 'cancelled');
     }
   }
 }

@@ -1,4 +1,5 @@
-export { HttpError, request, pool, newStats, DEFAULT_RETRY, type FetchedResponse, type RetryPolicy, type TransferStats, type RequestOptions } from './http.js';
+export { HttpError, request, pool, newStats, DEFAULT_RETRY, type FetchedResponse, type HttpFailure, type RetryPolicy, type TransferStats, type RequestOptions } from './http.js';
+export { asPodFailure, codeForStatus, httpFailure, podError, type PodErrorCode, type PodFailure } from './failure.js';
 export {
   getResource,
   getBytes,

@@ -1,5 +1,5 @@
 import { docIri, indexRecord, recordFromTurtle, recordToTurtle, sha256Hex, TYPES, type LockerRecord, type RecordType } from '../model/index.js';
-import { getBytes, getResource, headResource, HttpError, listContainer, pool, putResource, deleteResource, type Member, type PodContext, type PodLayout } from '../pod/index.js';
+import { getBytes, getResource, headResource, HttpError, httpFailure, listContainer, podError, pool, putResource, deleteResource, type Member, type PodContext, type PodFailure, type PodLayout } from '../pod/index.js';
 import type { BinaryWrite, Store, SyncRow } from '../store/index.js';
 import { merge3, sameGraph, singleValued } from './merge.js';
 import { idOfMember, parseRemoteRecord, SAFE_BINARY } from './remote-doc.js';
@@ -42,7 +42,8 @@ export interface SyncOptions {
   readonly onProgress?: (p: SyncProgress) => void;
 }
 
-export type SyncResult = { readonly kind: 'ok'; readonly summary: SyncSummary } | { readonly kind: 'error'; readonly message: string; readonly summary?: SyncSummary };
+/** A failed sync keeps what it did before it stopped, and why it stopped (the pod's code and HTTP status, or `internal`). */
+export type SyncResult = { readonly kind: 'ok'; readonly summary: SyncSummary } | (PodFailure & { readonly summary?: SyncSummary });
 
 const TURTLE = 'text/turtle';
 const ROOT_KEY = 'sync.root';
@@ -133,7 +134,8 @@ export class SyncRun {
       return { kind: 'ok', summary: this.summary };
     } catch (e) {
       this.summary.conflicts = this.store.sync.conflicts().length;
-      return { kind: 'error', message: message(e), summary: this.summary };
+      const failure = e instanceof HttpError ? httpFailure(e) : podError('internal', message(e));
+      return { ...failure, summary: this.summary };
     }
   }
 

@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import type { ConflictView, SyncProgress, SyncResult } from '../../../shared/api/index.js';
+import { useRef, useState } from 'react';
+import type { ConflictView, PodFailure, SyncProgress, SyncResult } from '../../../shared/api/index.js';
 import { bridge, call, newCallId } from '../api/client.js';
 import { ErrorBox, Page, Show } from '../ui/bits.js';
 import { useLoad } from '../ui/hooks.js';
@@ -7,10 +7,12 @@ import { href } from '../ui/router.js';
 import { useToast } from '../ui/Toasts.js';
 import { fieldLabel, text, typeLabel, when } from '../ui/format.js';
 import { SideBySide } from './SideBySide.js';
+import { podErrorWords } from '../ui/pod-errors.js';
 
 export function PodView({ changed }: { changed: () => void }) {
   const [status, reloadStatus] = useLoad(() => call('status', {}), []);
   const [conflicts, reloadConflicts] = useLoad(() => call('conflicts.list', {}), []);
+  const otherPod = useRef<HTMLDetailsElement>(null);
   const [sync, setSync] = useState<{ kind: 'idle' } | { kind: 'running'; callId: string; progress?: SyncProgress } | { kind: 'done'; result: SyncResult }>({ kind: 'idle' });
 
   const runSync = async () => {
@@ -25,7 +27,7 @@ export function PodView({ changed }: { changed: () => void }) {
     try {
       setSync({ kind: 'done', result: await call('sync.run', {}, callId) });
     } catch (e) {
-      setSync({ kind: 'done', result: { kind: 'error', message: e instanceof Error ? e.message : String(e) } });
+      setSync({ kind: 'done', result: { kind: 'error', code: 'internal', message: e instanceof Error ? e.message : String(e) } });
     } finally {
       off();
       reloadStatus();
@@ -77,11 +79,14 @@ export function PodView({ changed }: { changed: () => void }) {
                     {sync.result.summary.moved && ` Everything was copied to the new pod${sync.result.summary.moved.verified ? ', and the counts match' : ': the counts do not match yet, sync again'}.`}
                   </p>
                 ) : (
-                  <div data-testid="sync-result">
-                    <ErrorBox message={`Sync failed: ${sync.result.message}`} />
-                  </div>
+                  <SyncFailed failure={sync.result} loginAgain={() => {
+                    if (otherPod.current) {
+                      otherPod.current.open = true;
+                      otherPod.current.querySelector<HTMLInputElement>('input')?.focus();
+                    }
+                  }} />
                 ))}
-              <details className="other-pod">
+              <details className="other-pod" ref={otherPod}>
                 <summary>Connect to another pod</summary>
                 <p>Your records stay here; the next sync copies them to the new pod and checks the counts.</p>
                 <Connect connected={() => (reloadStatus(), changed())} />
@@ -112,6 +117,29 @@ export function PodView({ changed }: { changed: () => void }) {
         }
       </Show>
     </Page>
+  );
+}
+
+/** A failed sync, said by its code: "log in again" (with the way to do it) is not "the server is down". */
+function SyncFailed({ failure, loginAgain }: { failure: PodFailure; loginAgain: () => void }) {
+  const words = podErrorWords(failure);
+  return (
+    <div className="error" role="alert" data-testid="sync-result" data-code={failure.code}>
+      <p>
+        <strong>{words.headline}</strong> {words.advice}
+      </p>
+      {words.loginAgain && (
+        <div className="actions">
+          <button type="button" className="primary" onClick={loginAgain}>
+            Log in again
+          </button>
+        </div>
+      )}
+      <details>
+        <summary>Details</summary>
+        <p className="muted">{failure.message}</p>
+      </details>
+    </div>
   );
 }
 
