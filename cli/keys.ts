@@ -1,8 +1,7 @@
-import path from 'node:path';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { writeDurably } from '../shared/auth/index.js';
+import { writeFileDurable } from '../shared/durable/index.js';
 import { randomBytes } from 'node:crypto';
-import { changePassphrase, encryptionState, encryptLocker, openLocker, unlockKey, type KeySource } from '../shared/api/index.js';
+import { changePassphrase, encryptionState, encryptLocker, openLocker, readConfig, unlockKey, type KeySource } from '../shared/api/index.js';
 import { generateIdentity } from 'age-encryption';
 import type { BackupProtection } from '../shared/seal/index.js';
 import { agentStatus, keyFromAgent, lockAgent, startAgent, type DataKey } from '../shared/crypto/index.js';
@@ -87,14 +86,10 @@ function idleFromConfig(home: string, io: KeyIo): number {
     if (ms === undefined) throw new KeyUsageError(`LOCKER_LOCK_AFTER must be a duration such as 15m (got ${JSON.stringify(env)})`);
     return ms;
   }
-  try {
-    const raw: unknown = JSON.parse(readFileSync(path.join(home, 'config.json'), 'utf8'));
-    const minutes = raw && typeof raw === 'object' ? (raw as Record<string, unknown>)['lockAfterMinutes'] : undefined;
-    if (typeof minutes === 'number' && minutes > 0) return minutes * 60_000;
-  } catch {
-    // no config.json, or not JSON (loadCaps reports that one): the default applies
-  }
-  return 15 * 60_000;
+  // A malformed config.json is reported by opening the locker (loadCaps); here the default applies.
+  const config = readConfig(home);
+  const minutes = config.kind === 'ok' ? config.config.lockAfterMinutes : undefined;
+  return minutes !== undefined ? minutes * 60_000 : 15 * 60_000;
 }
 
 const LOSS_WARNING =
@@ -117,7 +112,7 @@ export async function initCommand(home: string, o: KeyOptions, io: KeyIo): Promi
   if (o['key-file'] && !existsSync(o['key-file'])) {
     // A new key file: 32 random bytes, only this user may read it.
     passphrase = randomBytes(32).toString('base64url');
-    writeDurably(o['key-file'], `${passphrase}\n`);
+    writeFileDurable(o['key-file'], `${passphrase}\n`);
     io.err(`locker: wrote a new key file ${o['key-file']}; keep a copy of it somewhere safe\n`);
   } else passphrase = await passphraseFrom(o, io, 'New passphrase: ');
   if (passphrase === undefined) throw new KeyUsageError('init --encrypt needs a passphrase: type it at the prompt, or give LOCKER_PASSPHRASE or --key-file');
@@ -249,7 +244,7 @@ export async function backupProtection(o: { 'backup-key'?: string | undefined },
   if (file) {
     if (mode === 'seal' && !existsSync(file)) {
       const identity = await generateIdentity();
-      writeDurably(file, `# Locker backup key (age identity). Keep it apart from the backup; without it the backup cannot be opened.\n${identity}\n`);
+      writeFileDurable(file, `# Locker backup key (age identity). Keep it apart from the backup; without it the backup cannot be opened.\n${identity}\n`);
       io.err(`locker: wrote a new backup key ${file}; keep it somewhere safe, apart from the backup\n`);
     }
     const text = readKeyFile(file);

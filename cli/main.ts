@@ -1,10 +1,9 @@
-import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CsvMappingSchema, createHandlers, defaultHome, openLocker, type CallInput, type LockerApi, type LockerEvent } from '../shared/api/index.js';
+import { CsvMappingSchema, createHandlers, defaultHome, openLocker, saveCsvMapping, type CallInput, type LockerApi, type LockerEvent } from '../shared/api/index.js';
 import { isRecordType, RECORD_TYPES, type RecordType } from '../shared/model/index.js';
 import { BadRequestError, openDoor, type Door } from './call.js';
-import type { CsvMapping } from '../shared/importers/index.js';
 import { formatList, formatShow, progressLine } from './format.js';
 import { auditCommand, grantCommand, grantsCommand, revokeCommand } from './grants.js';
 import { watchAgent } from '../shared/crypto/index.js';
@@ -287,7 +286,8 @@ async function run(command: string, args: readonly string[], o: Options, door: D
       const unseal = csvMap || paths.some(isSealedFile) ? () => backupProtection(o, io, 'open') : undefined;
       const summary = await door.call('import.start', { paths, ...(csvMap && { csvMap }) }, { onEvent: emit, unseal });
       if (csvMap && o['save-map'] !== undefined && summary.errors.length === 0) {
-        saveCsvMapping(door.home, csvMap);
+        const saved = saveCsvMapping(door.home, csvMap);
+        if (saved.kind !== 'ok') throw new Error(`the mapping was not saved: ${saved.message}`);
         io.err(`locker: saved the mapping "${csvMap.name}": files with these columns are read with it from now on\n`);
       }
       if (io.errIsTty && lastLen) io.err(`\r${' '.repeat(lastLen)}\r`);
@@ -408,19 +408,6 @@ function parseCsvMap(text: string, name: string | undefined): NonNullable<CallIn
   if (!parsed.success) throw new UsageError(`--csv-map: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   if (!parsed.data.amount && !parsed.data.debit && !parsed.data.credit) throw new UsageError('--csv-map needs amount=COLUMN (or debit= and credit=)');
   return parsed.data;
-}
-
-/** Adds (or replaces, by name) a CSV mapping in `<home>/config.json`, written atomically. */
-function saveCsvMapping(home: string, mapping: CsvMapping): void {
-  const file = path.join(home, 'config.json');
-  let config: Record<string, unknown> = {};
-  if (existsSync(file)) config = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  const options = (config['importOptions'] ?? {}) as { csvMappings?: CsvMapping[] };
-  const list = (options.csvMappings ?? []).filter((m) => m.name !== mapping.name);
-  config['importOptions'] = { ...options, csvMappings: [...list, mapping] };
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify(config, null, 2)}\n`);
-  renameSync(tmp, file);
 }
 
 /** True when `file` is an encrypted Locker backup (an age file), by its first bytes. */

@@ -41,7 +41,8 @@ import {
   type OpenLockerResult,
   type TaggedEvent,
 } from '../shared/api/index.js';
-import { openVault, writeDurably } from '../shared/auth/index.js';
+import { openVault } from '../shared/auth/index.js';
+import { writeFileDurable } from '../shared/durable/index.js';
 import { keyFromAgent, watchAgent } from '../shared/crypto/index.js';
 import { BackgroundTasks, observeCalls, SyncActivity, WATCHED_OPS } from './activity.js';
 import { createIpcHandlers, type IpcHandlers } from './ipc.js';
@@ -192,7 +193,7 @@ async function start(): Promise<void> {
         const ms = Number(readText(path.join(userData, 'update-check.json'))?.trim());
         return Number.isSafeInteger(ms) && ms > 0 ? ms : undefined;
       },
-      write: (ms) => writeDurably(path.join(userData, 'update-check.json'), `${ms}\n`),
+      write: (ms) => writeFileDurable(path.join(userData, 'update-check.json'), `${ms}\n`),
     },
     ui: {
       available: (version, consider) => (Notification.isSupported() ? notify(updateNotice(version), consider) : consider()),
@@ -326,7 +327,7 @@ async function start(): Promise<void> {
       for (const n of due.notices) notify(n);
       if (due.keys.length > 0) {
         for (const k of due.keys) told.add(k);
-        writeDurably(path.join(userData, 'notified-grants.json'), serializeTold(told, Date.now()));
+        writeFileDurable(path.join(userData, 'notified-grants.json'), serializeTold(told, Date.now()));
       }
     } catch (e) {
       log(`locker: grants could not be looked at: ${errorText(e)}`);
@@ -418,7 +419,7 @@ function openWindow(ipc: IpcHandlers, route?: string): BrowserWindow {
   const contentsId = win.webContents.id;
   const saver = stateSaver(
     () => (win.isDestroyed() ? undefined : stateOf(win)),
-    (text) => writeDurably(stateFile, text),
+    (text) => writeFileDurable(stateFile, text),
     { onError: (e) => log(`locker: the window's place could not be saved: ${errorText(e)}`) },
   );
   win.on('resize', () => saver.changed());

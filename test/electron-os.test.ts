@@ -6,7 +6,8 @@ import electronUpdater from 'electron-updater';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createHandlers, LOCAL_ONLY, restrictApi, type GrantView, type ImportProgress, type LockerStatus } from '../shared/api/index.js';
-import { openVault, sealerState, writeDurably } from '../shared/auth/index.js';
+import { openVault, sealerState } from '../shared/auth/index.js';
+import { writeFileDurable } from '../shared/durable/index.js';
 import { RECORD_TYPES } from '../shared/model/index.js';
 import { BackgroundTasks, observeCalls, SyncActivity, WATCHED_OPS } from '../electron/activity.js';
 import { sealerFromSafeStorage, vaultNotice, type SafeStorageLike } from '../electron/keychain.js';
@@ -412,7 +413,7 @@ describe('notifications (electron/notify.ts)', () => {
   it('the told set survives a restart (userData), garbage reads as empty, past ends are dropped', () => {
     const told = new Set([grantNoticeKey(grant('a', NOW + 3_600_000)), grantNoticeKey(grant('b', NOW - 3_600_000))]);
     const file = path.join(temp(), 'notified-grants.json');
-    writeDurably(file, serializeTold(told, NOW));
+    writeFileDurable(file, serializeTold(told, NOW));
     expect([...parseTold(readFileSync(file, 'utf8'))]).toEqual([grantNoticeKey(grant('a', NOW + 3_600_000))]);
     for (const garbage of [undefined, '', 'not json', '{"a":1}', '[1,2]', JSON.stringify(['x'.repeat(1000)])]) expect(parseTold(garbage).size).toBe(0);
   });
@@ -509,7 +510,7 @@ describe('window state (electron/window-state.ts)', () => {
       () => stateOf(win),
       (text) => {
         writes.push(text);
-        writeDurably(file, text);
+        writeFileDurable(file, text);
       },
       { delayMs: 500 },
     );

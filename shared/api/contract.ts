@@ -10,7 +10,7 @@ import { auditPod, type AuditReport } from './audit.js';
 import { findDuplicates, mergeRecords, type DuplicatePair, type MergeOutcome } from './duplicates.js';
 import { createGrant, expireGrants, listGrants, parseGrant, revokeGrants, type GrantResult, type GrantView, type Invalid, type RevokeResult } from './grants.js';
 import { backupToPod, restorePodBackup, type PodBackupResult, type RestoreResult } from './backup.js';
-import { CsvMappingSchema } from './home.js';
+import { CsvMappingSchema } from './config.js';
 import { watchPod } from './watch.js';
 import { connectInteractively, connectWithClientCredentials, listConflicts, podStatus, resolve, syncWithPod, type ConflictView, type ConnectResult, type PodEnv, type PodStatus } from './pod.js';
 import { localPodStatus, startLocalPod, stopLocalPod, type LocalPodStatus, type StartLocalPodResult, type StopLocalPodResult } from '../localpod/index.js';

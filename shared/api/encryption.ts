@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { DataKey, DEFAULT_SCRYPT, generateRecoveryKey, keysPath, syncDir, parseRecoveryKey, readKeys, unwrapWithPassphrase, unwrapWithRecovery, wrapWithPassphrase, wrapWithRecovery, writeKeys, type KeysFile } from '../crypto/index.js';
+import { DataKey, DEFAULT_SCRYPT, generateRecoveryKey, keysPath, parseRecoveryKey, readKeys, unwrapWithPassphrase, unwrapWithRecovery, wrapWithPassphrase, wrapWithRecovery, writeKeys, type KeysFile } from '../crypto/index.js';
 import { crashPoint, encryptDatabaseFile, isPlainDatabase, openStore, removeScratch } from '../store/index.js';
 import { EncryptedFileVault } from '../auth/index.js';
+import { syncDir } from '../durable/index.js';
 
 export const DB_FILE = 'locker.db';
 

@@ -1,6 +1,7 @@
 export { openLocker, Locker, LOCKED_MESSAGE, type OpenLockerOptions, type EditOutcome, type ImportError, type ImportOptions, type ImportProgress, type ImportSummary, type OpenLockerResult, type ShowResult } from './locker.js';
 export { createHandlers, dispatch, invoke, Inputs, LOCAL_ONLY, restrictApi, type RemoteApi, type HandlerOptions, type LockerStatus, type CallContext, type CallInput, type Input, type LockerApi, type LockerEvent, type Operation, type Outputs } from './contract.js';
-export { CsvMappingSchema, defaultHome, loadCaps } from './home.js';
+export { defaultHome, loadCaps } from './home.js';
+export { CONFIG_FILE, configFile, ConfigSchema, CsvMappingSchema, readConfig, saveCsvMapping, writeConfig, type ConfigError, type LockerConfig, type ReadConfigResult } from './config.js';
 export {
   openPodSession,
   connectWithClientCredentials,

@@ -2,7 +2,8 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { openVault, readConnection, secretKey, writeDurably, connectionFile, type TokenVault } from '../auth/index.js';
+import { openVault, readConnection, secretKey, connectionFile, type TokenVault } from '../auth/index.js';
+import { writeFileDurable } from '../durable/index.js';
 import type { ExportSummary } from '../export/index.js';
 import { localPasswordKey, localPodPaths, readAccount, stopLocalPod } from '../localpod/index.js';
 import type { Locker } from './locker.js';
@@ -46,7 +47,7 @@ export function readSettings(home: string): { readonly kind: 'ok'; readonly sett
 }
 
 export function writeSettings(home: string, settings: AppSettings): void {
-  writeDurably(settingsFile(home), `${JSON.stringify(settings, null, 2)}\n`);
+  writeFileDurable(settingsFile(home), `${JSON.stringify(settings, null, 2)}\n`);
 }
 
 /** What a host (the desktop app, `locker serve`) adds to the settings operations. */

@@ -1,6 +1,7 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { writeFileDurable } from '../durable/index.js';
 
 /**
  * How this locker reaches its pod: `<home>/pod.json`. Holds no secret: the
@@ -44,8 +45,5 @@ export function readConnection(home: string): ReadConnectionResult {
 }
 
 export function writeConnection(home: string, conn: PodConnection): void {
-  const file = connectionFile(home);
-  const tmp = `${file}.tmp`;
-  writeFileSync(tmp, JSON.stringify(conn, null, 2) + '\n', { mode: 0o600 });
-  renameSync(tmp, file);
+  writeFileDurable(connectionFile(home), JSON.stringify(conn, null, 2) + '\n', { mode: 0o600 });
 }

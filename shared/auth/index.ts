@@ -1,5 +1,5 @@
 export { loginWithClientCredentials, REFRESH_MARGIN_MS, retryTransient, type ClientCredentials, type LoginResult, type PodSession } from './session.js';
-export { openVault, writeDurably, EncryptedFileVault, PlainFileVault, SecretToolVault, MacKeychainVault, SealedFileVault, sealerState, type Sealer, type TokenVault, type VaultKey } from './vault.js';
+export { openVault, EncryptedFileVault, PlainFileVault, SecretToolVault, MacKeychainVault, SealedFileVault, sealerState, type Sealer, type TokenVault, type VaultKey } from './vault.js';
 export { connectionFile, readConnection, secretKey, writeConnection, PodConnectionSchema, type PodConnection, type ReadConnectionResult } from './connection.js';
 export {
   loginInteractive,

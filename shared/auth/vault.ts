@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { writeFileDurable } from '../durable/index.js';
 
 /**
  * Where login secrets (client secrets, refresh tokens) are kept. Never in
@@ -19,7 +20,7 @@ export interface TokenVault {
   delete(key: string): Promise<void>;
 }
 
-/** Secrets in `<home>/secrets.json`, readable by the owner only (mode 0600), written atomically. */
+/** Secrets in `<home>/secrets.json`, readable by the owner only (mode 0600), written durably. */
 export class PlainFileVault implements TokenVault {
   readonly protection = 'plain-file' as const;
   readonly describe: string;
@@ -47,10 +48,7 @@ export class PlainFileVault implements TokenVault {
   }
 
   private write(data: Record<string, string>): void {
-    const tmp = `${this.file}.tmp`;
-    writeFileSync(tmp, JSON.stringify(data, null, 2), { mode: 0o600 });
-    chmodSync(tmp, 0o600);
-    renameSync(tmp, this.file);
+    writeFileDurable(this.file, JSON.stringify(data, null, 2), { mode: 0o600 });
   }
 
   async get(key: string): Promise<string | undefined> {
@@ -118,7 +116,7 @@ export class EncryptedFileVault implements TokenVault {
     const nonce = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.key, nonce);
     const blob = Buffer.concat([nonce, cipher.update(JSON.stringify(data), 'utf8'), cipher.final(), cipher.getAuthTag()]);
-    writeDurably(this.file, blob);
+    writeFileDurable(this.file, blob);
   }
 
   /** Moves a plain `secrets.json` in now (after a conversion). */
@@ -149,32 +147,6 @@ export class EncryptedFileVault implements TokenVault {
     const data = this.absorbPlain();
     delete data[key];
     this.write(data);
-  }
-}
-
-/** Temporary file (unique), fsync, rename, fsync of the folder: the new content survives a power cut, or the old one does. */
-export function writeDurably(file: string, data: Uint8Array | string, mode = 0o600): void {
-  const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  const fd = openSync(tmp, 'w', mode);
-  try {
-    writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    renameSync(tmp, file);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-  if (process.platform !== 'win32') {
-    const dfd = openSync(path.dirname(file), 'r');
-    try {
-      fsyncSync(dfd);
-    } finally {
-      closeSync(dfd);
-    }
   }
 }
 
@@ -295,7 +267,7 @@ export class SealedFileVault implements TokenVault {
   private write(data: Record<string, string>): void {
     const sealed: Record<string, string> = {};
     for (const [k, v] of Object.entries(data)) sealed[k] = Buffer.from(this.sealer.encryptString(v)).toString('base64');
-    writeDurably(this.file, JSON.stringify(sealed));
+    writeFileDurable(this.file, JSON.stringify(sealed));
   }
 
   async get(key: string): Promise<string | undefined> {

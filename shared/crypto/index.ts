@@ -6,7 +6,6 @@ export {
   keysPath,
   parseRecoveryKey,
   readKeys,
-  syncDir,
   unwrapWithPassphrase,
   unwrapWithRecovery,
   wrapWithPassphrase,

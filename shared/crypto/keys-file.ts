@@ -1,7 +1,8 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, scrypt as scryptCb } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { writeFileDurable } from '../durable/index.js';
 import { DataKey, DATA_KEY_BYTES } from './data-key.js';
 
 /**
@@ -70,32 +71,7 @@ export function writeKeys(home: string, keys: KeysFile): void {
   const file = keysPath(home);
   // Temporary files of writes that were killed before their rename.
   for (const f of readdirSync(home)) if (f.startsWith(`${KEYS_FILE}.tmp-`)) rmSync(path.join(home, f), { force: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, `${JSON.stringify(keys, null, 2)}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    renameSync(tmp, file);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-  syncDir(home);
-}
-
-/** fsync of a folder, so that a rename in it survives a power cut (not possible on Windows: skipped). */
-export function syncDir(dir: string): void {
-  if (process.platform === 'win32') return;
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  writeFileDurable(file, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
 }
 
 function scrypt(secret: string, salt: Buffer, p: { logN: number; r: number; p: number }): Promise<Buffer> {

@@ -1,9 +1,10 @@
-import { createWriteStream, mkdirSync, renameSync, rmSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { createWriteStream, mkdirSync, rmSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { Writer } from 'n3';
 import { DataFactory } from 'n3';
+import { commitDurable } from '../durable/index.js';
 import { docIri, LOCAL_ROOT, NS, recordFromTurtle, sortForWriting } from '../model/index.js';
 import type { Store } from '../store/index.js';
 
@@ -50,7 +51,7 @@ export async function writeTrig(store: Store, stream: Writable, filesDirName: st
 /**
  * Writes every record as one named graph of a TriG file and every binary as
  * a file beside it. The TriG file appears only when complete (written to a
- * temporary name, then renamed).
+ * temporary name, then `commitDurable`: fsync, rename, fsync of the folder).
  */
 export async function exportTrig(store: Store, out: string): Promise<ExportSummary> {
   const { file, filesDir } = exportPaths(out);
@@ -67,7 +68,7 @@ export async function exportTrig(store: Store, out: string): Promise<ExportSumma
         if (b) writeFileSync(path.join(filesDir, name), b.bytes);
       }
     }
-    renameSync(tmp, file);
+    commitDurable(tmp, file);
     return { records, binaries: binaryNames.size, file, filesDir: binaryNames.size > 0 ? filesDir : undefined };
   } catch (e) {
     stream.destroy();

@@ -1,6 +1,6 @@
-import { renameSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { openVault, readConnection, secretKey, writeConnection, type PodConnection, type Sealer, type TokenVault, type VaultKey } from '../auth/index.js';
+import { writeFileDurable } from '../durable/index.js';
 import { createCssAccount } from './account.js';
 import { readJsonFile } from './json-file.js';
 
@@ -41,9 +41,7 @@ export function readAccount(file: string): { kind: 'ok'; account: LocalAccount }
 }
 
 function writeAccount(file: string, account: LocalAccount): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(account, null, 2) + '\n', { mode: 0o600 });
-  renameSync(tmp, file);
+  writeFileDurable(file, JSON.stringify(account, null, 2) + '\n', { mode: 0o600 });
 }
 
 /**

@@ -1,5 +1,5 @@
-import { renameSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
+import { writeFileDurable } from '../durable/index.js';
 import { readJsonFile } from './json-file.js';
 
 /**
@@ -25,11 +25,9 @@ export function readState(file: string): ReadStateResult {
   return r.kind === 'ok' ? { kind: 'ok', state: r.value } : r;
 }
 
-/** Atomic: a reader sees the old or the new state, never half of one. */
+/** Atomic and durable: a reader sees the old or the new state, never half of one. */
 export function writeState(file: string, state: LocalPodState): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
-  renameSync(tmp, file);
+  writeFileDurable(file, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
 }
 
 /** The state without the live-process fields (after a stop, or a crash found later). */

@@ -9,11 +9,12 @@
  *
  * so that it can be read without Locker: `age -d backup.locker | tar x`.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { Encrypter, identityToRecipient } from 'age-encryption';
 import tar from 'tar-stream';
+import { commitDurable } from '../durable/index.js';
 import { writeTrig } from '../export/index.js';
 import { BACKUP_FORMAT, BACKUP_VERSION, type BackupManifest, type BackupProtection } from '../importers/index.js';
 import type { Store } from '../store/index.js';
@@ -73,8 +74,8 @@ async function sealedStream(store: Store, protection: BackupProtection): Promise
 
 /**
  * Streams the whole store into an encrypted backup at `out`: a temporary
- * file (0600) in the same folder, fsynced, then renamed; on failure nothing
- * is left behind.
+ * file (0600) in the same folder, then `commitDurable` (fsync, rename, fsync
+ * of the folder); on failure nothing is left behind.
  */
 export async function sealBackup(store: Store, out: string, protection: BackupProtection): Promise<SealSummary> {
   mkdirSync(path.dirname(out), { recursive: true });
@@ -89,15 +90,14 @@ export async function sealBackup(store: Store, out: string, protection: BackupPr
       bytes += c.byteLength;
     }
     const counts = await done;
-    fsyncSync(fd);
     closeSync(fd);
-    renameSync(tmp, out);
+    commitDurable(tmp, out);
     return { ...counts, file: out, bytes };
   } catch (e) {
     try {
       closeSync(fd);
     } catch {
-      // already closed (the rename failed): the temporary file is removed below
+      // already closed (the commit failed): the temporary file is removed below
     }
     rmSync(tmp, { force: true });
     throw e;
