@@ -6,39 +6,22 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../cli/main.js';
-import { FIXTURES, tempHome } from './helpers/home.js';
+import { describe, expect, it } from 'vitest';
+import { locker } from './helpers/cli.js';
+import { FIXTURES, homeAndFiles } from './helpers/home.js';
 import { makeZip } from './helpers/zip.js';
-
-const cleanups: Array<() => void> = [];
-afterAll(() => cleanups.forEach((c) => c()));
-
-async function run(home: string, args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['--home', home, ...args], { out: (s) => (stdout += s), err: (s) => (stderr += s), errIsTty: false, env: {} });
-  return { code, stdout, stderr };
-}
-
-function dirs() {
-  const h = tempHome('locker-zip-');
-  const f = tempHome('locker-zip-files-');
-  cleanups.push(h.cleanup, f.cleanup);
-  return { home: h.home, files: f.home };
-}
 
 const ics = readFileSync(path.join(FIXTURES, 'calendar.ics'));
 const vcf = readFileSync(path.join(FIXTURES, 'contacts.vcf'));
 const HEALTH = `<?xml version="1.0" encoding="UTF-8"?>\n<HealthData locale="en_GB">\n <Record type="HKQuantityTypeIdentifierHeartRate" sourceName="Watch" unit="count/min" startDate="2024-02-10 07:30:00 +0000" endDate="2024-02-10 07:30:00 +0000" value="61"/>\n</HealthData>\n`;
 
 async function count(home: string): Promise<number> {
-  return (JSON.parse((await run(home, ['list', '--json'])).stdout) as unknown[]).length;
+  return (JSON.parse((await locker(home, 'list', '--json')).stdout) as unknown[]).length;
 }
 
 describe('zip archives', () => {
   it('imports every inner file by its format, passes over the rest, and re-importing changes nothing', async () => {
-    const { home, files } = dirs();
+    const { home, files } = homeAndFiles('locker-zip-');
     const zip = path.join(files, 'takeout-20240301.zip');
     writeFileSync(
       zip,
@@ -51,20 +34,20 @@ describe('zip archives', () => {
         { name: '__MACOSX/._export.xml', data: 'junk' },
       ]),
     );
-    const r = await run(home, ['import', zip, '--json']);
+    const r = await locker(home, 'import', zip, '--json');
     expect(r.code, r.stderr).toBe(0);
     const summary = JSON.parse(r.stdout) as { imported: number; errors: unknown[]; ignored: number };
     expect(summary.errors).toEqual([]);
     expect(summary.ignored).toBe(1); // the web page (the photo is imported as a photo)
     const expected = await (async () => {
-      const other = dirs();
+      const other = homeAndFiles('locker-zip-');
       writeFileSync(path.join(other.files, 'c.ics'), ics);
       writeFileSync(path.join(other.files, 'p.vcf'), vcf);
-      return (JSON.parse((await run(other.home, ['import', other.files, '--json'])).stdout) as { imported: number }).imported;
+      return (JSON.parse((await locker(other.home, 'import', other.files, '--json')).stdout) as { imported: number }).imported;
     })();
     expect(summary.imported).toBe(expected + 2);
     expect(await count(home)).toBe(expected + 2);
-    const again = JSON.parse((await run(home, ['import', zip, '--json'])).stdout) as { imported: number; skipped: number };
+    const again = JSON.parse((await locker(home, 'import', zip, '--json')).stdout) as { imported: number; skipped: number };
     expect(again).toMatchObject({ imported: 0, skipped: expected + 2 });
   });
 
@@ -77,10 +60,10 @@ describe('zip archives', () => {
   ];
   for (const [what, entries, message] of hostile) {
     it(`refuses an archive with ${what} as a whole, before writing anything`, async () => {
-      const { home, files } = dirs();
+      const { home, files } = homeAndFiles('locker-zip-');
       const zip = path.join(files, 'hostile.zip');
       writeFileSync(zip, makeZip(entries));
-      const r = await run(home, ['import', zip]);
+      const r = await locker(home, 'import', zip);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(message);
       expect(r.stderr).toContain('nothing was imported');
@@ -89,15 +72,15 @@ describe('zip archives', () => {
   }
 
   it('an entry that inflates past its declared size fails on its own, with nothing of it written', async () => {
-    const { home, files } = dirs();
+    const { home, files } = homeAndFiles('locker-zip-');
     const zip = path.join(files, 'liar.zip');
     writeFileSync(zip, makeZip([{ name: 'a-good.vcf', data: vcf }, { name: 'b-liar.ics', data: ics, declaredSize: 100 }]));
-    const r = await run(home, ['import', zip, '--json']);
+    const r = await locker(home, 'import', zip, '--json');
     expect(r.code).toBe(1);
     const s = JSON.parse(r.stdout) as { imported: number; errors: Array<{ file: string; message: string }> };
     expect(s.errors).toHaveLength(1);
     expect(s.errors[0]?.file).toMatch(/b-liar\.ics$/);
-    expect((JSON.parse((await run(home, ['list', '--type', 'event', '--json'])).stdout) as unknown[]).length).toBe(0);
-    expect((JSON.parse((await run(home, ['list', '--type', 'contact', '--json'])).stdout) as unknown[]).length).toBeGreaterThan(0);
+    expect((JSON.parse((await locker(home, 'list', '--type', 'event', '--json')).stdout) as unknown[]).length).toBe(0);
+    expect((JSON.parse((await locker(home, 'list', '--type', 'contact', '--json')).stdout) as unknown[]).length).toBeGreaterThan(0);
   });
 });

@@ -8,23 +8,16 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../cli/main.js';
 import { openLocker } from '../shared/api/index.js';
+import { lockerWith } from './helpers/cli.js';
 import { FIXTURES, tempHome } from './helpers/home.js';
 import { login, newAccount, type Flavour } from './helpers/pod.js';
-import { replica, snapshotOf, sync } from './helpers/sync.js';
+import { PLAIN, replica, snapshotOf, sync } from './helpers/sync.js';
 
 const cleanups: Array<() => void | Promise<void>> = [];
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
-
-async function run(home: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['--home', home, ...args], { out: (s) => (stdout += s), err: (s) => (stderr += s), errIsTty: false, env: { LOCKER_VAULT: 'plain', ...env } });
-  return { code, stdout, stderr };
-}
 
 function home(prefix = 'locker-bk-'): string {
   const t = tempHome(prefix);
@@ -42,7 +35,7 @@ function contents(h: string): { records: Map<string, string>; binaries: Map<stri
   return { records, binaries };
 }
 
-const PASS = { LOCKER_BACKUP_PASSPHRASE: 'a backup passphrase' };
+const PASS = { ...PLAIN, LOCKER_BACKUP_PASSPHRASE: 'a backup passphrase' };
 
 describe('encrypted backup files', () => {
   const source = home();
@@ -50,10 +43,10 @@ describe('encrypted backup files', () => {
   const backup = path.join(files, 'backup.locker');
 
   it('restores every record and binary, and holds nothing readable', { timeout: 60_000 }, async () => {
-    expect((await run(source, ['import', path.join(FIXTURES, 'calendar.ics'), path.join(FIXTURES, 'contacts.vcf')])).code).toBe(0);
+    expect((await lockerWith(PLAIN, source, 'import', path.join(FIXTURES, 'calendar.ics'), path.join(FIXTURES, 'contacts.vcf'))).code).toBe(0);
     const before = contents(source);
     expect(before.binaries.size).toBeGreaterThan(0);
-    const out = await run(source, ['export', '--encrypt', '--out', backup, '--json'], PASS);
+    const out = await lockerWith(PASS, source, 'export', '--encrypt', '--out', backup, '--json');
     expect(out.code, out.stderr).toBe(0);
     expect(JSON.parse(out.stdout)).toMatchObject({ records: before.records.size, binaries: before.binaries.size });
     const raw = readFileSync(backup);
@@ -66,18 +59,18 @@ describe('encrypted backup files', () => {
     for (const t of titles) expect(raw.includes(Buffer.from(t)), t).toBe(false);
     expect(raw.includes(Buffer.from('@prefix'))).toBe(false);
     const target = home();
-    const restored = await run(target, ['import', backup, '--json'], PASS);
+    const restored = await lockerWith(PASS, target, 'import', backup, '--json');
     expect(restored.code, restored.stderr).toBe(0);
     expect(JSON.parse(restored.stdout)).toMatchObject({ imported: before.records.size, errors: [] });
     expect(contents(target)).toEqual(before);
     // Restoring again changes nothing.
-    expect(JSON.parse((await run(target, ['import', backup, '--json'], PASS)).stdout)).toMatchObject({ imported: 0, updated: 0, skipped: before.records.size });
+    expect(JSON.parse((await lockerWith(PASS, target, 'import', backup, '--json')).stdout)).toMatchObject({ imported: 0, updated: 0, skipped: before.records.size });
   });
 
   it('refuses a wrong passphrase, a cut file and an altered one with one line, restoring nothing', async () => {
     const raw = readFileSync(backup);
     const target = home();
-    expect((await run(target, ['import', path.join(FIXTURES, 'calendar.ics')])).code).toBe(0);
+    expect((await lockerWith(PLAIN, target, 'import', path.join(FIXTURES, 'calendar.ics'))).code).toBe(0);
     const before = contents(target);
     const tries: Array<[string, Buffer, RegExp]> = [
       ['wrong passphrase', raw, /wrong passphrase/],
@@ -91,14 +84,14 @@ describe('encrypted backup files', () => {
     for (const [label, bytes, expected] of tries) {
       const f = path.join(files, `${label.replace(/\W+/g, '-')}.locker`);
       writeFileSync(f, bytes);
-      const r = await run(target, ['import', f], label === 'wrong passphrase' ? { LOCKER_BACKUP_PASSPHRASE: 'not the one' } : PASS);
+      const r = await lockerWith(label === 'wrong passphrase' ? { ...PLAIN, LOCKER_BACKUP_PASSPHRASE: 'not the one' } : PASS, target, 'import', f);
       expect(r.code, label).toBe(1);
       expect(r.stderr, label).toMatch(expected);
       expect(r.stderr, label).toContain('nothing was restored');
       expect(r.stderr.trim().split('\n'), label).toHaveLength(1);
     }
     expect(contents(target)).toEqual(before);
-    const none = await run(target, ['import', backup]);
+    const none = await lockerWith(PLAIN, target, 'import', backup);
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('encrypted Locker backup');
   });
@@ -106,13 +99,13 @@ describe('encrypted backup files', () => {
   it('a key file instead of a passphrase: made on first use, needed to restore', async () => {
     const keyFile = path.join(files, 'backup.key');
     const out = path.join(files, 'keyed.locker');
-    const made = await run(source, ['export', '--encrypt', '--out', out, '--backup-key', keyFile]);
+    const made = await lockerWith(PLAIN, source, 'export', '--encrypt', '--out', out, '--backup-key', keyFile);
     expect(made.code, made.stderr).toBe(0);
     expect(readFileSync(keyFile, 'utf8')).toMatch(/^AGE-SECRET-KEY-1/m);
     const target = home();
-    const withPass = await run(target, ['import', out], PASS);
+    const withPass = await lockerWith(PASS, target, 'import', out);
     expect(withPass.stderr).toContain('key file');
-    expect((await run(target, ['import', out, '--backup-key', keyFile])).code).toBe(0);
+    expect((await lockerWith(PLAIN, target, 'import', out, '--backup-key', keyFile)).code).toBe(0);
     expect(contents(target).records).toEqual(contents(source).records);
   });
 });
@@ -133,12 +126,12 @@ for (const flavour of ['wac', 'acp'] as const satisfies readonly Flavour[]) {
       await r.locker.importFiles([path.join(FIXTURES, 'calendar.ics'), path.join(FIXTURES, 'contacts.vcf')]);
       await sync(r);
       const types = ['event', 'contact', 'photo', 'note', 'place', 'purchase', 'health', 'post'].flatMap((t) => ['--type', t]);
-      const granted = await run(r.home, ['grant', '--agent', bot.webId, ...types, '--modes', 'read,append,write', '--for', '1h', '--json']);
+      const granted = await lockerWith(PLAIN, r.home, 'grant', '--agent', bot.webId, ...types, '--modes', 'read,append,write', '--for', '1h', '--json');
       expect(granted.code, granted.stderr).toBe(0);
-      const viaPath = await run(r.home, ['grant', '--agent', bot.webId, '--path', 'backups/', '--for', '1h']);
+      const viaPath = await lockerWith(PLAIN, r.home, 'grant', '--agent', bot.webId, '--path', 'backups/', '--for', '1h');
       expect(viaPath.code).not.toBe(0);
 
-      const up = await run(r.home, ['backup', '--to-pod', '--json'], PASS);
+      const up = await lockerWith(PASS, r.home, 'backup', '--to-pod', '--json');
       expect(up.code, up.stderr).toBe(0);
       const { url } = JSON.parse(up.stdout) as { url: string };
       expect(url.startsWith(`${owner.podUrl}locker/backups/`)).toBe(true);
@@ -160,10 +153,10 @@ for (const flavour of ['wac', 'acp'] as const satisfies readonly Flavour[]) {
       // A fresh locker on the same pod restores from it.
       const fresh = await replica(owner);
       cleanups.push(() => fresh.close());
-      const down = await run(fresh.home, ['backup', '--from-pod', '--json'], PASS);
+      const down = await lockerWith(PASS, fresh.home, 'backup', '--from-pod', '--json');
       expect(down.code, down.stderr).toBe(0);
       expect(snapshotOf(fresh.locker)).toEqual(snapshotOf(r.locker));
-      const wrong = await run(fresh.home, ['backup', '--from-pod'], { LOCKER_BACKUP_PASSPHRASE: 'nope nope nope' });
+      const wrong = await lockerWith({ ...PLAIN, LOCKER_BACKUP_PASSPHRASE: 'nope nope nope' }, fresh.home, 'backup', '--from-pod');
       expect(wrong.code).toBe(1);
       expect(wrong.stderr).toContain('wrong passphrase');
     });

@@ -6,11 +6,12 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../cli/main.js';
-import { connectWithClientCredentials, openLocker, syncWithPod } from '../shared/api/index.js';
+import { openLocker, syncWithPod } from '../shared/api/index.js';
 import { detectSleep, keyFromAgent, lockAgent } from '../shared/crypto/index.js';
+import { BIN, lockerWith } from './helpers/cli.js';
 import { tempHome } from './helpers/home.js';
 import { newAccount } from './helpers/pod.js';
+import { connectTo, PLAIN } from './helpers/sync.js';
 
 const cleanups: Array<() => void | Promise<unknown>> = [];
 afterAll(async () => {
@@ -18,13 +19,7 @@ afterAll(async () => {
 });
 
 const PASS = 'correct horse battery staple';
-
-async function run(home: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['--home', home, ...args], { out: (s) => (stdout += s), err: (s) => (stderr += s), errIsTty: false, env: { LOCKER_VAULT: 'plain', ...env } });
-  return { code, stdout, stderr };
-}
+const UNLOCKING = { ...PLAIN, LOCKER_PASSPHRASE: PASS };
 
 function newHome(): string {
   const { home, cleanup } = tempHome('locker-enc-');
@@ -85,10 +80,10 @@ describe('an encrypted locker', () => {
     const { home: files, cleanup } = tempHome('locker-enc-files-');
     cleanups.push(cleanup);
     const mark = `Zq${Date.now().toString(36)}Planted`;
-    const init = await run(home, ['init', '--encrypt', '--json'], { LOCKER_PASSPHRASE: PASS });
+    const init = await lockerWith(UNLOCKING, home, 'init', '--encrypt', '--json');
     expect(init.code, init.stderr).toBe(0);
     expect(JSON.parse(init.stdout)).toMatchObject({ encrypted: true, converted: false });
-    const imported = await run(home, ['import', ...plantFiles(files, mark), '--json'], { LOCKER_PASSPHRASE: PASS });
+    const imported = await lockerWith(UNLOCKING, home, 'import', ...plantFiles(files, mark), '--json');
     expect(imported.code, imported.stderr).toBe(0);
     expect(JSON.parse(imported.stdout)).toMatchObject({ imported: 3 });
 
@@ -103,9 +98,8 @@ describe('an encrypted locker', () => {
       return o.locker;
     })();
     try {
-      const c = await connectWithClientCredentials(r, { issuer: account.issuer, clientId: account.clientId, clientSecret: account.clientSecret }, { env: { LOCKER_VAULT: 'plain' } });
-      expect(c.kind).toBe('ok');
-      const s = await syncWithPod(r, { env: { LOCKER_VAULT: 'plain' } });
+      await connectTo(r, account);
+      const s = await syncWithPod(r, { env: PLAIN });
       expect(s.kind).toBe('ok');
       expect(r.search(`${mark}NOTE`).length).toBe(1);
       const event = r.list({ type: 'event' })[0];
@@ -119,13 +113,13 @@ describe('an encrypted locker', () => {
       r.close();
     }
     const out = path.join(files, 'backup.locker');
-    expect((await run(home, ['export', '--encrypt', '--out', out], { LOCKER_PASSPHRASE: PASS })).code).toBe(0);
+    expect((await lockerWith(UNLOCKING, home, 'export', '--encrypt', '--out', out)).code).toBe(0);
     for (const m of ['RECORD', 'PHOTO', 'NOTE', 'EDIT']) expect(filesContaining(home, `${mark}${m}`)).toEqual([]);
     expect(filesContaining(files, `${mark}`).map((f) => path.basename(f)).sort()).toEqual(['cal.ics', 'note.trig']); // the inputs themselves (photo is base64 in people.vcf); never the backup
     // And the data is all there for the key holder.
-    const shown = await run(home, ['search', `${mark}PHOTO`, '--json'], { LOCKER_PASSPHRASE: PASS });
+    const shown = await lockerWith(UNLOCKING, home, 'search', `${mark}PHOTO`, '--json');
     expect(shown.code).toBe(0);
-    const list = JSON.parse((await run(home, ['list', '--json'], { LOCKER_PASSPHRASE: PASS })).stdout) as Array<{ type: string }>;
+    const list = JSON.parse((await lockerWith(UNLOCKING, home, 'list', '--json')).stdout) as Array<{ type: string }>;
     expect(list.map((x) => x.type).sort()).toEqual(['contact', 'event', 'note']);
   });
 
@@ -133,10 +127,10 @@ describe('an encrypted locker', () => {
     const home = newHome();
     const { home: files, cleanup } = tempHome('locker-enc-files-');
     cleanups.push(cleanup);
-    expect((await run(home, ['init', '--encrypt'], { LOCKER_PASSPHRASE: PASS })).code).toBe(0);
-    expect((await run(home, ['import', ...plantFiles(files, 'x')], { LOCKER_PASSPHRASE: PASS })).code).toBe(0);
+    expect((await lockerWith(UNLOCKING, home, 'init', '--encrypt')).code).toBe(0);
+    expect((await lockerWith(UNLOCKING, home, 'import', ...plantFiles(files, 'x'))).code).toBe(0);
     const before = readFileSync(path.join(home, 'locker.db'));
-    const id = (JSON.parse((await run(home, ['list', '--json'], { LOCKER_PASSPHRASE: PASS })).stdout) as Array<{ id: string }>)[0]?.id ?? '';
+    const id = (JSON.parse((await lockerWith(UNLOCKING, home, 'list', '--json')).stdout) as Array<{ id: string }>)[0]?.id ?? '';
     const commands = [
       ['list'],
       ['search', 'clinic'],
@@ -151,12 +145,12 @@ describe('an encrypted locker', () => {
       ['pod', 'status'],
     ];
     for (const args of commands) {
-      const r = await run(home, args);
+      const r = await lockerWith(PLAIN, home, ...args);
       expect(r.code, args.join(' ')).not.toBe(0);
       expect(r.stdout, args.join(' ')).toBe('');
       expect(r.stderr.trim(), args.join(' ')).toBe('locker: the locker is locked: run `locker unlock` (or give LOCKER_PASSPHRASE or --key-file)');
     }
-    const wrong = await run(home, ['list'], { LOCKER_PASSPHRASE: 'not the passphrase' });
+    const wrong = await lockerWith({ ...PLAIN, LOCKER_PASSPHRASE: 'not the passphrase' }, home, 'list');
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain('wrong passphrase');
     expect(existsSync(path.join(files, 'out.trig'))).toBe(false);
@@ -165,69 +159,67 @@ describe('an encrypted locker', () => {
 
   it('opens with the recovery key when the passphrase is forgotten; a changed passphrase replaces the old one', async () => {
     const home = newHome();
-    const init = await run(home, ['init', '--encrypt', '--json'], { LOCKER_PASSPHRASE: PASS });
+    const init = await lockerWith(UNLOCKING, home, 'init', '--encrypt', '--json');
     const recoveryKey = (JSON.parse(init.stdout) as { recoveryKey: string }).recoveryKey;
     expect(recoveryKey).toMatch(/^([0-9A-Z]{4}-){7}[0-9A-Z]{4}$/);
     const { home: files, cleanup } = tempHome('locker-enc-files-');
     cleanups.push(cleanup);
-    expect((await run(home, ['import', ...plantFiles(files, 'y')], { LOCKER_PASSPHRASE: PASS })).code).toBe(0);
+    expect((await lockerWith(UNLOCKING, home, 'import', ...plantFiles(files, 'y'))).code).toBe(0);
 
     const typo = recoveryKey.toLowerCase().replace(/-/g, ' ');
-    const changed = await run(home, ['passphrase', 'change', '--recovery-key'], { LOCKER_RECOVERY_KEY: typo, LOCKER_NEW_PASSPHRASE: 'a brand new passphrase' });
+    const changed = await lockerWith({ ...PLAIN, LOCKER_RECOVERY_KEY: typo, LOCKER_NEW_PASSPHRASE: 'a brand new passphrase' }, home, 'passphrase', 'change', '--recovery-key');
     expect(changed.code, changed.stderr).toBe(0);
-    expect((await run(home, ['list'], { LOCKER_PASSPHRASE: PASS })).stderr).toContain('wrong passphrase');
-    const listed = await run(home, ['list', '--json'], { LOCKER_PASSPHRASE: 'a brand new passphrase' });
+    expect((await lockerWith(UNLOCKING, home, 'list')).stderr).toContain('wrong passphrase');
+    const listed = await lockerWith({ ...PLAIN, LOCKER_PASSPHRASE: 'a brand new passphrase' }, home, 'list', '--json');
     expect(JSON.parse(listed.stdout)).toHaveLength(3);
-    const bad = await run(home, ['passphrase', 'change', '--recovery-key'], { LOCKER_RECOVERY_KEY: 'AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA', LOCKER_NEW_PASSPHRASE: 'whatever whatever' });
+    const bad = await lockerWith({ ...PLAIN, LOCKER_RECOVERY_KEY: 'AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA', LOCKER_NEW_PASSPHRASE: 'whatever whatever' }, home, 'passphrase', 'change', '--recovery-key');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('wrong recovery key');
     // The recovery key still works after the change.
-    expect((await run(home, ['unlock', '--recovery-key', '--for', '1m'], { LOCKER_RECOVERY_KEY: recoveryKey })).code).toBe(0);
-    expect((await run(home, ['list', '--json'])).code).toBe(0);
-    expect((await run(home, ['lock'])).stdout).toBe('locked\n');
+    expect((await lockerWith({ ...PLAIN, LOCKER_RECOVERY_KEY: recoveryKey }, home, 'unlock', '--recovery-key', '--for', '1m')).code).toBe(0);
+    expect((await lockerWith(PLAIN, home, 'list', '--json')).code).toBe(0);
+    expect((await lockerWith(PLAIN, home, 'lock')).stdout).toBe('locked\n');
   });
 
   it('the unlock agent: unlocked commands need no passphrase; lock and idle time lock it again', { timeout: 60_000 }, async () => {
     const home = newHome();
-    expect((await run(home, ['init', '--encrypt'], { LOCKER_PASSPHRASE: PASS })).code).toBe(0);
-    expect((await run(home, ['unlock'], { LOCKER_PASSPHRASE: 'wrong wrong wrong' })).code).toBe(1);
+    expect((await lockerWith(UNLOCKING, home, 'init', '--encrypt')).code).toBe(0);
+    expect((await lockerWith({ ...PLAIN, LOCKER_PASSPHRASE: 'wrong wrong wrong' }, home, 'unlock')).code).toBe(1);
     expect(await keyFromAgent(home)).toBeUndefined();
-    const un = await run(home, ['unlock', '--for', '3s'], { LOCKER_PASSPHRASE: PASS });
+    const un = await lockerWith(UNLOCKING, home, 'unlock', '--for', '3s');
     expect(un.code, un.stderr).toBe(0);
-    expect((await run(home, ['list'])).code).toBe(0);
+    expect((await lockerWith(PLAIN, home, 'list')).code).toBe(0);
     // Each use moves the idle deadline; then it locks by itself.
     await new Promise((r) => setTimeout(r, 1500));
-    expect((await run(home, ['list'])).code).toBe(0);
+    expect((await lockerWith(PLAIN, home, 'list')).code).toBe(0);
     await new Promise((r) => setTimeout(r, 1500));
-    expect((await run(home, ['list'])).code).toBe(0);
+    expect((await lockerWith(PLAIN, home, 'list')).code).toBe(0);
     await new Promise((r) => setTimeout(r, 4500));
-    const idle = await run(home, ['list']);
+    const idle = await lockerWith(PLAIN, home, 'list');
     expect(idle.code).toBe(1);
     expect(idle.stderr).toContain('locked');
     // Explicit lock.
-    expect((await run(home, ['unlock', '--for', '10m'], { LOCKER_PASSPHRASE: PASS })).code).toBe(0);
+    expect((await lockerWith(UNLOCKING, home, 'unlock', '--for', '10m')).code).toBe(0);
     expect(await keyFromAgent(home)).toBeDefined();
-    expect((await run(home, ['lock'])).stdout).toBe('locked\n');
+    expect((await lockerWith(PLAIN, home, 'lock')).stdout).toBe('locked\n');
     expect(await keyFromAgent(home)).toBeUndefined();
-    expect((await run(home, ['lock'])).stdout).toBe('already locked\n');
-    expect((await run(home, ['list'])).code).toBe(1);
+    expect((await lockerWith(PLAIN, home, 'lock')).stdout).toBe('already locked\n');
+    expect((await lockerWith(PLAIN, home, 'list')).code).toBe(1);
   });
 
   it('a running `sync --watch` stops when the locker locks', { timeout: 90_000 }, async () => {
     const home = newHome();
-    expect((await run(home, ['init', '--encrypt'], { LOCKER_PASSPHRASE: PASS })).code).toBe(0);
+    expect((await lockerWith(UNLOCKING, home, 'init', '--encrypt')).code).toBe(0);
     const account = await newAccount('wac', 'encw');
     const { unlockKey } = await import('../shared/api/index.js');
     const k = await unlockKey(home, { kind: 'passphrase', passphrase: PASS });
     if (k.kind !== 'ok') throw new Error('unlock');
     const o = openLocker(home, {}, { key: k.key });
     if (o.kind !== 'ok') throw new Error(o.message);
-    const c = await connectWithClientCredentials(o.locker, { issuer: account.issuer, clientId: account.clientId, clientSecret: account.clientSecret }, { env: { LOCKER_VAULT: 'plain' } });
+    await connectTo(o.locker, account);
     o.locker.close();
-    expect(c.kind).toBe('ok');
-    expect((await run(home, ['unlock', '--for', '10m'], { LOCKER_PASSPHRASE: PASS })).code).toBe(0);
+    expect((await lockerWith(UNLOCKING, home, 'unlock', '--for', '10m')).code).toBe(0);
     const { spawn } = await import('node:child_process');
-    const { BIN } = await import('./helpers/cli.js');
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('LOCKER_') && !k.startsWith('VITEST')));
     const child = spawn(process.execPath, [BIN, '--home', home, 'sync', '--watch', '--json'], { env: { ...env, LOCKER_VAULT: 'plain' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -239,7 +231,7 @@ describe('an encrypted locker', () => {
       // Running: it synced once (a line on stdout).
       for (let i = 0; i < 200 && !out.includes('"reason"'); i++) await new Promise((r) => setTimeout(r, 100));
       expect(out, err).toContain('"reason"');
-      expect((await run(home, ['lock'])).stdout).toBe('locked\n');
+      expect((await lockerWith(PLAIN, home, 'lock')).stdout).toBe('locked\n');
       const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 15_000))]);
       expect(code).toBe(0);
       expect(err).toContain('the locker locked (requested); stopping');
@@ -250,10 +242,9 @@ describe('an encrypted locker', () => {
 
   it('a running `locker serve` stops serving when the locker locks', { timeout: 90_000 }, async () => {
     const home = newHome();
-    expect((await run(home, ['init', '--encrypt'], { LOCKER_PASSPHRASE: PASS })).code).toBe(0);
-    expect((await run(home, ['unlock', '--for', '10m'], { LOCKER_PASSPHRASE: PASS })).code).toBe(0);
+    expect((await lockerWith(UNLOCKING, home, 'init', '--encrypt')).code).toBe(0);
+    expect((await lockerWith(UNLOCKING, home, 'unlock', '--for', '10m')).code).toBe(0);
     const { spawn } = await import('node:child_process');
-    const { BIN } = await import('./helpers/cli.js');
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('LOCKER_') && !k.startsWith('VITEST')));
     const child = spawn(process.execPath, [BIN, '--home', home, 'serve'], { env: { ...env, LOCKER_VAULT: 'plain' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -272,7 +263,7 @@ describe('an encrypted locker', () => {
       expect(cookie).toMatch(/^locker_\d+=/);
       const ask = () => fetch(`http://127.0.0.1:${port}/api/call`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{"op":"records.counts","payload":{}}' });
       expect(await (await ask()).json()).toEqual({ kind: 'ok', value: {} });
-      expect((await run(home, ['lock'])).stdout).toBe('locked\n');
+      expect((await lockerWith(PLAIN, home, 'lock')).stdout).toBe('locked\n');
       const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 15_000))]);
       expect(code).toBe(0);
       expect(err).toContain('the locker locked (requested); stopping');
@@ -319,24 +310,23 @@ describe('an encrypted locker', () => {
     const { home: files, cleanup } = tempHome('locker-enc-files-');
     cleanups.push(cleanup);
     const mark = `Cv${Date.now().toString(36)}Planted`;
-    expect((await run(home, ['import', ...plantFiles(files, mark)])).code).toBe(0);
+    expect((await lockerWith(PLAIN, home, 'import', ...plantFiles(files, mark))).code).toBe(0);
     const account = await newAccount('wac', 'encc');
     const o = openLocker(home, {});
     if (o.kind !== 'ok') throw new Error(o.message);
-    const c = await connectWithClientCredentials(o.locker, { issuer: account.issuer, clientId: account.clientId, clientSecret: account.clientSecret }, { env: { LOCKER_VAULT: 'plain' } });
-    expect(c.kind).toBe('ok');
-    expect((await syncWithPod(o.locker, { env: { LOCKER_VAULT: 'plain' } })).kind).toBe('ok');
+    await connectTo(o.locker, account);
+    expect((await syncWithPod(o.locker, { env: PLAIN })).kind).toBe('ok');
     o.locker.close();
     expect(filesContaining(home, `${mark}RECORD`).length).toBeGreaterThan(0); // plain before
     expect(existsSync(path.join(home, 'secrets.json'))).toBe(true);
-    const init = await run(home, ['init', '--encrypt', '--json'], { LOCKER_PASSPHRASE: PASS });
+    const init = await lockerWith(UNLOCKING, home, 'init', '--encrypt', '--json');
     expect(init.code, init.stderr).toBe(0);
     expect(JSON.parse(init.stdout)).toMatchObject({ converted: true, records: 3 });
     expect(existsSync(path.join(home, 'secrets.json'))).toBe(false);
     expect(filesContaining(home, mark)).toEqual([]);
     expect(filesContaining(home, account.clientSecret)).toEqual([]);
     // Still syncs: the client secret moved into the encrypted vault.
-    const s = await run(home, ['sync', '--json'], { LOCKER_PASSPHRASE: PASS });
+    const s = await lockerWith(UNLOCKING, home, 'sync', '--json');
     expect(s.code, s.stderr).toBe(0);
   });
 
@@ -364,14 +354,14 @@ describe('an encrypted locker', () => {
     const { home: dir, cleanup } = tempHome('locker-enc-key-');
     cleanups.push(cleanup);
     const keyFile = path.join(dir, 'locker.key');
-    const init = await run(home, ['init', '--encrypt', '--key-file', keyFile]);
+    const init = await lockerWith(PLAIN, home, 'init', '--encrypt', '--key-file', keyFile);
     expect(init.code, init.stderr).toBe(0);
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
-    expect((await run(home, ['list', '--key-file', keyFile])).code).toBe(0);
-    expect((await run(home, ['list'])).code).toBe(1);
+    expect((await lockerWith(PLAIN, home, 'list', '--key-file', keyFile)).code).toBe(0);
+    expect((await lockerWith(PLAIN, home, 'list')).code).toBe(1);
     const { chmodSync } = await import('node:fs');
     chmodSync(keyFile, 0o644);
-    const loose = await run(home, ['list', '--key-file', keyFile]);
+    const loose = await lockerWith(PLAIN, home, 'list', '--key-file', keyFile);
     expect(loose.code).toBe(2);
     expect(loose.stderr).toContain('chmod 600');
   });

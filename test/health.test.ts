@@ -5,33 +5,16 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../cli/main.js';
+import { describe, expect, it } from 'vitest';
 import { openLocker, type ImportProgress } from '../shared/api/index.js';
 import { writeAppleHealth } from '../bench/generate.js';
-import { tempHome } from './helpers/home.js';
-
-const cleanups: Array<() => void> = [];
-afterAll(() => cleanups.forEach((c) => c()));
-
-async function run(home: string, args: string[], env: NodeJS.ProcessEnv = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['--home', home, ...args], { out: (s) => (stdout += s), err: (s) => (stderr += s), errIsTty: false, env });
-  return { code, stdout, stderr };
-}
-
-function dirs() {
-  const h = tempHome('locker-health-');
-  const f = tempHome('locker-health-files-');
-  cleanups.push(h.cleanup, f.cleanup);
-  return { home: h.home, files: f.home };
-}
+import { locker } from './helpers/cli.js';
+import { homeAndFiles } from './helpers/home.js';
 
 async function entries(home: string): Promise<Array<Record<string, unknown>>> {
-  const list = JSON.parse((await run(home, ['list', '--type', 'health', '--json'])).stdout) as Array<{ id: string }>;
+  const list = JSON.parse((await locker(home, 'list', '--type', 'health', '--json')).stdout) as Array<{ id: string }>;
   const out: Array<Record<string, unknown>> = [];
-  for (const { id } of list) out.push((JSON.parse((await run(home, ['show', id, '--format', 'json'])).stdout) as { properties: Record<string, unknown> }).properties);
+  for (const { id } of list) out.push((JSON.parse((await locker(home, 'show', id, '--format', 'json')).stdout) as { properties: Record<string, unknown> }).properties);
   return out.sort((a, b) => String(a['observationDate']).localeCompare(String(b['observationDate'])) || String(a['name']).localeCompare(String(b['name'])));
 }
 
@@ -60,10 +43,10 @@ const EXPORT = `<?xml version="1.0" encoding="UTF-8"?>
 
 describe('Apple Health export', () => {
   it('becomes observations and workouts with their values, units, zones and LOINC codes; re-import changes nothing', async () => {
-    const { home, files } = dirs();
+    const { home, files } = homeAndFiles('locker-health-');
     const file = path.join(files, 'export.xml');
     writeFileSync(file, EXPORT);
-    const r = await run(home, ['import', file, '--json']);
+    const r = await locker(home, 'import', file, '--json');
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ imported: 5, errors: [] });
     const all = await entries(home);
@@ -77,25 +60,25 @@ describe('Apple Health export', () => {
     expect(all[0]?.['measuredProperty']).toBe('https://loinc.org/8867-4/');
     expect(all[0]?.['description']).toBe('from Jörg’s Apple Watch');
     expect(all[3]?.['description']).toBe('18.2 km, 410 kcal, from Jörg’s Apple Watch');
-    expect(JSON.parse((await run(home, ['import', file, '--json'])).stdout)).toMatchObject({ imported: 0, skipped: 5 });
+    expect(JSON.parse((await locker(home, 'import', file, '--json')).stdout)).toMatchObject({ imported: 0, skipped: 5 });
   });
 
   it('refuses entity expansion and a cut file as a whole, writing nothing', async () => {
-    const { home, files } = dirs();
+    const { home, files } = homeAndFiles('locker-health-');
     const bomb = EXPORT.replace('<!ATTLIST HealthData locale CDATA #REQUIRED>', '<!ATTLIST HealthData locale CDATA #REQUIRED>\n<!ENTITY a "aaaaaaaaaaaaaaaa">\n<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">').replace('sourceName="Withings"', 'sourceName="&b;"');
     writeFileSync(path.join(files, 'bomb.xml'), bomb);
-    const b = await run(home, ['import', path.join(files, 'bomb.xml')]);
+    const b = await locker(home, 'import', path.join(files, 'bomb.xml'));
     expect(b.code).toBe(1);
     expect(b.stderr).toMatch(/not a readable Apple Health export: .*entity/i);
     writeFileSync(path.join(files, 'cut.xml'), EXPORT.slice(0, EXPORT.indexOf('<Workout') + 40));
-    const c = await run(home, ['import', path.join(files, 'cut.xml')]);
+    const c = await locker(home, 'import', path.join(files, 'cut.xml'));
     expect(c.code).toBe(1);
     expect(c.stderr).toContain('not a readable Apple Health export');
     expect(await entries(home)).toEqual([]);
   });
 
   it('streams a large export with progress in bytes, and a cancel keeps nothing', { timeout: 120_000 }, async () => {
-    const { home, files } = dirs();
+    const { home, files } = homeAndFiles('locker-health-');
     const file = path.join(files, 'big-export.xml');
     const made = await writeAppleHealth(file, 6 * 1024 * 1024, 5);
     const o = openLocker(home, {});
@@ -156,10 +139,10 @@ const BUNDLE = {
 
 describe('FHIR bundle', () => {
   it('conditions, medications, immunizations, allergies and observations become health entries', async () => {
-    const { home, files } = dirs();
+    const { home, files } = homeAndFiles('locker-health-');
     const file = path.join(files, 'summary.json');
     writeFileSync(file, JSON.stringify(BUNDLE, null, 2));
-    const r = await run(home, ['import', file, '--json']);
+    const r = await locker(home, 'import', file, '--json');
     expect(r.code, r.stderr).toBe(0);
     const all = await entries(home);
     expect(all.map((e) => [e['name'], e['observationDate'], e['value'] ?? null, e['unitText'] ?? null])).toEqual([
@@ -172,7 +155,7 @@ describe('FHIR bundle', () => {
     ]);
     expect(all[1]?.['description']).toBe('date given as 2015');
     expect(all[4]?.['measuredProperty']).toBe('https://loinc.org/29463-7/');
-    expect(JSON.parse((await run(home, ['import', file, '--json'])).stdout)).toMatchObject({ imported: 0, skipped: 6 });
+    expect(JSON.parse((await locker(home, 'import', file, '--json')).stdout)).toMatchObject({ imported: 0, skipped: 6 });
     expect(readFileSync(file, 'utf8')).toContain('Claim');
   });
 });

@@ -5,20 +5,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../cli/main.js';
+import { describe, expect, it } from 'vitest';
 import { openLocker } from '../shared/api/index.js';
-import { FIXTURES, tempHome } from './helpers/home.js';
-
-const cleanups: Array<() => void> = [];
-afterAll(() => cleanups.forEach((c) => c()));
-
-async function run(home: string, args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['--home', home, ...args], { out: (s) => (stdout += s), err: (s) => (stderr += s), errIsTty: false, env: {} });
-  return { code, stdout, stderr };
-}
+import { locker } from './helpers/cli.js';
+import { FIXTURES, homeAndFiles } from './helpers/home.js';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 
@@ -74,15 +64,13 @@ const MBOX = [
 
 describe('mail', () => {
   it('an mbox becomes messages linked to contacts, in threads, with attachments; HTML kept as text', async () => {
-    const h = tempHome('locker-mail-');
-    const f = tempHome('locker-mail-files-');
-    cleanups.push(h.cleanup, f.cleanup);
-    writeFileSync(path.join(f.home, 'Inbox.mbox'), MBOX);
-    expect((await run(h.home, ['import', path.join(FIXTURES, 'contacts.vcf')])).code).toBe(0);
-    const r = await run(h.home, ['import', path.join(f.home, 'Inbox.mbox'), '--json']);
+    const { home, files } = homeAndFiles('locker-mail-');
+    writeFileSync(path.join(files, 'Inbox.mbox'), MBOX);
+    expect((await locker(home, 'import', path.join(FIXTURES, 'contacts.vcf'))).code).toBe(0);
+    const r = await locker(home, 'import', path.join(files, 'Inbox.mbox'), '--json');
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ imported: 3, errors: [] });
-    const o = openLocker(h.home, {});
+    const o = openLocker(home, {});
     if (o.kind !== 'ok') throw new Error(o.message);
     try {
       const list = o.locker.list({ type: 'message' });
@@ -109,9 +97,9 @@ describe('mail', () => {
     } finally {
       o.locker.close();
     }
-    expect(JSON.parse((await run(h.home, ['import', path.join(f.home, 'Inbox.mbox'), '--json'])).stdout)).toMatchObject({ imported: 0, skipped: 3 });
+    expect(JSON.parse((await locker(home, 'import', path.join(files, 'Inbox.mbox'), '--json')).stdout)).toMatchObject({ imported: 0, skipped: 3 });
     // The same message saved as .eml is the same record (by Message-ID).
-    writeFileSync(path.join(f.home, 'invoice.eml'), MBOX.slice(MBOX.indexOf('From: "Shop"')));
-    expect(JSON.parse((await run(h.home, ['import', path.join(f.home, 'invoice.eml'), '--json'])).stdout)).toMatchObject({ imported: 0, skipped: 1 });
+    writeFileSync(path.join(files, 'invoice.eml'), MBOX.slice(MBOX.indexOf('From: "Shop"')));
+    expect(JSON.parse((await locker(home, 'import', path.join(files, 'invoice.eml'), '--json')).stdout)).toMatchObject({ imported: 0, skipped: 1 });
   });
 });

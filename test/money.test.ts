@@ -7,29 +7,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../cli/main.js';
+import { describe, expect, it } from 'vitest';
 import { parseAmount } from '../shared/importers/money.js';
 import { ofxDate } from '../shared/importers/ofx.js';
 import { parseDateAs } from '../shared/importers/csv-bank.js';
-import { tempHome } from './helpers/home.js';
-
-const cleanups: Array<() => void> = [];
-afterAll(() => cleanups.forEach((c) => c()));
-
-async function run(home: string, args: string[], env: NodeJS.ProcessEnv = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['--home', home, ...args], { out: (s) => (stdout += s), err: (s) => (stderr += s), errIsTty: false, env });
-  return { code, stdout, stderr };
-}
-
-function dirs() {
-  const h = tempHome('locker-money-');
-  const f = tempHome('locker-money-files-');
-  cleanups.push(h.cleanup, f.cleanup);
-  return { home: h.home, files: f.home };
-}
+import { locker, lockerWith } from './helpers/cli.js';
+import { homeAndFiles } from './helpers/home.js';
 
 interface Tx {
   date: string;
@@ -41,10 +24,10 @@ interface Tx {
 
 /** Every purchase as date/amount/currency/payee/memo, sorted. */
 async function transactions(home: string): Promise<Tx[]> {
-  const list = JSON.parse((await run(home, ['list', '--type', 'purchase', '--json'])).stdout) as Array<{ id: string }>;
+  const list = JSON.parse((await locker(home, 'list', '--type', 'purchase', '--json')).stdout) as Array<{ id: string }>;
   const out: Tx[] = [];
   for (const { id } of list) {
-    const j = JSON.parse((await run(home, ['show', id, '--format', 'json'])).stdout) as { properties: Record<string, unknown> };
+    const j = JSON.parse((await locker(home, 'show', id, '--format', 'json')).stdout) as { properties: Record<string, unknown> };
     const p = j.properties;
     const price = p['totalPaymentDue'] as { price: string; priceCurrency: string };
     const seller = p['seller'] as { name: string } | undefined;
@@ -125,11 +108,11 @@ const OFX_XML = `<?xml version="1.0" encoding="UTF-8" standalone="no"?>
 
 describe('OFX and QFX', () => {
   it('reads an OFX 1.x (SGML, Windows-1252) bank statement and an OFX 2.x (XML) card statement', async () => {
-    const { home, files } = dirs();
+    const { home, files } = homeAndFiles('locker-money-');
     // A .qfx named file whose content is SGML with Windows-1252 bytes (É, Ü).
     writeFileSync(path.join(files, 'checking.qfx'), Buffer.from(OFX_SGML, 'latin1'));
     writeFileSync(path.join(files, 'card.ofx'), OFX_XML);
-    const r = await run(home, ['import', path.join(files, 'checking.qfx'), path.join(files, 'card.ofx'), '--json']);
+    const r = await locker(home, 'import', path.join(files, 'checking.qfx'), path.join(files, 'card.ofx'), '--json');
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ imported: 6, errors: [] });
     expect(await transactions(home)).toEqual([
@@ -142,22 +125,22 @@ describe('OFX and QFX', () => {
     ]);
     // Re-importing (even renamed) changes nothing; ids come from the bank's FITIDs.
     writeFileSync(path.join(files, 'statement.txt'), Buffer.from(OFX_SGML, 'latin1'));
-    expect(JSON.parse((await run(home, ['import', path.join(files, 'statement.txt'), '--json'])).stdout)).toMatchObject({ imported: 0, skipped: 4 });
+    expect(JSON.parse((await locker(home, 'import', path.join(files, 'statement.txt'), '--json')).stdout)).toMatchObject({ imported: 0, skipped: 4 });
     // Provenance says where each came from.
-    const one = JSON.parse((await run(home, ['search', 'payroll', '--json'])).stdout) as Array<{ id: string }>;
-    const shown = JSON.parse((await run(home, ['show', one[0]?.id ?? '', '--format', 'json'])).stdout) as { provenance: { importer: string; fileName: string } };
+    const one = JSON.parse((await locker(home, 'search', 'payroll', '--json')).stdout) as Array<{ id: string }>;
+    const shown = JSON.parse((await locker(home, 'show', one[0]?.id ?? '', '--format', 'json')).stdout) as { provenance: { importer: string; fileName: string } };
     expect(shown.provenance).toMatchObject({ importer: 'ofx', fileName: 'checking.qfx' });
   });
 
   it('refuses entity declarations and cut files without writing anything', async () => {
-    const { home, files } = dirs();
+    const { home, files } = homeAndFiles('locker-money-');
     const evil = OFX_XML.replace('<?OFX', '<!DOCTYPE OFX [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>\n<?OFX').replace('<NAME>Parking</NAME>', '<NAME>&b;</NAME>');
     writeFileSync(path.join(files, 'evil.ofx'), evil);
-    const r = await run(home, ['import', path.join(files, 'evil.ofx')]);
+    const r = await locker(home, 'import', path.join(files, 'evil.ofx'));
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('DOCTYPE');
     writeFileSync(path.join(files, 'cut.ofx'), OFX_SGML.slice(0, OFX_SGML.indexOf('<TRNAMT>2500')) + '<TRNAMT>');
-    const cut = await run(home, ['import', path.join(files, 'cut.ofx')]);
+    const cut = await locker(home, 'import', path.join(files, 'cut.ofx'));
     expect(cut.code).toBe(1);
     expect(cut.stderr).toMatch(/no readable amount/);
     expect(await transactions(home)).toEqual([]);
@@ -206,12 +189,12 @@ describe('QIF', () => {
   ].join('\r\n');
 
   it('infers day-first dates from the file, keeps repeated identical lines apart, and reads Windows-1252', async () => {
-    const { home, files } = dirs();
+    const { home, files } = homeAndFiles('locker-money-');
     writeFileSync(path.join(files, 'export.qif'), Buffer.from(QIF, 'latin1'));
-    const noCurrency = await run(home, ['import', path.join(files, 'export.qif')]);
+    const noCurrency = await locker(home, 'import', path.join(files, 'export.qif'));
     expect(noCurrency.code).toBe(1);
     expect(noCurrency.stderr).toContain('LOCKER_CURRENCY');
-    const r = await run(home, ['import', path.join(files, 'export.qif'), '--json'], { LOCKER_CURRENCY: 'gbp' });
+    const r = await lockerWith({ LOCKER_CURRENCY: 'gbp' }, home, 'import', path.join(files, 'export.qif'), '--json');
     expect(r.code, r.stderr).toBe(0);
     expect(await transactions(home)).toEqual([
       { date: '2023-12-31', amount: '-1234.56', currency: 'GBP', payee: 'Landlord Ltd', memo: 'Rent December' },
@@ -219,19 +202,19 @@ describe('QIF', () => {
       { date: '2024-01-02', amount: '-4.50', currency: 'GBP', payee: 'Bäckerei Schön' },
       { date: '2024-01-15', amount: '2000.00', currency: 'GBP', payee: 'Salary' },
     ]);
-    expect(JSON.parse((await run(home, ['import', path.join(files, 'export.qif'), '--json'], { LOCKER_CURRENCY: 'GBP' })).stdout)).toMatchObject({ imported: 0, skipped: 4 });
+    expect(JSON.parse((await lockerWith({ LOCKER_CURRENCY: 'GBP' }, home, 'import', path.join(files, 'export.qif'), '--json')).stdout)).toMatchObject({ imported: 0, skipped: 4 });
   });
 
   it('uses the configured order when no date tells, and refuses a file that mixes orders', async () => {
-    const { home, files } = dirs();
+    const { home, files } = homeAndFiles('locker-money-');
     writeFileSync(path.join(files, 'ambiguous.qif'), ['!Type:CCard', 'D03/04/2024', 'T-10.00', 'PShop', '^', ''].join('\n'));
-    expect((await run(home, ['import', path.join(files, 'ambiguous.qif')], { LOCKER_CURRENCY: 'USD' })).code).toBe(0);
+    expect((await lockerWith({ LOCKER_CURRENCY: 'USD' }, home, 'import', path.join(files, 'ambiguous.qif'))).code).toBe(0);
     expect((await transactions(home))[0]?.date).toBe('2024-03-04'); // month first by default
-    const other = dirs();
-    expect((await run(other.home, ['import', path.join(files, 'ambiguous.qif')], { LOCKER_CURRENCY: 'EUR', LOCKER_QIF_DATES: 'dmy' })).code).toBe(0);
+    const other = homeAndFiles('locker-money-');
+    expect((await lockerWith({ LOCKER_CURRENCY: 'EUR', LOCKER_QIF_DATES: 'dmy' }, other.home, 'import', path.join(files, 'ambiguous.qif'))).code).toBe(0);
     expect((await transactions(other.home))[0]?.date).toBe('2024-04-03');
     writeFileSync(path.join(files, 'mixed.qif'), ['!Type:Bank', 'D13/01/2024', 'T-1', '^', 'D01/13/2024', 'T-2', '^'].join('\n'));
-    const mixed = await run(home, ['import', path.join(files, 'mixed.qif')], { LOCKER_CURRENCY: 'USD' });
+    const mixed = await lockerWith({ LOCKER_CURRENCY: 'USD' }, home, 'import', path.join(files, 'mixed.qif'));
     expect(mixed.code).toBe(1);
     expect(mixed.stderr).toContain('mix day-first and month-first');
   });
@@ -255,9 +238,9 @@ describe('MT940', () => {
   ].join('\r\n');
 
   it('reads a statement with structured and free-text details, debits and credits, ISO-8859-1', async () => {
-    const { home, files } = dirs();
+    const { home, files } = homeAndFiles('locker-money-');
     writeFileSync(path.join(files, 'umsaetze.sta'), Buffer.from(MT940, 'latin1'));
-    const r = await run(home, ['import', path.join(files, 'umsaetze.sta'), '--json']);
+    const r = await locker(home, 'import', path.join(files, 'umsaetze.sta'), '--json');
     expect(r.code, r.stderr).toBe(0);
     expect(await transactions(home)).toEqual([
       { date: '2024-02-01', amount: '-45.00', currency: 'EUR', payee: 'Stadtwerke Düsseldorf AG', memo: 'EREF+ZAHLUNG 0815Strom Februar' },
@@ -269,7 +252,7 @@ describe('MT940', () => {
 
 describe('CSV statements', () => {
   it('recognises common layouts by their header: German (semicolons, decimal commas, DD.MM.YY), US (MM/DD/YYYY), Revolut (a currency per row)', async () => {
-    const { home, files } = dirs();
+    const { home, files } = homeAndFiles('locker-money-');
     writeFileSync(
       path.join(files, 'sparkasse.csv'),
       Buffer.from(
@@ -283,7 +266,7 @@ describe('CSV statements', () => {
     );
     writeFileSync(path.join(files, 'chase.csv'), ['Transaction Date,Post Date,Description,Category,Type,Amount,Memo', '01/05/2024,01/06/2024,"AMAZON MKTPL*AB12CD, SEATTLE",Shopping,Sale,-23.99,', '01/07/2024,01/07/2024,Payment Thank You,,Payment,500.00,'].join('\n'));
     writeFileSync(path.join(files, 'revolut.csv'), ['Type,Product,Started Date,Completed Date,Description,Amount,Fee,Currency,State,Balance', 'CARD_PAYMENT,Current,2024-03-01 10:11:12,2024-03-02 09:00:00,Bolt,-7.20,0.00,PLN,COMPLETED,100.00'].join('\n'));
-    const r = await run(home, ['import', files, '--json']);
+    const r = await locker(home, 'import', files, '--json');
     expect(r.code, r.stderr).toBe(0);
     expect(await transactions(home)).toEqual([
       { date: '2024-01-05', amount: '-23.99', currency: 'USD', payee: 'AMAZON MKTPL*AB12CD, SEATTLE' },
@@ -295,17 +278,17 @@ describe('CSV statements', () => {
   });
 
   it('an unknown layout asks for a mapping; a one-off mapping imports it and --save-map keeps it for next time', async () => {
-    const { home, files } = dirs();
+    const { home, files } = homeAndFiles('locker-money-');
     const file = path.join(files, 'mybank.csv');
     writeFileSync(file, ['Datum|Empfänger|Soll|Haben|Notiz', '05.02.2024|Bäckerei|3,20||Brötchen', '06.02.2024|Arbeitgeber||2.100,00|Lohn'].join('\n'));
-    const unknown = await run(home, ['import', file]);
+    const unknown = await locker(home, 'import', file);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('--csv-map');
     expect(unknown.stderr).toContain('"Datum"');
     const map = 'date=Datum,payee=Empfänger,debit=Soll,credit=Haben,memo=Notiz,dateFormat=DD.MM.YYYY,decimal=comma,currency=EUR';
-    const bad = await run(home, ['import', file, '--csv-map', 'date=Datum,dateFormat=nonsense,decimal=comma']);
+    const bad = await locker(home, 'import', file, '--csv-map', 'date=Datum,dateFormat=nonsense,decimal=comma');
     expect(bad.code).toBe(2);
-    const ok = await run(home, ['import', file, '--csv-map', map, '--save-map', 'mybank', '--json']);
+    const ok = await locker(home, 'import', file, '--csv-map', map, '--save-map', 'mybank', '--json');
     expect(ok.code, ok.stderr).toBe(0);
     expect(await transactions(home)).toEqual([
       { date: '2024-02-05', amount: '-3.20', currency: 'EUR', payee: 'Bäckerei', memo: 'Brötchen' },
@@ -313,12 +296,12 @@ describe('CSV statements', () => {
     ]);
     // Saved: a new file of the same bank imports with no mapping given.
     writeFileSync(path.join(files, 'mybank-march.csv'), ['Datum|Empfänger|Soll|Haben|Notiz', '02.03.2024|Kino|12,00||'].join('\n'));
-    const next = await run(home, ['import', path.join(files, 'mybank-march.csv'), '--json']);
+    const next = await locker(home, 'import', path.join(files, 'mybank-march.csv'), '--json');
     expect(next.code, next.stderr).toBe(0);
     expect(JSON.parse(next.stdout)).toMatchObject({ imported: 1 });
     // A row with no amount at all is refused with its row number, and nothing of that file is kept.
     writeFileSync(path.join(files, 'mybank-april.csv'), ['Datum|Empfänger|Soll|Haben|Notiz', '01.04.2024|Kino|5,00||', '02.04.2024|Kino|||'].join('\n'));
-    const broken = await run(home, ['import', path.join(files, 'mybank-april.csv')]);
+    const broken = await locker(home, 'import', path.join(files, 'mybank-april.csv'));
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain('row 3: no readable amount');
     expect(await transactions(home)).toHaveLength(3);

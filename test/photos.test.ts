@@ -7,21 +7,11 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
-import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../cli/main.js';
+import { describe, expect, it } from 'vitest';
 import { openLocker } from '../shared/api/index.js';
-import { tempHome } from './helpers/home.js';
+import { locker, lockerWith } from './helpers/cli.js';
+import { homeAndFiles } from './helpers/home.js';
 import { jpegWithExif, tinyJpeg } from './helpers/jpeg.js';
-
-const cleanups: Array<() => void> = [];
-afterAll(() => cleanups.forEach((c) => c()));
-
-async function run(home: string, args: string[], env: NodeJS.ProcessEnv = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['--home', home, ...args], { out: (s) => (stdout += s), err: (s) => (stderr += s), errIsTty: false, env });
-  return { code, stdout, stderr };
-}
 
 function png(width: number, height: number): Buffer {
   const chunk = (type: string, data: Buffer) => {
@@ -41,23 +31,21 @@ function png(width: number, height: number): Buffer {
 
 describe('photos', () => {
   it('a folder of pictures: time with its offset, camera, position, size, bytes and thumbnail', async () => {
-    const h = tempHome('locker-photo-');
-    const f = tempHome('locker-photo-files-');
-    cleanups.push(h.cleanup, f.cleanup);
+    const { home, files } = homeAndFiles('locker-photo-');
     const thumb = tinyJpeg();
     const full = jpegWithExif({ make: 'Canon', model: 'Canon EOS R6', taken: '2023:08:15 14:22:05', offset: '+02:00', gps: { lat: 46.5583, lon: 7.8306 }, width: 6000, height: 4000, thumbnail: thumb, description: 'Lauterbrunnen valley' });
-    writeFileSync(path.join(f.home, 'IMG_2041.JPG'), full);
-    writeFileSync(path.join(f.home, 'old scan.jpg'), jpegWithExif({ make: 'FUJIFILM', model: 'FinePix S5600', taken: '2005:12:24 18:00:00', width: 2592, height: 1944 }));
-    writeFileSync(path.join(f.home, 'screenshot.png'), png(640, 480));
+    writeFileSync(path.join(files, 'IMG_2041.JPG'), full);
+    writeFileSync(path.join(files, 'old scan.jpg'), jpegWithExif({ make: 'FUJIFILM', model: 'FinePix S5600', taken: '2005:12:24 18:00:00', width: 2592, height: 1944 }));
+    writeFileSync(path.join(files, 'screenshot.png'), png(640, 480));
     // A JPEG whose metadata is broken: the picture is still imported.
     const garbage = Buffer.from('Exif\0\0MM\0*garbagegarbagegarbage');
     const broken = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe1, 0x00, garbage.length + 2]), garbage, Buffer.from([0xff, 0xc0, 0x00, 0x11, 0x08, 0x00, 0x20, 0x00, 0x30, 0x03, 0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01, 0xff, 0xd9])]);
-    writeFileSync(path.join(f.home, 'broken.jpg'), broken);
-    const r = await run(h.home, ['import', f.home, '--json']);
+    writeFileSync(path.join(files, 'broken.jpg'), broken);
+    const r = await locker(home, 'import', files, '--json');
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ imported: 4, errors: [] });
 
-    const o = openLocker(h.home, {});
+    const o = openLocker(home, {});
     if (o.kind !== 'ok') throw new Error(o.message);
     try {
       const byTitle = new Map(o.locker.list({ type: 'photo' }).map((s) => [s.title, s.id]));
@@ -84,8 +72,8 @@ describe('photos', () => {
     } finally {
       o.locker.close();
     }
-    expect(JSON.parse((await run(h.home, ['import', f.home, '--json'])).stdout)).toMatchObject({ imported: 0, skipped: 4 });
-    const big = await run(h.home, ['import', path.join(f.home, 'IMG_2041.JPG')], { LOCKER_MAX_BINARY_MB: '0.0001' });
+    expect(JSON.parse((await locker(home, 'import', files, '--json')).stdout)).toMatchObject({ imported: 0, skipped: 4 });
+    const big = await lockerWith({ LOCKER_MAX_BINARY_MB: '0.0001' }, home, 'import', path.join(files, 'IMG_2041.JPG'));
     expect(big.code).toBe(1);
     expect(big.stderr).toContain('larger than');
   });

@@ -5,33 +5,16 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../cli/main.js';
+import { describe, expect, it } from 'vitest';
 import { distanceMeters } from '../shared/importers/geo.js';
-import { tempHome } from './helpers/home.js';
+import { locker } from './helpers/cli.js';
+import { homeAndFiles } from './helpers/home.js';
 import { makeZip } from './helpers/zip.js';
 
-const cleanups: Array<() => void> = [];
-afterAll(() => cleanups.forEach((c) => c()));
-
-async function run(home: string, args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['--home', home, ...args], { out: (s) => (stdout += s), err: (s) => (stderr += s), errIsTty: false, env: {} });
-  return { code, stdout, stderr };
-}
-
-function dirs() {
-  const h = tempHome('locker-geo-');
-  const f = tempHome('locker-geo-files-');
-  cleanups.push(h.cleanup, f.cleanup);
-  return { home: h.home, files: f.home };
-}
-
 async function records(home: string, type: string): Promise<Array<Record<string, unknown>>> {
-  const list = JSON.parse((await run(home, ['list', '--type', type, '--json'])).stdout) as Array<{ id: string }>;
+  const list = JSON.parse((await locker(home, 'list', '--type', type, '--json')).stdout) as Array<{ id: string }>;
   const out: Array<Record<string, unknown>> = [];
-  for (const { id } of list) out.push((JSON.parse((await run(home, ['show', id, '--format', 'json'])).stdout) as { properties: Record<string, unknown> }).properties);
+  for (const { id } of list) out.push((JSON.parse((await locker(home, 'show', id, '--format', 'json')).stdout) as { properties: Record<string, unknown> }).properties);
   return out.sort((a, b) => String(a['name']).localeCompare(String(b['name'])) || String(a['startDate'] ?? a['departureTime']).localeCompare(String(b['startDate'] ?? b['departureTime'])));
 }
 
@@ -61,9 +44,9 @@ const GPX = `<?xml version="1.0" encoding="UTF-8" standalone="no" ?>
 
 describe('GPX', () => {
   it('waypoints become places, tracks and routes one record each with their points, times and distance', async () => {
-    const { home, files } = dirs();
+    const { home, files } = homeAndFiles('locker-geo-');
     writeFileSync(path.join(files, 'zugspitze.gpx'), GPX);
-    const r = await run(home, ['import', path.join(files, 'zugspitze.gpx'), '--json']);
+    const r = await locker(home, 'import', path.join(files, 'zugspitze.gpx'), '--json');
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ imported: 4 });
     const places = await records(home, 'place');
@@ -82,13 +65,13 @@ describe('GPX', () => {
     expect(up?.['distance']).toBe(`${(expected / 1000).toFixed(2)} km`);
     expect(wkt(tracks[0])).toBe('LINESTRING (10.9854 47.421, 10.99 47.43)');
     // One record per track, not per point; and a re-import adds nothing.
-    expect(JSON.parse((await run(home, ['import', path.join(files, 'zugspitze.gpx'), '--json'])).stdout)).toMatchObject({ imported: 0, skipped: 4 });
+    expect(JSON.parse((await locker(home, 'import', path.join(files, 'zugspitze.gpx'), '--json')).stdout)).toMatchObject({ imported: 0, skipped: 4 });
   });
 
   it('refuses entity expansion', async () => {
-    const { home, files } = dirs();
+    const { home, files } = homeAndFiles('locker-geo-');
     writeFileSync(path.join(files, 'bomb.gpx'), GPX.replace('<gpx ', '<!DOCTYPE gpx [<!ENTITY a "aaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>\n<gpx ').replace('<name>Knorrhütte</name>', '<name>&b;</name>'));
-    const r = await run(home, ['import', path.join(files, 'bomb.gpx')]);
+    const r = await locker(home, 'import', path.join(files, 'bomb.gpx'));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/not a readable GPX file/);
     expect(await records(home, 'place')).toEqual([]);
@@ -112,9 +95,9 @@ const KML = `<?xml version="1.0" encoding="UTF-8"?>
 
 describe('KML and KMZ', () => {
   it('placemarks become places and tracks, also from inside a KMZ', async () => {
-    const { home, files } = dirs();
+    const { home, files } = homeAndFiles('locker-geo-');
     writeFileSync(path.join(files, 'lisboa.kmz'), makeZip([{ name: 'doc.kml', data: KML }]));
-    const r = await run(home, ['import', path.join(files, 'lisboa.kmz'), '--json']);
+    const r = await locker(home, 'import', path.join(files, 'lisboa.kmz'), '--json');
     expect(r.code, r.stderr).toBe(0);
     const places = await records(home, 'place');
     expect(places.map((p) => [p['name'], p['description']])).toEqual([['Pastéis de Belém', 'Best custard tarts']]);
@@ -129,7 +112,7 @@ describe('KML and KMZ', () => {
 
 describe('GeoJSON', () => {
   it('points become places, lines tracks (with coordTimes), polygons are passed over', async () => {
-    const { home, files } = dirs();
+    const { home, files } = homeAndFiles('locker-geo-');
     const geo = {
       type: 'FeatureCollection',
       features: [
@@ -139,7 +122,7 @@ describe('GeoJSON', () => {
       ],
     };
     writeFileSync(path.join(files, 'map.geojson'), JSON.stringify(geo));
-    const r = await run(home, ['import', path.join(files, 'map.geojson'), '--json']);
+    const r = await locker(home, 'import', path.join(files, 'map.geojson'), '--json');
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ imported: 2 });
     expect((await records(home, 'track'))[0]).toMatchObject({ name: 'Morning run', departureTime: '2024-04-01T05:00:00Z', arrivalTime: '2024-04-01T05:30:00Z' });
@@ -148,11 +131,11 @@ describe('GeoJSON', () => {
 
 describe('Google location history', () => {
   it('raw Records.json: one track per day, inaccurate fixes left out', async () => {
-    const { home, files } = dirs();
+    const { home, files } = homeAndFiles('locker-geo-');
     const fix = (lat: number, lon: number, ts: string, accuracy = 12) => ({ latitudeE7: Math.round(lat * 1e7), longitudeE7: Math.round(lon * 1e7), accuracy, timestamp: ts, source: 'WIFI' });
     const locations = [fix(52.52, 13.405, '2022-03-01T08:00:00.123Z'), fix(52.5205, 13.41, '2022-03-01T08:10:00Z'), fix(48.0, 11.0, '2022-03-01T08:15:00Z', 5000), fix(52.53, 13.42, '2022-03-02T09:00:00Z'), { latitudeE7: 525300000, longitudeE7: 134300000, timestampMs: String(Date.parse('2022-03-02T09:30:00Z')) }];
     writeFileSync(path.join(files, 'Records.json'), JSON.stringify({ locations }));
-    const r = await run(home, ['import', path.join(files, 'Records.json'), '--json']);
+    const r = await locker(home, 'import', path.join(files, 'Records.json'), '--json');
     expect(r.code, r.stderr).toBe(0);
     const tracks = await records(home, 'track');
     expect(tracks.map((t) => [t['name'], t['departureTime'], t['arrivalTime']])).toEqual([
@@ -163,7 +146,7 @@ describe('Google location history', () => {
   });
 
   it('semantic history (Takeout) and the device Timeline: visits become events at places, activities tracks', async () => {
-    const { home, files } = dirs();
+    const { home, files } = homeAndFiles('locker-geo-');
     const semantic = {
       timelineObjects: [
         { activitySegment: { startLocation: { latitudeE7: 485200000, longitudeE7: 93900000 }, endLocation: { latitudeE7: 487800000, longitudeE7: 91800000 }, duration: { startTimestamp: '2023-03-04T08:00:00Z', endTimestamp: '2023-03-04T08:40:00Z' }, distance: 31200, activityType: 'IN_TRAIN', waypointPath: { waypoints: [{ latE7: 485200000, lngE7: 93900000 }, { latE7: 486500000, lngE7: 92500000 }, { latE7: 487800000, lngE7: 91800000 }] } } },
@@ -174,7 +157,7 @@ describe('Google location history', () => {
     writeFileSync(path.join(files, '2023_MARCH.json'), JSON.stringify(semantic));
     const device = { semanticSegments: [{ startTime: '2024-05-01T07:30:00.000+02:00', endTime: '2024-05-01T08:00:00.000+02:00', activity: { start: { latLng: '48.1374°, 11.5755°' }, end: { latLng: '48.1500°, 11.5800°' }, distanceMeters: 1800.5, topCandidate: { type: 'WALKING' } } }] };
     writeFileSync(path.join(files, 'Timeline.json'), JSON.stringify(device));
-    const r = await run(home, ['import', files, '--json']);
+    const r = await locker(home, 'import', files, '--json');
     expect(r.code, r.stderr).toBe(0);
     const events = await records(home, 'event');
     expect(events.map((e) => [e['name'], e['startDate'], e['endDate']])).toEqual([

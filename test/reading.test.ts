@@ -4,20 +4,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../cli/main.js';
+import { describe, expect, it } from 'vitest';
 import { openLocker } from '../shared/api/index.js';
-import { tempHome } from './helpers/home.js';
-
-const cleanups: Array<() => void> = [];
-afterAll(() => cleanups.forEach((c) => c()));
-
-async function run(home: string, args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['--home', home, ...args], { out: (s) => (stdout += s), err: (s) => (stderr += s), errIsTty: false, env: {} });
-  return { code, stdout, stderr };
-}
+import { locker } from './helpers/cli.js';
+import { homeAndFiles } from './helpers/home.js';
 
 function all(home: string, type: 'bookmark' | 'reading'): Array<Record<string, unknown>> {
   const o = openLocker(home, {});
@@ -57,20 +47,18 @@ const BOOKMARKS = `<!DOCTYPE NETSCAPE-Bookmark-file-1>
 
 describe('bookmarks', () => {
   it('links with their folder, tags, description and date; bookmarklets and internal places passed over; text stays text', async () => {
-    const h = tempHome('locker-bm-');
-    const f = tempHome('locker-bm-files-');
-    cleanups.push(h.cleanup, f.cleanup);
-    writeFileSync(path.join(f.home, 'bookmarks.html'), BOOKMARKS);
-    const r = await run(h.home, ['import', path.join(f.home, 'bookmarks.html'), '--json']);
+    const { home, files } = homeAndFiles('locker-bm-');
+    writeFileSync(path.join(files, 'bookmarks.html'), BOOKMARKS);
+    const r = await locker(home, 'import', path.join(files, 'bookmarks.html'), '--json');
     expect(r.code, r.stderr).toBe(0);
-    const b = all(h.home, 'bookmark');
+    const b = all(home, 'bookmark');
     expect(b.map((x) => [x['name'], x['url'], x['keywords'] ?? null, x['dateCreated'] ?? null])).toEqual([
       ['<script>alert(1)</script>', 'https://example.org/%3Cscript%3E', 'Reisen & Orte', '2022-04-15T05:20:01Z'],
       ['SBB – Fahrplan', 'https://www.sbb.ch/de', 'Reisen & Orte', '2022-04-15T05:20:00Z'],
       ['Zürich – Wikipedia', 'https://en.wikipedia.org/wiki/Z%C3%BCrich', null, '2023-11-14T22:13:20Z'],
     ]);
     expect(b[1]).toMatchObject({ description: 'Timetable & tickets', tag: ['train', 'swiss'] });
-    expect(JSON.parse((await run(h.home, ['import', path.join(f.home, 'bookmarks.html'), '--json'])).stdout)).toMatchObject({ imported: 0, skipped: 3 });
+    expect(JSON.parse((await locker(home, 'import', path.join(files, 'bookmarks.html'), '--json')).stdout)).toMatchObject({ imported: 0, skipped: 3 });
   });
 });
 
@@ -83,13 +71,11 @@ const GOODREADS = [
 
 describe('Goodreads', () => {
   it('books with their shelf, dates, rating, review, authors and ISBNs', async () => {
-    const h = tempHome('locker-gr-');
-    const f = tempHome('locker-gr-files-');
-    cleanups.push(h.cleanup, f.cleanup);
-    writeFileSync(path.join(f.home, 'goodreads_library_export.csv'), GOODREADS);
-    const r = await run(h.home, ['import', path.join(f.home, 'goodreads_library_export.csv'), '--json']);
+    const { home, files } = homeAndFiles('locker-gr-');
+    writeFileSync(path.join(files, 'goodreads_library_export.csv'), GOODREADS);
+    const r = await locker(home, 'import', path.join(files, 'goodreads_library_export.csv'), '--json');
     expect(r.code, r.stderr).toBe(0);
-    const books = all(h.home, 'reading');
+    const books = all(home, 'reading');
     expect(books.map((b) => [b['name'], String(b['actionStatus']), b['endTime'] ?? null])).toEqual([
       ['Der Zauberberg', 'schema:PotentialActionStatus', null],
       ['Dune (Dune, #1)', 'schema:CompletedActionStatus', '2023-08-14'],

@@ -4,21 +4,11 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../cli/main.js';
+import { describe, expect, it } from 'vitest';
 import { openLocker } from '../shared/api/index.js';
-import { tempHome } from './helpers/home.js';
+import { locker } from './helpers/cli.js';
+import { homeAndFiles } from './helpers/home.js';
 import { makeZip } from './helpers/zip.js';
-
-const cleanups: Array<() => void> = [];
-afterAll(() => cleanups.forEach((c) => c()));
-
-async function run(home: string, args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['--home', home, ...args], { out: (s) => (stdout += s), err: (s) => (stderr += s), errIsTty: false, env: {} });
-  return { code, stdout, stderr };
-}
 
 function posts(home: string): Array<{ title: string; props: Record<string, unknown>; turtle: string }> {
   const o = openLocker(home, {});
@@ -40,9 +30,7 @@ const CONTEXT = ['https://www.w3.org/ns/activitystreams', { Hashtag: 'as:Hashtag
 
 describe('Mastodon export', () => {
   it('posts (HTML kept as text, hashtags, content warnings, replies), boosts and likes', async () => {
-    const h = tempHome('locker-social-');
-    const f = tempHome('locker-social-files-');
-    cleanups.push(h.cleanup, f.cleanup);
+    const { home, files } = homeAndFiles('locker-social-');
     const outbox = {
       '@context': CONTEXT,
       id: 'outbox.json',
@@ -76,11 +64,11 @@ describe('Mastodon export', () => {
       ],
     };
     const likes = { '@context': 'https://www.w3.org/ns/activitystreams', id: 'likes.json', type: 'OrderedCollection', orderedItems: ['https://other.example/users/bob/statuses/7', 'javascript:alert(1)'] };
-    writeFileSync(path.join(f.home, 'archive-20240110.zip'), makeZip([{ name: 'outbox.json', data: JSON.stringify(outbox) }, { name: 'likes.json', data: JSON.stringify(likes) }, { name: 'actor.json', data: '{"type":"Person"}' }]));
-    const r = await run(h.home, ['import', path.join(f.home, 'archive-20240110.zip'), '--json']);
+    writeFileSync(path.join(files, 'archive-20240110.zip'), makeZip([{ name: 'outbox.json', data: JSON.stringify(outbox) }, { name: 'likes.json', data: JSON.stringify(likes) }, { name: 'actor.json', data: '{"type":"Person"}' }]));
+    const r = await locker(home, 'import', path.join(files, 'archive-20240110.zip'), '--json');
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ imported: 4 });
-    const all = posts(h.home);
+    const all = posts(home);
     // A post with a content warning is listed by its warning.
     expect(all.map((p) => [p.title, p.props['published'] ?? null])).toEqual([
       ['@ann agreed', '2024-01-06T08:30:00Z'],
@@ -98,19 +86,17 @@ describe('Mastodon export', () => {
 
 describe('X/Twitter archive', () => {
   it('tweets with their links expanded, retweets as boosts, replies and likes', async () => {
-    const h = tempHome('locker-tw-');
-    const f = tempHome('locker-tw-files-');
-    cleanups.push(h.cleanup, f.cleanup);
+    const { home, files } = homeAndFiles('locker-tw-');
     const tweets = [
       { tweet: { id_str: '1001', created_at: 'Wed Oct 10 20:19:24 +0000 2018', full_text: 'Reading about #Solid &amp; data ownership https://t.co/abc', entities: { hashtags: [{ text: 'Solid' }], urls: [{ url: 'https://t.co/abc', expanded_url: 'https://solidproject.org/' }] } } },
       { tweet: { id_str: '1002', created_at: 'Thu Oct 11 07:00:00 +0000 2018', full_text: 'RT @timbl: The web was designed to be decentralised', entities: {} } },
       { tweet: { id_str: '1003', created_at: 'Thu Oct 11 08:00:00 +0000 2018', full_text: '@ann yes!', in_reply_to_status_id_str: '999', in_reply_to_screen_name: 'ann', entities: {} } },
     ];
-    writeFileSync(path.join(f.home, 'tweets.js'), `window.YTD.tweets.part0 = ${JSON.stringify(tweets, null, 2)}`);
-    writeFileSync(path.join(f.home, 'like.js'), `window.YTD.like.part0 = ${JSON.stringify([{ like: { tweetId: '555', fullText: 'A liked tweet', expandedUrl: 'https://twitter.com/i/web/status/555' } }])}`);
-    const r = await run(h.home, ['import', f.home, '--json']);
+    writeFileSync(path.join(files, 'tweets.js'), `window.YTD.tweets.part0 = ${JSON.stringify(tweets, null, 2)}`);
+    writeFileSync(path.join(files, 'like.js'), `window.YTD.like.part0 = ${JSON.stringify([{ like: { tweetId: '555', fullText: 'A liked tweet', expandedUrl: 'https://twitter.com/i/web/status/555' } }])}`);
+    const r = await locker(home, 'import', files, '--json');
     expect(r.code, r.stderr).toBe(0);
-    const all = posts(h.home);
+    const all = posts(home);
     expect(all.map((p) => [p.title, p.props['published'] ?? null])).toEqual([
       ['@ann yes!', '2018-10-11T08:00:00Z'],
       ['A liked tweet', null],

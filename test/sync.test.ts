@@ -2,11 +2,11 @@ import { RECORD_TYPES } from '../shared/model/index.js';
 import path from 'node:path';
 import { Parser } from 'n3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectWithClientCredentials, listConflicts, resolve } from '../shared/api/index.js';
+import { listConflicts, resolve } from '../shared/api/index.js';
 import { newStats } from '../shared/pod/index.js';
 import { FIXTURES } from './helpers/home.js';
 import { login, newAccount, type Flavour } from './helpers/pod.js';
-import { PLAIN, replica, snapshotOf, sync, type Replica } from './helpers/sync.js';
+import { connectTo, replica, snapshotOf, sync, type Replica } from './helpers/sync.js';
 
 const open: Replica[] = [];
 afterEach(() => {
@@ -208,8 +208,7 @@ describe('moving to another pod', () => {
       // A local edit and a local delete that were never synced with the old pod go to the new one only.
       const id = firstEvent(a);
       await set(a, id, 'name', 'Edited before the move');
-      const r = await connectWithClientCredentials(a.locker, { issuer: newAcct.issuer, clientId: newAcct.clientId, clientSecret: newAcct.clientSecret }, { env: PLAIN });
-      if (r.kind !== 'ok') throw new Error(r.message);
+      const r = await connectTo(a.locker, newAcct);
       expect(r.moving).toBe(true);
       expect(r.accessControl).toBe('acp');
       const moved = await sync(a);

@@ -13,9 +13,14 @@ export interface CliResult {
 
 /** Runs `locker` in this process (the same `main` the bin calls), capturing its output. */
 export async function locker(home: string, ...args: string[]): Promise<CliResult> {
+  return lockerWith({}, home, ...args);
+}
+
+/** `locker` with `env` as its whole environment (the in-process run sees nothing of `process.env`). */
+export async function lockerWith(env: NodeJS.ProcessEnv, home: string, ...args: string[]): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
-  const code = await main(['--home', home, ...args], { out: (s) => (stdout += s), err: (s) => (stderr += s), errIsTty: false, env: {} });
+  const code = await main(['--home', home, ...args], { out: (s) => (stdout += s), err: (s) => (stderr += s), errIsTty: false, env });
   return { code, stdout, stderr };
 }
 

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { onTestFinished } from 'vitest';
 import { openLocker, type Locker } from '../../shared/api/index.js';
 
 export const FIXTURES = path.resolve(import.meta.dirname, '../fixtures');
@@ -9,6 +10,17 @@ export const FIXTURES = path.resolve(import.meta.dirname, '../fixtures');
 export function tempHome(prefix = 'locker-test-'): { home: string; cleanup: () => void } {
   const home = mkdtempSync(path.join(os.tmpdir(), prefix));
   return { home, cleanup: () => rmSync(home, { recursive: true, force: true }) };
+}
+
+/** A fresh home and a folder for the test's own input files (`<prefix>files-…`), both removed when the test finishes. */
+export function homeAndFiles(prefix = 'locker-test-'): { home: string; files: string } {
+  const h = tempHome(prefix);
+  const f = tempHome(`${prefix}files-`);
+  onTestFinished(() => {
+    h.cleanup();
+    f.cleanup();
+  });
+  return { home: h.home, files: f.home };
 }
 
 export function openTemp(): { locker: Locker; home: string; cleanup: () => void } {

@@ -1,4 +1,4 @@
-import { connectWithClientCredentials, openLocker, syncWithPod, type Locker, type PodEnv } from '../../shared/api/index.js';
+import { connectWithClientCredentials, openLocker, syncWithPod, type ConnectResult, type Locker, type PodEnv } from '../../shared/api/index.js';
 import type { CssAccount } from '../../shared/localpod/index.js';
 import type { SyncSummary } from '../../shared/sync/index.js';
 import { tempHome } from './home.js';
@@ -11,13 +11,19 @@ export interface Replica {
   close(): void;
 }
 
+/** Connects `locker` to `account`'s pod with client credentials (secrets in a plain file); throws if it cannot. */
+export async function connectTo(locker: Locker, account: CssAccount, penv: PodEnv = {}): Promise<Extract<ConnectResult, { kind: 'ok' }>> {
+  const r = await connectWithClientCredentials(locker, { issuer: account.issuer, clientId: account.clientId, clientSecret: account.clientSecret }, { env: PLAIN, ...penv });
+  if (r.kind !== 'ok') throw new Error(r.message);
+  return r;
+}
+
 /** A fresh locker connected to `account`'s pod with client credentials. */
 export async function replica(account: CssAccount, penv: PodEnv = {}): Promise<Replica> {
   const { home, cleanup } = tempHome('locker-sync-');
   const opened = openLocker(home, {});
   if (opened.kind !== 'ok') throw new Error(opened.message);
-  const r = await connectWithClientCredentials(opened.locker, { issuer: account.issuer, clientId: account.clientId, clientSecret: account.clientSecret }, { env: PLAIN, ...penv });
-  if (r.kind !== 'ok') throw new Error(r.message);
+  await connectTo(opened.locker, account, penv);
   return {
     locker: opened.locker,
     home,
