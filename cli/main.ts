@@ -11,6 +11,7 @@ import { isSealedBackup } from '../shared/seal/index.js';
 import { backupProtection, initCommand, KeyUsageError, lockCommand, obtainKey, passphraseCommand, unlockCommand, type ObtainedKey } from './keys.js';
 import { askSecret } from './prompt.js';
 import { electronMain, electronRuntime, launchElectron, serveCommand, stopSignal } from './start.js';
+import { importErrorText } from './hints.js';
 import { conflictsCommand, podCommand, PodUsageError, resolveCommand, syncCommand } from './pod.js';
 
 const USAGE = `usage: locker [--home DIR] <command>
@@ -293,7 +294,7 @@ async function run(command: string, args: readonly string[], o: Options, door: D
       if (io.errIsTty && lastLen) io.err(`\r${' '.repeat(lastLen)}\r`);
       if (o.json) json(summary);
       else io.out(`imported ${summary.imported}, updated ${summary.updated}, unchanged ${summary.skipped}${summary.ignored ? `, ${summary.ignored} file${summary.ignored === 1 ? '' : 's'} of other kinds in archives passed over` : ''}${summary.errors.length ? `, ${summary.errors.length} file${summary.errors.length === 1 ? '' : 's'} refused` : ''}\n`);
-      for (const e of summary.errors) io.err(`locker: ${shown(e.file)}: ${e.message}\n`);
+      for (const e of summary.errors) io.err(`locker: ${shown(e.file)}: ${importErrorText(e)}\n`);
       return summary.errors.length ? 1 : 0;
     }
     case 'list': {

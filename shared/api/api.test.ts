@@ -42,7 +42,7 @@ describe('LockerApi handler map', () => {
     const ac = new AbortController();
     ac.abort();
     const summary = await t.locker.importFiles([path.join(FIXTURES, 'calendar.ics')], { signal: ac.signal });
-    expect(summary.errors).toEqual([{ file: path.join(FIXTURES, 'calendar.ics'), message: 'cancelled before it was read' }]);
+    expect(summary.errors).toEqual([{ file: path.join(FIXTURES, 'calendar.ics'), message: 'cancelled before it was read', code: 'cancelled' }]);
     expect(t.locker.list()).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import type { ExportSummary } from '../export/index.js';
 import type { SealSummary } from '../seal/index.js';
 import { propertySpecs, RECORD_TYPES, recordToJson, type PropertySpec, type RecordJson, type RecordType } from '../model/index.js';
 import type { RecordSummary } from '../store/index.js';
+import type { PodFailure } from '../pod/index.js';
 import type { EditOutcome, ImportOptions, ImportProgress, ImportSummary, Locker, ShowResult } from './locker.js';
 import { COMMON_PURPOSES } from '../consent/index.js';
 import type { SyncProgress, SyncResult } from '../sync/index.js';
@@ -134,8 +135,8 @@ export interface Outputs {
   'grants.list': GrantView[];
   'grants.create': GrantResult | Invalid;
   'grants.revoke': RevokeResult;
-  'grants.expire': { kind: 'ok'; expired: readonly string[] } | { kind: 'error'; message: string };
-  'audit.run': { kind: 'ok'; report: AuditReport } | { kind: 'error'; message: string };
+  'grants.expire': { kind: 'ok'; expired: readonly string[] } | PodFailure;
+  'audit.run': { kind: 'ok'; report: AuditReport } | PodFailure;
   'duplicates.list': DuplicatePair[];
   'duplicates.merge': MergeOutcome;
   'duplicates.dismiss': { kind: 'ok' };

@@ -112,7 +112,8 @@ export async function encryptLocker(home: string, opts: EncryptOptions): Promise
         if (isPlainDatabase(db)) {
           rmSync(keysPath(home), { force: true });
           syncDir(home);
-          return { kind: done.kind, message: /nothing was changed/.test(done.message) ? done.message : `${done.message}; nothing was changed` };
+          // The plain database was checked to be the one in place: whatever failed, nothing was changed.
+          return { kind: done.kind, message: `${done.message}; nothing was changed` };
         }
         return done;
       }

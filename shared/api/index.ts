@@ -35,3 +35,4 @@ export type { RecordSummary } from '../store/index.js';
 export type { SyncResult, SyncProgress } from '../sync/index.js';
 export { readRequest, grantRequest, planRequest, type RequestPlan, type RequestPlanResult, type PlannedNeed, type RequestView, type RequestNeedView, type RequestGrantResult } from './request.js';
 export { DEFAULT_SETTINGS, DELETE_EVERYTHING_PHRASE, deleteEverything, exportEverything, exportFileName, readSettings, setUpdates, settingsFile, settingsView, writeSettings, type AppSettings, type DeleteEverythingResult, type ExportEverythingResult, type HostHooks, type SettingsView } from './settings.js';
+export type { PodErrorCode, PodFailure } from '../pod/index.js';

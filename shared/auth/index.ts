@@ -1,4 +1,4 @@
-export { loginWithClientCredentials, REFRESH_MARGIN_MS, retryTransient, type ClientCredentials, type LoginResult, type PodSession } from './session.js';
+export { loginWithClientCredentials, REFRESH_MARGIN_MS, retryTransient, type ClientCredentials, type LoginFailure, type LoginResult, type PodSession } from './session.js';
 export { openVault, EncryptedFileVault, PlainFileVault, SecretToolVault, MacKeychainVault, SealedFileVault, sealerState, type Sealer, type TokenVault, type VaultKey } from './vault.js';
 export { connectionFile, readConnection, secretKey, writeConnection, PodConnectionSchema, type PodConnection, type ReadConnectionResult } from './connection.js';
 export {

@@ -32,7 +32,7 @@ export function removeScratch(file: string): void {
  */
 export function encryptDatabaseFile(file: string, key: DataKeyLike): EncryptFileResult {
   if (!isPlainDatabase(file)) return { kind: 'error', message: `${file} is not a plain Locker database` };
-  const inUse: EncryptFileResult = { kind: 'in-use', message: 'another Locker process has this locker open (close it, e.g. a running `sync --watch`, and try again); nothing was changed' };
+  const inUse: EncryptFileResult = { kind: 'in-use', message: 'another Locker process has this locker open (close it, e.g. a running `sync --watch`, and try again)' };
   const source = new Database(file, { timeout: 0 });
   try {
     try {
@@ -42,7 +42,7 @@ export function encryptDatabaseFile(file: string, key: DataKeyLike): EncryptFile
       source.exec('BEGIN EXCLUSIVE; COMMIT');
     } catch (e) {
       if (/locked|busy/i.test((e as Error).message)) return inUse;
-      return { kind: 'error', message: `cannot take the locker for encrypting: ${(e as Error).message}; nothing was changed` };
+      return { kind: 'error', message: `cannot take the locker for encrypting: ${(e as Error).message}` };
     }
     // Only now, holding the database alone, is a scratch file from an earlier attempt surely nobody's.
     removeScratch(file);
@@ -68,14 +68,14 @@ export function encryptDatabaseFile(file: string, key: DataKeyLike): EncryptFile
         const n = (check.prepare('SELECT count(*) AS n FROM records').get() as { n: number } | undefined)?.n ?? -1;
         if (ok !== 'ok' || n !== records) {
           removeScratch(file);
-          return { kind: 'error', message: `the encrypted copy did not check out (${String(ok)}, ${n} of ${records} records): nothing was changed` };
+          return { kind: 'error', message: `the encrypted copy did not check out (${String(ok)}, ${n} of ${records} records)` };
         }
       } finally {
         check.close();
       }
       if (isPlainDatabase(scratch)) {
         removeScratch(file);
-        return { kind: 'error', message: 'SQLite did not encrypt the copy: nothing was changed' };
+        return { kind: 'error', message: 'SQLite did not encrypt the copy' };
       }
       commitDurable(scratch, file);
       crashPoint('renamed');
@@ -83,7 +83,7 @@ export function encryptDatabaseFile(file: string, key: DataKeyLike): EncryptFile
     } catch (e) {
       // Disk full, a failing rekey…: the plain database is untouched; the scratch copy must not stay behind.
       removeScratch(file);
-      return { kind: 'error', message: `encrypting failed: ${(e as Error).message}; nothing was changed` };
+      return { kind: 'error', message: `encrypting failed: ${(e as Error).message}` };
     }
   } finally {
     source.close();
