@@ -72,7 +72,7 @@ const plural = (n: number, one: string, many = `${one}s`): string => `${n.toLoca
 // Grants ----------------------------------------------------------------
 
 /** How long before a grant ends the person is told. */
-export const GRANT_WARNING_MS = 24 * 60 * 60 * 1000;
+const GRANT_WARNING_MS = 24 * 60 * 60 * 1000;
 /** More grants ending at once than this: one notice for all of them. */
 const MAX_GRANT_NOTICES = 3;
 

@@ -143,7 +143,7 @@ export function importFraction(p: Pick<ImportProgress, 'fileIndex' | 'fileCount'
 }
 
 /** The most paths one `import.start` call is given (its schema's limit). */
-export const MAX_BATCH = 10_000;
+const MAX_BATCH = 10_000;
 
 /**
  * One import at a time. Files handed over while one runs wait for the next

@@ -12,7 +12,7 @@ import { APP_CSP } from '../shared/api/index.js';
  * nothing else on disk), and "is this the app?" is one exact comparison.
  */
 export const APP_SCHEME = 'app';
-export const APP_HOST = 'locker';
+const APP_HOST = 'locker';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_ENTRY = `${APP_ORIGIN}/index.html`;
 
@@ -207,11 +207,11 @@ export interface AppResponse {
 }
 
 /** Where the renderer finds a record's bytes (`binaryUrl` in renderer/src/api/client.ts): `./api/binary/<name>`, as `locker serve` serves them. */
-export const BINARY_PATH = '/api/binary/';
+const BINARY_PATH = '/api/binary/';
 /** A binary's name in the store (the last segment of its `…/files/<name>` IRI): nothing that could be a path or markup. */
-export const BINARY_NAME = /^[A-Za-z0-9._-]{1,200}$/;
+const BINARY_NAME = /^[A-Za-z0-9._-]{1,200}$/;
 /** Media types of binaries that may be shown inline (images only); anything else is a download. */
-export const INLINE_IMAGES: ReadonlySet<string> = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/avif']);
+const INLINE_IMAGES: ReadonlySet<string> = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/avif']);
 /** The CSP of a binary: imported bytes are never run as a page, whatever they claim to be. */
 export const BINARY_CSP = "default-src 'none'; sandbox";
 

@@ -15,7 +15,7 @@ import { TRAY_STATES, type TrayIconState } from './tray.js';
  */
 
 /** The badge of each state: a filled dot (or a ring: not connected). */
-export const BADGES: Readonly<Record<TrayIconState, { readonly fill: string; readonly ring?: boolean }>> = {
+const BADGES: Readonly<Record<TrayIconState, { readonly fill: string; readonly ring?: boolean }>> = {
   ok: { fill: '#2e9e4f' },
   syncing: { fill: '#2f7fd8' },
   conflicts: { fill: '#e08a00' },
@@ -24,7 +24,7 @@ export const BADGES: Readonly<Record<TrayIconState, { readonly fill: string; rea
   error: { fill: '#d3312f' },
 };
 
-export const TRAY_SIZES = [
+const TRAY_SIZES = [
   { suffix: '', size: 16 },
   { suffix: '@2x', size: 32 },
 ] as const;

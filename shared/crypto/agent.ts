@@ -24,7 +24,7 @@ export interface AgentPaths {
   readonly socket: string;
 }
 
-export function agentPaths(home: string): AgentPaths {
+function agentPaths(home: string): AgentPaths {
   const abs = path.resolve(home);
   if (process.platform === 'win32') {
     const tag = createHash('sha256').update(abs.toLowerCase()).digest('hex').slice(0, 24);
@@ -43,7 +43,7 @@ export function agentPaths(home: string): AgentPaths {
  * The agent's folder must be a real folder of this user that nobody else can
  * enter (in a shared temp folder, someone else could have made it first).
  */
-export function privateDirProblem(dir: string): string | undefined {
+function privateDirProblem(dir: string): string | undefined {
   if (process.platform === 'win32') return undefined;
   let st;
   try {

@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 
 export const DATA_KEY_BYTES = 32;
 
@@ -46,12 +46,6 @@ export class DataKey {
   hex(): string {
     this.check();
     return this.bytes.toString('hex');
-  }
-
-  equals(other: DataKey): boolean {
-    this.check();
-    other.check();
-    return timingSafeEqual(this.bytes, other.bytes);
   }
 
   /** Overwrites the key with zeros; any later use throws. */

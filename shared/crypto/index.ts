@@ -1,7 +1,6 @@
-export { DataKey, DATA_KEY_BYTES } from './data-key.js';
+export { DataKey } from './data-key.js';
 export {
   DEFAULT_SCRYPT,
-  KEYS_FILE,
   generateRecoveryKey,
   keysPath,
   parseRecoveryKey,
@@ -16,6 +15,6 @@ export {
   type RecoveryKey,
   type Wrap,
 } from './keys-file.js';
-export { agentPaths, agentStatus, keyFromAgent, lockAgent, runAgent, startAgent, watchAgent, type AgentOptions, type LockReason } from './agent.js';
+export { agentStatus, keyFromAgent, lockAgent, runAgent, startAgent, watchAgent, type AgentOptions, type LockReason } from './agent.js';
 export { detectSleep, type SleepDetector, type SleepDetectorOptions } from './sleep.js';
 export { isSecretVariable, withoutSecrets } from './env.js';

@@ -14,7 +14,7 @@ import { DataKey, DATA_KEY_BYTES } from './data-key.js';
  *
  * Lose the passphrase and the recovery key, or this file, and the data is lost.
  */
-export const KEYS_FILE = 'keys.json';
+const KEYS_FILE = 'keys.json';
 
 /** scrypt N = 2^17, r = 8: 128 MiB and about a quarter of a second per attempt on a 2-core laptop. */
 export const DEFAULT_SCRYPT = { logN: 17, r: 8, p: 1 } as const;

@@ -66,7 +66,7 @@ async function isDaemon(pid: number, home: string): Promise<boolean> {
 }
 
 /** Any HTTP answer from the base URL. */
-export async function answers(baseUrl: string, timeoutMs = 3000): Promise<boolean> {
+async function answers(baseUrl: string, timeoutMs = 3000): Promise<boolean> {
   try {
     const res = await fetch(baseUrl, { method: 'HEAD', redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
     await res.body?.cancel();
@@ -83,7 +83,7 @@ function logTail(paths: LocalPodPaths, bytes = 2000): string {
 }
 
 /** The command that runs the daemon: `daemon.ts` through tsx's loader from source, `daemon.js` when compiled. */
-export function daemonCommand(home: string): { command: string; args: string[] } {
+function daemonCommand(home: string): { command: string; args: string[] } {
   const self = fileURLToPath(import.meta.url);
   const ext = path.extname(self);
   const entry = path.join(path.dirname(self), `daemon${ext}`);

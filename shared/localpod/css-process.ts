@@ -36,7 +36,7 @@ export interface CssProcess {
 export type StartCssResult = { readonly kind: 'ok'; readonly css: CssProcess } | { readonly kind: 'error'; readonly message: string };
 
 /** The path of Community Solid Server's start script in node_modules. */
-export function cssBin(): string {
+function cssBin(): string {
   const require = createRequire(import.meta.url);
   const pkg = require.resolve('@solid/community-server/package.json');
   return path.join(path.dirname(pkg), 'bin', 'server.js');
@@ -102,7 +102,7 @@ export function startCss(opts: CssOptions): Promise<StartCssResult> {
   });
 }
 
-export function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
+function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     const t = setTimeout(() => child.kill('SIGKILL'), graceMs);

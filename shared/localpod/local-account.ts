@@ -5,7 +5,7 @@ import { createCssAccount } from './account.js';
 import { readJsonFile } from './json-file.js';
 
 /** `<home>/pod/account.json`: the local pod's account, without its secrets (those are in the vault). */
-export const LocalAccountSchema = z.object({
+const LocalAccountSchema = z.object({
   issuer: z.string().url(),
   email: z.string(),
   webId: z.string().url(),

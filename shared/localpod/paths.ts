@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 /** Unix socket paths must fit in sun_path (108 bytes on Linux, 104 on macOS, with the NUL). */
-export const MAX_SOCKET_PATH = 100;
+const MAX_SOCKET_PATH = 100;
 
 export interface LocalPodPaths {
   /** `<home>/pod`: everything of the embedded pod. */

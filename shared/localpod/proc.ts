@@ -31,7 +31,7 @@ export function pidAlive(pid: number): boolean {
  * cannot be read (no `ps`, e.g. on Windows). Used to tell our own daemon from
  * a process that later got the same pid.
  */
-export function commandLine(pid: number): Promise<string | undefined> {
+function commandLine(pid: number): Promise<string | undefined> {
   if (process.platform === 'linux') {
     return readFile(`/proc/${pid}/cmdline`).then(
       (b) => b.toString('utf8').split('\0').join(' ').trim() || undefined,

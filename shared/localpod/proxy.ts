@@ -43,7 +43,7 @@ function closeServer(server: net.Server): Promise<void> {
 const MAX_HEAD = 64 * 1024;
 
 /** `localhost:<port>`, `127.0.0.1:<port>` or `[::1]:<port>` (the names this pod's URLs use). */
-export function loopbackHost(host: string, port: number): boolean {
+function loopbackHost(host: string, port: number): boolean {
   return host === `localhost:${port}` || host === `127.0.0.1:${port}` || host === `[::1]:${port}`;
 }
 

@@ -24,10 +24,6 @@ export interface RecordIndex {
 const NOT_SEARCHED = new Set([iri('schema', 'identifier'), iri('vcard', 'hasUID'), iri('lk', 'rrule'), iri('schema', 'sha256'), iri('lk', 'timeZone'), iri('schema', 'encodingFormat')]);
 const TEXT_TYPES = new Set([XSD.string, iri('rdf', 'langString')]);
 
-export function subjectOf(record: LockerRecord): string {
-  return `${docIri(record.type, record.id)}#it`;
-}
-
 /** Milliseconds since the epoch for an xsd:date / xsd:dateTime lexical form; floating times count as UTC. */
 export function timeValue(text: string): number | undefined {
   const m = /^(-?\d{4,})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/.exec(text.trim());
@@ -90,13 +86,13 @@ export function indexRecord(record: LockerRecord): RecordIndex {
   };
 }
 
-export function normaliseEmail(raw: string): string | undefined {
+function normaliseEmail(raw: string): string | undefined {
   const e = decodeURIComponent(raw.replace(/\?.*$/, '')).trim().toLowerCase();
   return /^[^@\s]+@[^@\s]+$/.test(e) ? e : undefined;
 }
 
 /** Order-independent digest of a set of quads. */
-export function contentHash(quads: readonly Quad[]): string {
+function contentHash(quads: readonly Quad[]): string {
   const lines = quads.map((q) => `${termKey(q.subject)} ${q.predicate.value} ${termKey(q.object)}`).sort();
   return sha256Hex(lines.join('\n'));
 }

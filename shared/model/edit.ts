@@ -29,7 +29,7 @@ const PATTERNS: Record<string, RegExp> = {
 };
 
 /** Turns text typed by a person into the term the shape expects (or the closest one, so validation can say what's wrong). */
-export function termForValue(spec: PropertySpec, value: string): Quad_Object {
+function termForValue(spec: PropertySpec, value: string): Quad_Object {
   if (spec.isIri) return /^[a-z][a-z0-9+.-]*:\S+$/i.test(value) ? namedNode(value) : lit.string(value);
   for (const dt of spec.datatypes) {
     if (dt === XSD.string) return lit.string(value);

@@ -38,5 +38,3 @@ export function stableId(type: RecordType, naturalKey: string): string {
 export function randomId(): string {
   return base32(crypto.getRandomValues(new Uint8Array(16)), 20);
 }
-
-export const ID_PATTERN = /^[a-z2-7]{20}$/;

@@ -19,7 +19,7 @@ export interface Provenance {
   readonly at: string;
 }
 
-export const IMPORTER_AGENT_BASE = 'https://w3id.org/locker/importers/';
+const IMPORTER_AGENT_BASE = 'https://w3id.org/locker/importers/';
 const ACTIVITY = 'prov-activity';
 const SOURCE = 'prov-source';
 

@@ -1,36 +1,11 @@
-import { Parser, Writer } from 'n3';
+import { Parser } from 'n3';
 import type { Quad } from '@rdfjs/types';
 import { docIri, LOCAL_ROOT, type LockerRecord } from './record.js';
 import { writeRecordTurtle } from './turtle.js';
 import type { RecordType } from './types.js';
-import { NS } from './vocab.js';
-
-const PREFIXES: Record<string, string> = { ...NS };
-delete PREFIXES['sh'];
-
-/** Serialises quads as Turtle with IRIs relative to `base` (so `<#it>` for the record's own subject). */
-export function writeTurtle(quads: readonly Quad[], base: string): string {
-  const used: Record<string, string> = {};
-  const note = (value: string) => {
-    for (const [p, ns] of Object.entries(PREFIXES)) if (value.startsWith(ns)) used[p] = ns;
-  };
-  for (const q of quads) {
-    note(q.predicate.value);
-    if (q.object.termType === 'NamedNode') note(q.object.value);
-    else if (q.object.termType === 'Literal') note(q.object.datatype.value);
-  }
-  const writer = new Writer({ prefixes: used, baseIRI: base });
-  writer.addQuads(sortForWriting(quads));
-  let out = '';
-  writer.end((error, result: string) => {
-    if (error) throw error;
-    out = result;
-  });
-  return out;
-}
 
 /** Parses Turtle; relative IRIs resolve against `base`. Throws on syntax errors (callers turn them into values). */
-export function parseTurtle(text: string, base: string): Quad[] {
+function parseTurtle(text: string, base: string): Quad[] {
   return new Parser({ baseIRI: base, format: 'text/turtle' }).parse(text);
 }
 

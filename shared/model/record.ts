@@ -46,8 +46,6 @@ export interface BinaryWrite {
   readonly bytes: Uint8Array;
 }
 
-export type LiteralValue = string | number | boolean;
-
 export const lit = {
   string: (v: string) => literal(v),
   lang: (v: string, lang: string) => literal(v, lang),

@@ -1,7 +1,7 @@
 import { DataFactory, Store } from 'n3';
 import type { DatasetCore, Quad, Term } from '@rdfjs/types';
 import { Validator, type ShaclFactory, type ValidationResult } from 'shacl-engine';
-import { docIri, type LockerRecord } from './record.js';
+import { subjectIri, type LockerRecord } from './record.js';
 import { loadShapes, type PropertySpec } from './shapes.js';
 import { conformsFast } from './compiled.js';
 import { TYPES } from './types.js';
@@ -127,7 +127,7 @@ function forValidation(q: Quad): Quad {
 
 /** Checks a record against its type's shape. Never throws for bad data: problems come back as values. */
 export async function validateRecord(record: LockerRecord): Promise<ValidationOutcome> {
-  const subject = DataFactory.namedNode(`${docIri(record.type, record.id)}#it`);
+  const subject = DataFactory.namedNode(subjectIri(record.type, record.id));
   const hasType = record.quads.some((q) => q.subject.equals(subject) && q.predicate.value === iri('rdf', 'type') && q.object.value === TYPES[record.type].class);
   if (!hasType) return { ok: false, problems: [{ field: 'type', message: `record is not a ${TYPES[record.type].label.toLowerCase()}` }] };
   if (conformsFast(record.type, subject.value, record.quads) === true) return { ok: true };
@@ -137,7 +137,7 @@ export async function validateRecord(record: LockerRecord): Promise<ValidationOu
 /** Validation by shacl-engine alone (the reference the compiled checks are tested against). */
 export async function validateWithEngine(record: LockerRecord): Promise<ValidationOutcome> {
   const v = getValidator();
-  const subject = DataFactory.namedNode(`${docIri(record.type, record.id)}#it`);
+  const subject = DataFactory.namedNode(subjectIri(record.type, record.id));
   // Validate only the record's own shape, from its main subject: no target resolution over all shapes.
   const data = { dataset: new Store(record.quads.map(forValidation)) as unknown as DatasetCore, terms: [subject] };
   const shapes = [{ terms: [DataFactory.namedNode(loadShapes().shapeOf[record.type])] }];
@@ -173,7 +173,7 @@ export async function findInvalid(records: readonly LockerRecord[]): Promise<num
   for (const [type, all] of byType) {
     const indexes = all.filter((i) => {
       const r = records[i] as LockerRecord;
-      return conformsFast(r.type, subjectOfRecord(r), r.quads) !== true;
+      return conformsFast(r.type, subjectIri(r.type, r.id), r.quads) !== true;
     });
     if (indexes.length === 0) continue;
     const quads: Quad[] = [];
@@ -181,7 +181,7 @@ export async function findInvalid(records: readonly LockerRecord[]): Promise<num
     for (const i of indexes) {
       const r = records[i] as LockerRecord;
       for (const q of r.quads) quads.push(forValidation(q));
-      terms.push(DataFactory.namedNode(subjectOfRecord(r)));
+      terms.push(DataFactory.namedNode(subjectIri(r.type, r.id)));
     }
     const report = await v.validate({ dataset: new Store(quads) as unknown as DatasetCore, terms }, [{ terms: [DataFactory.namedNode(shapeOf[type as LockerRecord['type']])] }]);
     if (report.conforms) continue;
@@ -189,8 +189,4 @@ export async function findInvalid(records: readonly LockerRecord[]): Promise<num
     for (const i of indexes) if (!(await validateRecord(records[i] as LockerRecord)).ok) bad.push(i);
   }
   return bad.sort((a, b) => a - b);
-}
-
-function subjectOfRecord(r: LockerRecord): string {
-  return `${docIri(r.type, r.id)}#it`;
 }

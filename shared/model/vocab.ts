@@ -58,14 +58,6 @@ export const XSD = {
   anyURI: iri('xsd', 'anyURI'),
 } as const;
 
-/** Shortens a full IRI to `prefix:local` when a known prefix matches. */
-export function compact(full: string): string {
-  for (const [p, ns] of Object.entries(NS)) {
-    if (full.startsWith(ns) && full.length > ns.length) return `${p}:${full.slice(ns.length)}`;
-  }
-  return full;
-}
-
 /** The local name of an IRI: the part after the last `#` or `/`. */
 export function localName(full: string): string {
   const cut = Math.max(full.lastIndexOf('#'), full.lastIndexOf('/'));

@@ -51,7 +51,7 @@ async function findStorage(ctx: PodContext, webId: string, profile: string): Pro
 }
 
 /** WAC or ACP, from the storage root's `Link: rel="acl"` (`.acl` vs `.acr`). */
-export async function detectAccessControl(ctx: PodContext, url: string): Promise<AccessControl> {
+async function detectAccessControl(ctx: PodContext, url: string): Promise<AccessControl> {
   const head = await headResource(ctx, url);
   if (head.kind !== 'ok') return 'unknown';
   const acl = parseLinks(head.headers.get('link'), url).find((l) => l.rel === 'acl');
@@ -108,7 +108,7 @@ async function ensureRegistrations(ctx: PodContext, typeIndex: string, container
   created.push(`${typeIndex} (${inserts.length} type registrations)`);
 }
 
-export function layoutFor(webId: string, storage: string, typeIndex: string, accessControl: AccessControl, rootName = 'locker/'): PodLayout {
+function layoutFor(webId: string, storage: string, typeIndex: string, accessControl: AccessControl, rootName = 'locker/'): PodLayout {
   const root = `${storage}${rootName}`;
   const containers = Object.fromEntries(RECORD_TYPES.map((t) => [t, `${root}${TYPES[t].container}/`])) as Record<RecordType, string>;
   return { webId, storage, root, containers, files: `${root}files/`, typeIndex, accessControl };

@@ -26,7 +26,7 @@ export interface RetryPolicy {
   readonly timeoutMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { retries: 5, baseDelayMs: 200, maxDelayMs: 10_000, timeoutMs: 30_000 };
+const DEFAULT_RETRY: RetryPolicy = { retries: 5, baseDelayMs: 200, maxDelayMs: 10_000, timeoutMs: 30_000 };
 
 export interface FetchedResponse {
   readonly status: number;

@@ -1,4 +1,4 @@
-export { HttpError, request, pool, newStats, DEFAULT_RETRY, type FetchedResponse, type HttpFailure, type RetryPolicy, type TransferStats, type RequestOptions } from './http.js';
+export { HttpError, pool, newStats, type FetchedResponse, type HttpFailure, type RetryPolicy, type TransferStats, type RequestOptions } from './http.js';
 export { asPodFailure, codeForStatus, httpFailure, podError, type PodErrorCode, type PodFailure } from './failure.js';
 export {
   getResource,
@@ -8,7 +8,6 @@ export {
   patchResource,
   headResource,
   listContainer,
-  parseListing,
   parseLinks,
   type PodContext,
   type GetResult,
@@ -19,5 +18,5 @@ export {
   type PutCondition,
 } from './resources.js';
 export { boundedGet, untrustedAddress, type AddressCheck, type BoundedAnswer, type BoundedErrorCode, type BoundedFailure, type BoundedGetOptions } from './bounded.js';
-export { discoverPod, detectAccessControl, layoutFor, type PodLayout, type AccessControl, type DiscoveryResult } from './discovery.js';
+export { discoverPod, type PodLayout, type AccessControl, type DiscoveryResult } from './discovery.js';
 export { findWebSocketService, subscribeWebSocket, type ChannelResult } from './notifications.js';

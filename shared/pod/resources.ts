@@ -120,7 +120,7 @@ export async function headResource(ctx: PodContext, url: string): Promise<{ read
 }
 
 /** Parses an LDP container listing into members with their `dc:modified` and size. */
-export function parseListing(containerUrl: string, turtle: string): Member[] {
+function parseListing(containerUrl: string, turtle: string): Member[] {
   const quads = new Parser({ baseIRI: containerUrl, format: 'text/turtle' }).parse(turtle);
   const members = new Set<string>();
   const modified = new Map<string, number>();

@@ -90,9 +90,4 @@ export class GrantTable {
     const sql = opts.all ? 'SELECT * FROM grants ORDER BY created_ms, id' : "SELECT * FROM grants WHERE state IN ('pending', 'active', 'revoking') ORDER BY created_ms, id";
     return this.db.prepare<[], Raw>(sql).all().map(toRow);
   }
-
-  /** Grants whose time is up but whose rules may still be on the pod. */
-  due(nowMs: number): GrantRow[] {
-    return this.db.prepare<[number], Raw>("SELECT * FROM grants WHERE state IN ('pending', 'active') AND until_ms <= ? ORDER BY until_ms").all(nowMs).map(toRow);
-  }
 }

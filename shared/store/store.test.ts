@@ -99,7 +99,7 @@ describe('store', () => {
   it('keeps the base version for sync: a local edit marks it modified, a delete leaves a tombstone', () => {
     const e = event('a', 'Dentist', '2026-05-03');
     store.putRecords([e]);
-    expect(store.setBase(e.id, recordToTurtle(e), '"etag-1"')).toBe(true);
+    store.sync.setBase(e.id, recordToTurtle(e), store.get(e.id)?.contentHash ?? '', '"etag-1"', undefined);
     expect(store.get(e.id)).toMatchObject({ syncState: 'synced', base: { rdf: recordToTurtle(e), etag: '"etag-1"' } });
     store.putRecords([event('a', 'Dentist (moved)', '2026-05-04')]);
     expect(store.get(e.id)).toMatchObject({ syncState: 'modified', title: 'Dentist (moved)', base: { rdf: recordToTurtle(e), etag: '"etag-1"' } });

@@ -1,7 +1,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
-import { docIri, indexRecord, recordFromTurtle, recordToTurtle, isRecordType, type BinaryWrite, type LockerRecord, type RecordIndex, type RecordType } from '../model/index.js';
+import { indexRecord, recordFromTurtle, recordToTurtle, isRecordType, type BinaryWrite, type LockerRecord, type RecordIndex, type RecordType } from '../model/index.js';
 import { toFtsQuery } from '../search/index.js';
 import { MIGRATIONS, SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
 import { SyncTable } from './sync.js';
@@ -191,7 +191,6 @@ export class Store {
       orphans: db.prepare('DELETE FROM binaries WHERE name NOT IN (SELECT name FROM record_binaries)'),
       hardDelete: db.prepare('DELETE FROM records WHERE id = ?'),
       tombstone: db.prepare("UPDATE records SET deleted = 1, sync_state = 'deleted', updated_ms = ? WHERE id = ?"),
-      setBase: db.prepare("UPDATE records SET base_rdf = ?, base_etag = ?, sync_state = 'synced' WHERE id = ?"),
       counts: db.prepare<[], { type: string; n: number }>('SELECT type, count(*) AS n FROM records WHERE deleted = 0 GROUP BY type'),
       byEmail: db.prepare<[string, string], { record_id: string }>('SELECT record_id FROM record_emails WHERE email = ? AND role = ?'),
     };
@@ -349,10 +348,6 @@ export class Store {
   }
 
   /** Records the version last agreed with the pod (used by sync's 3-way merge). */
-  setBase(id: string, rdf: string, etag: string | undefined): boolean {
-    return this.stmts.setBase.run(rdf, etag ?? null, id).changes === 1;
-  }
-
   list(q: ListQuery = {}): RecordSummary[] {
     const where = ['deleted = 0'];
     const params: Array<string | number> = [];
@@ -443,8 +438,4 @@ export class Store {
     }
   }
 
-  /** The document IRI a record has in this locker (before a pod is connected). */
-  docIri(type: RecordType, id: string): string {
-    return docIri(type, id);
-  }
-}
+  /** The document IRI a record has in this locker (before a pod is connected). */}

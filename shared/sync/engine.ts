@@ -82,7 +82,7 @@ function message(e: unknown): string {
  * with conditional requests. Every record's outcome is committed on its
  * own, so an interrupted sync resumes where it stopped.
  */
-export class SyncRun {
+class SyncRun {
   private readonly store: Store;
   private readonly pod: PodContext;
   private readonly layout: PodLayout;

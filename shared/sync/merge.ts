@@ -90,7 +90,7 @@ export function merge3(base: readonly Quad[] | undefined, local: readonly Quad[]
 }
 
 /** A key equal for equal graphs (blank-node labels as written). */
-export function graphKey(quads: readonly Quad[]): string {
+function graphKey(quads: readonly Quad[]): string {
   return quads
     .map((q) => `${termKey(q.subject)} ${termKey(q.predicate)} ${termKey(q.object)}`)
     .sort()

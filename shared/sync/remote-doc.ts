@@ -5,7 +5,7 @@ import { docIri, LOCAL_ROOT, type LockerRecord, type RecordType } from '../model
 const { namedNode, quad } = DataFactory;
 
 /** Record ids that can be file names on any pod (and in local IRIs). */
-export const SAFE_ID = /^[A-Za-z0-9_-]{1,128}$/;
+const SAFE_ID = /^[A-Za-z0-9_-]{1,128}$/;
 /** Binary names under `files/`. */
 export const SAFE_BINARY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/;
 
