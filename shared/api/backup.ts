@@ -5,7 +5,7 @@ import type { ImportOptions, Locker } from './locker.js';
 import { withPod, type PodEnv } from './pod.js';
 
 /** `<locker root>backups/`: private to the owner, with its own access rule; grants can only name record containers, never this one. */
-export function backupContainer(lockerRoot: string): string {
+function backupContainer(lockerRoot: string): string {
   return `${lockerRoot}backups/`;
 }
 
@@ -32,7 +32,7 @@ export async function backupToPod(locker: Locker, penv: PodEnv, protection: Back
 export type FetchBackupResult = { readonly kind: 'ok'; readonly url: string; readonly bytes: Uint8Array } | { readonly kind: 'absent' | 'error'; readonly message: string };
 
 /** The newest backup in the pod's backup container (or the one at `url`). */
-export async function fetchPodBackup(locker: Locker, penv: PodEnv, url?: string): Promise<FetchBackupResult> {
+async function fetchPodBackup(locker: Locker, penv: PodEnv, url?: string): Promise<FetchBackupResult> {
   return withPod(locker, penv, async ({ layout, ctx }) => {
     const container = backupContainer(layout.root);
     let target = url;

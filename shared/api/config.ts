@@ -12,7 +12,7 @@ import type { CsvMapping } from '../importers/index.js';
  * field, never a throw, and is never overwritten. Keys the schema does not
  * know are kept, so a newer version's settings survive an older one's write.
  */
-export const CONFIG_FILE = 'config.json';
+const CONFIG_FILE = 'config.json';
 
 export function configFile(home: string): string {
   return path.join(home, CONFIG_FILE);
@@ -54,7 +54,7 @@ const OptionsSchema = z.object({
   csvMappings: z.array(CsvMappingSchema).max(100).optional(),
 });
 
-export const ConfigSchema = z
+const ConfigSchema = z
   .object({
     importCaps: CapsSchema.optional(),
     importOptions: OptionsSchema.optional(),

@@ -43,8 +43,8 @@ export interface GrantRequest {
   readonly request?: string | undefined;
 }
 
-export const DEFAULT_GRANT_DURATION = '30d';
-export const DEFAULT_PURPOSE = 'dpv:ServiceProvision';
+const DEFAULT_GRANT_DURATION = '30d';
+const DEFAULT_PURPOSE = 'dpv:ServiceProvision';
 
 /** When a grant ends: `until` (ISO 8601) or now + `for` (a duration); neither: now + `fallbackMs`, or the default duration. */
 export function grantEnd(o: { readonly until?: string | undefined; readonly for?: string | undefined }, now: number, fallbackMs?: number): { readonly kind: 'ok'; readonly untilMs: number } | Invalid {
@@ -104,7 +104,7 @@ export interface GrantView {
 /** A pod failure keeps its code and status; `code` is absent for what the locker itself refuses. */
 export type GrantResult = { readonly kind: 'ok'; readonly grant: GrantView; readonly warnings: readonly string[] } | { readonly kind: 'error'; readonly message: string; readonly code?: PodErrorCode; readonly status?: number; readonly field?: string };
 
-export function viewOf(g: GrantRow, now = Date.now()): GrantView {
+function viewOf(g: GrantRow, now = Date.now()): GrantView {
   return {
     id: g.id,
     agent: g.agent,
@@ -133,7 +133,7 @@ function isWebUrl(s: string): boolean {
 }
 
 /** Resolves what the person chose into pod resources — never the pod or the locker's root as a whole. */
-export function resolveTargets(layout: PodLayout, types: readonly RecordType[], paths: readonly string[]): { kind: 'ok'; targets: GrantTarget[] } | { kind: 'error'; field: 'paths' | 'types'; message: string } {
+function resolveTargets(layout: PodLayout, types: readonly RecordType[], paths: readonly string[]): { kind: 'ok'; targets: GrantTarget[] } | { kind: 'error'; field: 'paths' | 'types'; message: string } {
   const out = new Map<string, GrantTarget>();
   for (const t of types) out.set(layout.containers[t], { url: layout.containers[t], container: true, label: t });
   const containers = new Set([...Object.values(layout.containers), layout.files]);

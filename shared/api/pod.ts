@@ -96,7 +96,7 @@ export type ConnectResult =
   | PodFailure;
 
 /** Discovers the pod's layout (creating the type index and registrations when absent) and remembers it. */
-export async function discoverAndRemember(locker: Locker, session: PodSession, penv: PodEnv, podUrl?: string): Promise<{ kind: 'ok'; layout: PodLayout; created: readonly string[] } | PodFailure> {
+async function discoverAndRemember(locker: Locker, session: PodSession, penv: PodEnv, podUrl?: string): Promise<{ kind: 'ok'; layout: PodLayout; created: readonly string[] } | PodFailure> {
   const found = await discoverPod(podContext(session, penv), session.webId, podUrl ? { podUrl } : {});
   if (found.kind === 'error') return found;
   locker.store.sync.setMeta(LAYOUT_KEY, JSON.stringify(found.layout));
@@ -120,7 +120,7 @@ export async function connectWithClientCredentials(
 }
 
 /** Stores the connection and its secret, discovers the pod. Used by every login method. */
-export async function finishConnect(
+async function finishConnect(
   locker: Locker,
   session: PodSession,
   conn: Omit<PodConnection, 'webId' | 'connectedAt'>,

@@ -46,7 +46,7 @@ export function readSettings(home: string): { readonly kind: 'ok'; readonly sett
   return { kind: 'ok', settings: parsed.data };
 }
 
-export function writeSettings(home: string, settings: AppSettings): void {
+function writeSettings(home: string, settings: AppSettings): void {
   writeFileDurable(settingsFile(home), `${JSON.stringify(settings, null, 2)}\n`);
 }
 
@@ -115,7 +115,7 @@ export function exportFileName(folder: string, now: Date, exists: (p: string) =>
 }
 
 /** The person's Downloads folder when there is one, else their home folder. */
-export function downloadsFolder(): string {
+function downloadsFolder(): string {
   const d = path.join(os.homedir(), 'Downloads');
   return existsSync(d) ? d : os.homedir();
 }

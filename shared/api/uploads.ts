@@ -62,7 +62,7 @@ export class UploadArea {
 class TooLarge extends Error {}
 
 /** The file's own name, kept for format detection and messages; never a path. */
-export function safeName(name: string): string {
+function safeName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
   const cleaned = base.replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '_').replace(/^\.+/, '_').slice(0, 200);
   return cleaned || 'upload';

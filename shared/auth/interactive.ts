@@ -49,7 +49,7 @@ export type RefreshTokenLoginResult =
   /** Transient (issuer unreachable, server error): try again later. */
   | { readonly kind: 'error'; readonly message: string };
 
-export const DEFAULT_LOGIN_TIMEOUT_MS = 5 * 60_000;
+const DEFAULT_LOGIN_TIMEOUT_MS = 5 * 60_000;
 const DEFAULT_CLIENT_NAME = 'Locker';
 
 // ---------------------------------------------------------------------------
@@ -60,7 +60,7 @@ const SERVER_ERROR = /got: 5\d\d|\b5\d\d (Internal|Bad Gateway|Service|Gateway)/
 const JWT = /eyJ[\w-]+\.[\w-]+\.[\w-]*/g;
 
 /** A library error as one short line without any secret we know of, nor anything shaped like a JWT. */
-export function safeMessage(e: unknown, secrets: readonly (string | undefined)[] = []): string {
+function safeMessage(e: unknown, secrets: readonly (string | undefined)[] = []): string {
   let m = e instanceof Error ? e.message : String(e);
   for (const s of secrets) if (s && s.length >= 8) m = m.split(s).join('[redacted]');
   // no control characters: the message may be printed to a terminal

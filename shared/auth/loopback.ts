@@ -33,7 +33,7 @@ export type LoopbackResult = { readonly kind: 'ok'; readonly server: LoopbackRed
 
 const CALLBACK_PATH = '/callback';
 
-export function escapeHtml(s: string): string {
+function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 

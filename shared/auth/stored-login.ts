@@ -10,7 +10,7 @@ import type { TokenVault } from './vault.js';
  * refresh token of a public client is bound to it). Never an access or ID
  * token.
  */
-export const StoredLoginSchema = z.object({
+const StoredLoginSchema = z.object({
   v: z.literal(1),
   refreshToken: z.string().min(1),
   clientId: z.string().min(1),

@@ -162,7 +162,7 @@ function run(cmd: string, args: readonly string[], input?: string): Promise<{ co
 }
 
 /** The Linux Secret Service (GNOME Keyring, KWallet) through libsecret's `secret-tool`. */
-export class SecretToolVault implements TokenVault {
+class SecretToolVault implements TokenVault {
   readonly protection = 'os-keychain' as const;
   readonly describe = 'Login secrets are kept in the system keyring (Secret Service).';
   constructor(private readonly scope: string) {}
@@ -183,7 +183,7 @@ export class SecretToolVault implements TokenVault {
 }
 
 /** The macOS login keychain through `security`. */
-export class MacKeychainVault implements TokenVault {
+class MacKeychainVault implements TokenVault {
   readonly protection = 'os-keychain' as const;
   readonly describe = 'Login secrets are kept in the macOS keychain.';
   constructor(private readonly scope: string) {}

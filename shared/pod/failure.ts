@@ -4,7 +4,7 @@
  * person. The UI tells "log in again" (`needs-login`) from "the server is
  * down" (`unreachable`, `server-error`) by the code, never by the message.
  */
-import { HttpError } from './http.js';
+import type { HttpError } from './http.js';
 
 export type PodErrorCode =
   /** No pod is connected to this locker. */
@@ -34,7 +34,7 @@ export interface PodFailure {
   readonly message: string;
 }
 
-export function codeForStatus(status: number): PodErrorCode {
+function codeForStatus(status: number): PodErrorCode {
   if (status === 401) return 'needs-login';
   if (status === 403) return 'forbidden';
   if (status === 404 || status === 410) return 'not-found';
@@ -48,12 +48,6 @@ export function httpFailure(e: HttpError): PodFailure {
   if (e.failure === 'cancelled') return { kind: 'error', code: 'cancelled', message: e.message };
   if (e.failure !== 'status') return { kind: 'error', code: 'unreachable', message: e.message };
   return { kind: 'error', code: codeForStatus(e.status), status: e.status, message: e.message };
-}
-
-/** `httpFailure` for an `HttpError`; anything else is not a pod failure (a bug, or a local I/O error) and is rethrown. */
-export function asPodFailure(e: unknown): PodFailure {
-  if (e instanceof HttpError) return httpFailure(e);
-  throw e;
 }
 
 export function podError(code: PodErrorCode, message: string, status?: number): PodFailure {

@@ -1,5 +1,5 @@
 export { HttpError, pool, newStats, type FetchedResponse, type HttpFailure, type RetryPolicy, type TransferStats, type RequestOptions } from './http.js';
-export { asPodFailure, codeForStatus, httpFailure, podError, type PodErrorCode, type PodFailure } from './failure.js';
+export { httpFailure, podError, type PodErrorCode, type PodFailure } from './failure.js';
 export {
   getResource,
   getBytes,

@@ -9,7 +9,7 @@ export type EncryptFileResult =
   | { readonly kind: 'error'; readonly message: string };
 
 /** The scratch file a conversion builds; a leftover one (from a crash) is simply removed. */
-export function scratchOf(file: string): string {
+function scratchOf(file: string): string {
   return `${file}.encrypting`;
 }
 
