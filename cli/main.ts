@@ -1,7 +1,8 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CsvMappingSchema, createHandlers, defaultHome, openLocker, saveCsvMapping, type CallInput, type LockerApi, type LockerEvent } from '../shared/api/index.js';
+import { CsvMappingSchema, createHandlers, defaultHome, importOutcome, openLocker, saveCsvMapping, type CallInput, type ImportSummary, type LockerApi, type LockerEvent } from '../shared/api/index.js';
+import { displayText } from '../shared/consent/index.js';
 import { isRecordType, RECORD_TYPES, type RecordType } from '../shared/model/index.js';
 import { BadRequestError, openDoor, type Door } from './call.js';
 import { formatList, formatShow, progressLine } from './format.js';
@@ -79,6 +80,19 @@ const processIo: Io = {
   env: process.env,
   askSecret,
 };
+
+/** Exit statuses of `locker import`: everything read; some items skipped or some files refused ("partial"); nothing could be read. */
+const EXIT = { complete: 0, partial: 3, failed: 1 } as const;
+const SKIPS_SHOWN = 3;
+
+/** `imported N, updated N, unchanged N, skipped N` and what else there was. */
+function summaryLine(s: ImportSummary): string {
+  const parts = [`imported ${s.imported}`, `updated ${s.updated}`, `unchanged ${s.unchanged}`, `skipped ${s.skipped}`];
+  if (s.duplicates) parts.push(`${s.duplicates} duplicate${s.duplicates === 1 ? '' : 's'} within a file`);
+  if (s.ignored) parts.push(`${s.ignored} file${s.ignored === 1 ? '' : 's'} of other kinds in archives passed over`);
+  if (s.errors.length) parts.push(`${s.errors.length} file${s.errors.length === 1 ? '' : 's'} refused`);
+  return parts.join(', ');
+}
 
 /** Runs one `locker` command; returns the exit code. Errors are one line on stderr. */
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
@@ -293,9 +307,14 @@ async function run(command: string, args: readonly string[], o: Options, door: D
       }
       if (io.errIsTty && lastLen) io.err(`\r${' '.repeat(lastLen)}\r`);
       if (o.json) json(summary);
-      else io.out(`imported ${summary.imported}, updated ${summary.updated}, unchanged ${summary.skipped}${summary.ignored ? `, ${summary.ignored} file${summary.ignored === 1 ? '' : 's'} of other kinds in archives passed over` : ''}${summary.errors.length ? `, ${summary.errors.length} file${summary.errors.length === 1 ? '' : 's'} refused` : ''}\n`);
+      else {
+        io.out(`${summaryLine(summary)}\n`);
+        // The first few reasons (all of them are in --json): a person sees what was left out and where.
+        for (const item of summary.skippedItems.slice(0, SKIPS_SHOWN)) io.err(`locker: skipped ${shown(item.file)}${item.line !== undefined ? `:${item.line}` : ''}: ${displayText(item.reason, 300)}\n`);
+        if (summary.skippedItems.length > SKIPS_SHOWN) io.err(`locker: … and ${summary.skippedItems.length - SKIPS_SHOWN} more skipped (all of them, with their text: --json)\n`);
+      }
       for (const e of summary.errors) io.err(`locker: ${shown(e.file)}: ${importErrorText(e)}\n`);
-      return summary.errors.length ? 1 : 0;
+      return EXIT[importOutcome(summary)];
     }
     case 'list': {
       if (args.length) throw new UsageError('list takes no arguments (use --type)');
@@ -450,8 +469,8 @@ async function backupCommand(args: readonly string[], o: { json?: boolean | unde
     io.err(`locker: ${r.message}\n`);
     return 1;
   }
-  if (o.json) json({ imported: r.imported, updated: r.updated, skipped: r.skipped, errors: [] });
-  else io.out(`restored from ${r.url}: imported ${r.imported}, updated ${r.updated}, unchanged ${r.skipped}\n`);
+  if (o.json) json({ imported: r.imported, updated: r.updated, unchanged: r.unchanged, skipped: r.skipped, errors: [] });
+  else io.out(`restored from ${r.url}: imported ${r.imported}, updated ${r.updated}, unchanged ${r.unchanged}${r.skipped ? `, skipped ${r.skipped}` : ''}\n`);
   return 0;
 }
 

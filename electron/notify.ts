@@ -165,9 +165,10 @@ export function importNotice(outcome: ImportOutcome, files: readonly string[], k
   if (s.updated > 0) done.push(`${plural(s.updated, 'record')} updated`);
   const failedFiles = [...new Set(s.errors.map((e) => e.file))];
   const failed = failedFiles.length > 0 ? ` ${failedFiles.length === 1 ? `${fileLabel(failedFiles[0] ?? '')} could not be read` : `${failedFiles.length} files could not be read`}.` : '';
-  const what = done.length > 0 ? `${done.join(', ')} from ${listFiles(files)}.` : s.skipped > 0 ? `Nothing new in ${listFiles(files)}: ${plural(s.skipped, 'record was', 'records were')} already in Locker.` : `Nothing was found to import in ${listFiles(files)}.`;
-  const title = failedFiles.length > 0 ? (done.length > 0 ? 'Import finished with problems' : 'Import failed') : 'Import finished';
-  return notice(key, title, `${what}${failed}`, failedFiles.length > 0 ? ROUTES.import : ROUTES.timeline);
+  const what = done.length > 0 ? `${done.join(', ')} from ${listFiles(files)}.` : s.unchanged > 0 ? `Nothing new in ${listFiles(files)}: ${plural(s.unchanged, 'record was', 'records were')} already in Locker.` : `Nothing was found to import in ${listFiles(files)}.`;
+  const skipped = s.skipped > 0 ? ` ${plural(s.skipped, 'item')} could not be read and ${s.skipped === 1 ? 'was' : 'were'} skipped.` : '';
+  const title = failedFiles.length > 0 ? (done.length > 0 ? 'Import finished with problems' : 'Import failed') : s.skipped > 0 ? 'Import finished with problems' : 'Import finished';
+  return notice(key, title, `${what}${failed}${skipped}`, failedFiles.length > 0 || s.skipped > 0 ? ROUTES.import : ROUTES.timeline);
 }
 
 // Export ----------------------------------------------------------------

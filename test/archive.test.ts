@@ -47,8 +47,8 @@ describe('zip archives', () => {
     })();
     expect(summary.imported).toBe(expected + 2);
     expect(await count(home)).toBe(expected + 2);
-    const again = JSON.parse((await locker(home, 'import', zip, '--json')).stdout) as { imported: number; skipped: number };
-    expect(again).toMatchObject({ imported: 0, skipped: expected + 2 });
+    const again = JSON.parse((await locker(home, 'import', zip, '--json')).stdout) as { imported: number; unchanged: number };
+    expect(again).toMatchObject({ imported: 0, unchanged: expected + 2 });
   });
 
   const hostile: Array<[string, Parameters<typeof makeZip>[0], RegExp]> = [
@@ -76,7 +76,7 @@ describe('zip archives', () => {
     const zip = path.join(files, 'liar.zip');
     writeFileSync(zip, makeZip([{ name: 'a-good.vcf', data: vcf }, { name: 'b-liar.ics', data: ics, declaredSize: 100 }]));
     const r = await locker(home, 'import', zip, '--json');
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3); // partial: the good entry is in, the liar is refused
     const s = JSON.parse(r.stdout) as { imported: number; errors: Array<{ file: string; message: string }> };
     expect(s.errors).toHaveLength(1);
     expect(s.errors[0]?.file).toMatch(/b-liar\.ics$/);

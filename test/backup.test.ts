@@ -64,7 +64,7 @@ describe('encrypted backup files', () => {
     expect(JSON.parse(restored.stdout)).toMatchObject({ imported: before.records.size, errors: [] });
     expect(contents(target)).toEqual(before);
     // Restoring again changes nothing.
-    expect(JSON.parse((await lockerWith(PASS, target, 'import', backup, '--json')).stdout)).toMatchObject({ imported: 0, updated: 0, skipped: before.records.size });
+    expect(JSON.parse((await lockerWith(PASS, target, 'import', backup, '--json')).stdout)).toMatchObject({ imported: 0, updated: 0, unchanged: before.records.size });
   });
 
   it('refuses a wrong passphrase, a cut file and an altered one with one line, restoring nothing', async () => {

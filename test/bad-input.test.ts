@@ -44,9 +44,26 @@ describe('bad input leaves the store exactly as it was', () => {
     refused(write('cut.ics', calendar.slice(0, Math.floor(calendar.length * 0.6))), /truncated/);
   });
 
-  it('a calendar with one broken event among good ones', () => {
-    const broken = calendar.replace('DTSTART;VALUE=DATE:20260710\r\n', '');
-    refused(write('broken.ics', broken.replace('UID:summer', 'UID:new-summer')), /Summer holiday.*DTSTART is missing/);
+  it('a calendar with one broken event among good ones: the good ones are kept, the broken one is reported (partial, exit 3)', () => {
+    const broken = calendar.replace('DTSTART;VALUE=DATE:20260710\r\n', '').replace('UID:summer', 'UID:new-summer');
+    const file = write('broken.ics', broken);
+    const before = snapshot(home);
+    const r = lockerProcess(home, ['import', file, '--json']);
+    expect(r.code, r.stderr).toBe(3);
+    const summary = JSON.parse(r.stdout) as { imported: number; updated: number; unchanged: number; skipped: number; duplicates: number; seen: number; skippedItems: { file: string; line?: number; reason: string; raw: string }[] };
+    expect(summary.skipped).toBe(1);
+    const lines = broken.split('\n');
+    let begin = lines.findIndex((l) => l.startsWith('UID:new-summer'));
+    while (begin > 0 && !lines[begin]?.startsWith('BEGIN:VEVENT')) begin--;
+    expect(summary.skippedItems).toEqual([{ file, line: begin + 1, reason: expect.stringMatching(/Summer holiday.*DTSTART is missing/), raw: expect.stringContaining('UID:new-summer') }]);
+    expect(summary.seen).toBe(summary.imported + summary.updated + summary.unchanged + summary.skipped + summary.duplicates);
+    expect(summary.unchanged).toBeGreaterThan(0);
+    // Nothing of the broken event is in the store; the others are as they were.
+    expect(snapshot(home)).toEqual(before);
+    const printed = lockerProcess(home, ['import', file]);
+    expect(printed.code).toBe(3);
+    expect(printed.stdout).toMatch(/^imported 0, updated 0, unchanged \d+, skipped 1\n$/);
+    expect(printed.stderr).toMatch(/^locker: skipped .*broken\.ics:\d+: event "Summer holiday[^"]*": DTSTART is missing/);
   });
 
   it('a binary file', () => {
@@ -106,7 +123,7 @@ describe('bad input leaves the store exactly as it was', () => {
   it('a mislabelled but valid file is read by what it is', () => {
     const vcfAsIcs = write('contacts.ics', readFileSync(path.join(FIXTURES, 'contacts.vcf')));
     const r = lockerProcess(home, ['import', vcfAsIcs, '--json']);
-    expect(JSON.parse(r.stdout)).toEqual({ imported: 0, updated: 0, skipped: 4, errors: [] });
+    expect(JSON.parse(r.stdout)).toEqual({ imported: 0, updated: 0, unchanged: 4, skipped: 0, duplicates: 0, seen: 4, errors: [], skippedItems: [] });
   });
 
   it('a legacy Windows-1252 vCard is decoded, not mangled', () => {

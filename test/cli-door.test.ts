@@ -179,7 +179,7 @@ describe('the CLI modules reach the core only through the door', () => {
   // Value imports from shared/ that a command module may use: the door itself, opening the locker, key handling
   // before a locker is open (keys.ts), the transports (serve.ts), and pure helpers for argv and output.
   const ALLOWED: Readonly<Record<string, readonly string[]>> = {
-    '../shared/api/index.js': ['invoke', 'createHandlers', 'openLocker', 'defaultHome', 'CsvMappingSchema', 'saveCsvMapping', 'readConfig', 'changePassphrase', 'encryptionState', 'encryptLocker', 'unlockKey', 'APP_CSP', 'CallRunner', 'LOCAL_ONLY', 'restrictApi', 'UploadArea'],
+    '../shared/api/index.js': ['invoke', 'createHandlers', 'importOutcome', 'openLocker', 'defaultHome', 'CsvMappingSchema', 'saveCsvMapping', 'readConfig', 'changePassphrase', 'encryptionState', 'encryptLocker', 'unlockKey', 'APP_CSP', 'CallRunner', 'LOCAL_ONLY', 'restrictApi', 'UploadArea'],
     '../shared/auth/index.js': ['openSystemBrowser'],
     '../shared/durable/index.js': ['writeFileDurable'],
     '../shared/crypto/index.js': ['agentStatus', 'keyFromAgent', 'lockAgent', 'startAgent', 'watchAgent'],

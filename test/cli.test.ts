@@ -41,7 +41,7 @@ describe('the locker command, as in the README', () => {
 
   it('imports a calendar and an address book', async () => {
     const summary = await lockerJson(home, 'import', ics, vcf);
-    expect(summary).toEqual({ imported: 10, updated: 0, skipped: 0, errors: [] });
+    expect(summary).toEqual({ imported: 10, updated: 0, unchanged: 0, skipped: 0, duplicates: 0, seen: 10, errors: [], skippedItems: [] });
   });
 
   it('lists events with the JSON shape of the CLI contract', async () => {
@@ -95,7 +95,7 @@ describe('the locker command, as in the README', () => {
 
   it('re-importing the same files updates instead of duplicating', async () => {
     const again = await lockerJson(home, 'import', ics, vcf);
-    expect(again).toEqual({ imported: 0, updated: 1, skipped: 9, errors: [] });
+    expect(again).toEqual({ imported: 0, updated: 1, unchanged: 9, skipped: 0, duplicates: 0, seen: 10, errors: [], skippedItems: [] });
     expect(await lockerJson<Item[]>(home, 'list')).toHaveLength(10);
   });
 
@@ -105,7 +105,7 @@ describe('the locker command, as in the README', () => {
     expect(exported).toMatchObject({ records: 10, binaries: 1, file: out });
     expect(readdirSync(path.join(path.dirname(out), 'backup.files'))).toHaveLength(1);
     const other = fresh();
-    expect(await lockerJson(other, 'import', out)).toEqual({ imported: 10, updated: 0, skipped: 0, errors: [] });
+    expect(await lockerJson(other, 'import', out)).toEqual({ imported: 10, updated: 0, unchanged: 0, skipped: 0, duplicates: 0, seen: 10, errors: [], skippedItems: [] });
     const a = await lockerJson<Item[]>(home, 'list');
     const b = await lockerJson<Item[]>(other, 'list');
     expect(b.map((i) => i.id)).toEqual(a.map((i) => i.id));
@@ -126,7 +126,7 @@ describe('the locker command, as in the README', () => {
     expect(readFileSync(path.join(dirExport, 'files', name))).toEqual(readFileSync(path.join(path.dirname(out), 'backup.files', name)));
     expect(existsSync(path.join(dirExport, 'locker.trig'))).toBe(true);
     // Importing the export into the locker it came from changes nothing.
-    expect(await lockerJson(home, 'import', out)).toEqual({ imported: 0, updated: 0, skipped: 10, errors: [] });
+    expect(await lockerJson(home, 'import', out)).toEqual({ imported: 0, updated: 0, unchanged: 10, skipped: 0, duplicates: 0, seen: 10, errors: [], skippedItems: [] });
   });
 
   it('links contacts imported after the events', async () => {
@@ -159,7 +159,7 @@ describe('the locker command, as in the README', () => {
     const h = fresh();
     const r = lockerProcess(h, ['import', ics, '--json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ imported: 6, updated: 0, skipped: 0, errors: [] });
+    expect(JSON.parse(r.stdout)).toEqual({ imported: 6, updated: 0, unchanged: 0, skipped: 0, duplicates: 0, seen: 6, errors: [], skippedItems: [] });
     const l = lockerProcess(h, ['search', 'holiday', '--json']);
     expect(JSON.parse(l.stdout)).toHaveLength(1);
     const viaEnv = lockerProcess(h, ['list', '--json'].slice(0), {});

@@ -5,7 +5,7 @@ import type { MenuItemConstructorOptions } from 'electron';
 import electronUpdater from 'electron-updater';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createHandlers, LOCAL_ONLY, restrictApi, type GrantView, type ImportProgress, type LockerStatus } from '../shared/api/index.js';
+import { createHandlers, LOCAL_ONLY, restrictApi, type GrantView, type ImportProgress, type LockerStatus , type ImportSummary } from '../shared/api/index.js';
 import { openVault, sealerState } from '../shared/auth/index.js';
 import { writeFileDurable } from '../shared/durable/index.js';
 import { RECORD_TYPES } from '../shared/model/index.js';
@@ -48,6 +48,11 @@ import {
   type UpdateUi,
 } from '../electron/updates.js';
 import { DEFAULT_SIZE, MIN_SIZE, parseWindowState, placeWindow, serializeWindowState, stateOf, stateSaver, windowStateFile, withPlacement, type DisplayArea, type WindowState } from '../electron/window-state.js';
+
+/** A whole import summary from the parts a test cares about. */
+function sum(part: Partial<ImportSummary>): ImportSummary {
+  return { imported: 0, updated: 0, unchanged: 0, skipped: 0, duplicates: 0, seen: 0, errors: [], skippedItems: [], ...part };
+}
 import { FIXTURES, openTemp, tempHome } from './helpers/home.js';
 
 /**
@@ -364,23 +369,25 @@ describe('notifications (electron/notify.ts)', () => {
 
   it('a finished import: records added, from which files, which failed; untrusted names made plain', () => {
     const files = ['/a/calendar.ics', '/a/contacts.vcf', '/a/<img src=x>\u202E.csv', '/a/more.gpx'];
-    const ok = importNotice({ kind: 'ok', summary: { imported: 12, updated: 3, skipped: 0, errors: [] } }, files, 'k1');
+    const ok = importNotice({ kind: 'ok', summary: sum({ imported: 12, updated: 3, unchanged: 0, skipped: 0, duplicates: 0, seen: 15, errors: [], skippedItems: [] }) }, files, 'k1');
     expect(ok).toEqual({ key: 'k1', title: 'Import finished', body: '12 records added, 3 records updated from calendar.ics, contacts.vcf and 2 more files.', route: '#/timeline' });
     expectPlain(ok);
-    const partly = importNotice({ kind: 'ok', summary: { imported: 1, updated: 0, skipped: 0, errors: [{ file: files[2] ?? '', message: 'not CSV <b>' }] } }, files, 'k2');
+    const partly = importNotice({ kind: 'ok', summary: sum({ imported: 1, errors: [{ file: files[2] ?? '', message: 'not CSV <b>' }] }) }, files, 'k2');
     expect(partly.title).toBe('Import finished with problems');
     expect(partly.body).toContain('‹img src=x›.csv could not be read.');
     expect(partly.body).not.toContain('not CSV');
     expect(partly.route).toBe('#/import');
     expectPlain(partly);
-    const none = importNotice({ kind: 'ok', summary: { imported: 0, updated: 0, skipped: 6, errors: [] } }, ['/a/calendar.ics'], 'k3');
+    const none = importNotice({ kind: 'ok', summary: sum({ imported: 0, updated: 0, unchanged: 6, errors: [] }) }, ['/a/calendar.ics'], 'k3');
     expect(none.body).toBe('Nothing new in calendar.ics: 6 records were already in Locker.');
     const failed = importNotice({ kind: 'failed', message: 'disk full' }, ['/a/x.ics'], 'k4');
     expect(failed).toMatchObject({ title: 'Import failed', route: '#/import' });
-    const allBad = importNotice({ kind: 'ok', summary: { imported: 0, updated: 0, skipped: 0, errors: [{ file: '/a/1.csv', message: '' }, { file: '/a/2.csv', message: '' }] } }, ['/a/1.csv', '/a/2.csv'], 'k5');
+    const allBad = importNotice({ kind: 'ok', summary: sum({ errors: [{ file: '/a/1.csv', message: '' }, { file: '/a/2.csv', message: '' }] }) }, ['/a/1.csv', '/a/2.csv'], 'k5');
     expect(allBad.title).toBe('Import failed');
     expect(allBad.body).toContain('2 files could not be read.');
-    const huge = importNotice({ kind: 'ok', summary: { imported: 1, updated: 0, skipped: 0, errors: [] } }, [`/${'é'.repeat(5000)}.ics`, `/${'x'.repeat(5000)}.ics`], 'k6');
+    const some = importNotice({ kind: 'ok', summary: sum({ imported: 4, skipped: 2, seen: 6 }) }, ['/a/calendar.ics'], 'k7');
+    expect(some).toMatchObject({ title: 'Import finished with problems', body: '4 records added from calendar.ics. 2 items could not be read and were skipped.', route: '#/import' });
+    const huge = importNotice({ kind: 'ok', summary: sum({ imported: 1, updated: 0, unchanged: 0, skipped: 0, duplicates: 0, seen: 1, errors: [], skippedItems: [] }) }, [`/${'é'.repeat(5000)}.ics`, `/${'x'.repeat(5000)}.ics`], 'k6');
     expectPlain(huge);
   });
 

@@ -119,7 +119,7 @@ describe('IPC handler table (electron/ipc.ts) over a real locker', () => {
     const win = new FakeContents(1);
     expect(await ipc.call(from(win), 'records.list', {})).toEqual({ kind: 'ok', value: [] });
     const imported = await ipc.call(from(win), 'import.start', { paths: [CALENDAR] }, 'imp-1');
-    expect(imported).toEqual({ kind: 'ok', value: { imported: 6, updated: 0, skipped: 0, errors: [] } });
+    expect(imported).toEqual({ kind: 'ok', value: { imported: 6, updated: 0, unchanged: 0, skipped: 0, duplicates: 0, seen: 6, errors: [], skippedItems: [] } });
     const listed = await ipc.call(from(win), 'records.list', { type: 'event' });
     expect(listed.kind === 'ok' && Array.isArray(listed.value) && listed.value.length).toBe(6);
     expect(ran).toEqual(['records.list', 'import.start', 'records.list']);

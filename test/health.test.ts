@@ -60,7 +60,7 @@ describe('Apple Health export', () => {
     expect(all[0]?.['measuredProperty']).toBe('https://loinc.org/8867-4/');
     expect(all[0]?.['description']).toBe('from Jörg’s Apple Watch');
     expect(all[3]?.['description']).toBe('18.2 km, 410 kcal, from Jörg’s Apple Watch');
-    expect(JSON.parse((await locker(home, 'import', file, '--json')).stdout)).toMatchObject({ imported: 0, skipped: 5 });
+    expect(JSON.parse((await locker(home, 'import', file, '--json')).stdout)).toMatchObject({ imported: 0, unchanged: 5 });
   });
 
   it('refuses entity expansion and a cut file as a whole, writing nothing', async () => {
@@ -155,7 +155,7 @@ describe('FHIR bundle', () => {
     ]);
     expect(all[1]?.['description']).toBe('date given as 2015');
     expect(all[4]?.['measuredProperty']).toBe('https://loinc.org/29463-7/');
-    expect(JSON.parse((await locker(home, 'import', file, '--json')).stdout)).toMatchObject({ imported: 0, skipped: 6 });
+    expect(JSON.parse((await locker(home, 'import', file, '--json')).stdout)).toMatchObject({ imported: 0, unchanged: 6 });
     expect(readFileSync(file, 'utf8')).toContain('Claim');
   });
 });

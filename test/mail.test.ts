@@ -97,9 +97,9 @@ describe('mail', () => {
     } finally {
       o.locker.close();
     }
-    expect(JSON.parse((await locker(home, 'import', path.join(files, 'Inbox.mbox'), '--json')).stdout)).toMatchObject({ imported: 0, skipped: 3 });
+    expect(JSON.parse((await locker(home, 'import', path.join(files, 'Inbox.mbox'), '--json')).stdout)).toMatchObject({ imported: 0, unchanged: 3 });
     // The same message saved as .eml is the same record (by Message-ID).
     writeFileSync(path.join(files, 'invoice.eml'), MBOX.slice(MBOX.indexOf('From: "Shop"')));
-    expect(JSON.parse((await locker(home, 'import', path.join(files, 'invoice.eml'), '--json')).stdout)).toMatchObject({ imported: 0, skipped: 1 });
+    expect(JSON.parse((await locker(home, 'import', path.join(files, 'invoice.eml'), '--json')).stdout)).toMatchObject({ imported: 0, unchanged: 1 });
   });
 });

@@ -125,7 +125,7 @@ describe('OFX and QFX', () => {
     ]);
     // Re-importing (even renamed) changes nothing; ids come from the bank's FITIDs.
     writeFileSync(path.join(files, 'statement.txt'), Buffer.from(OFX_SGML, 'latin1'));
-    expect(JSON.parse((await locker(home, 'import', path.join(files, 'statement.txt'), '--json')).stdout)).toMatchObject({ imported: 0, skipped: 4 });
+    expect(JSON.parse((await locker(home, 'import', path.join(files, 'statement.txt'), '--json')).stdout)).toMatchObject({ imported: 0, unchanged: 4 });
     // Provenance says where each came from.
     const one = JSON.parse((await locker(home, 'search', 'payroll', '--json')).stdout) as Array<{ id: string }>;
     const shown = JSON.parse((await locker(home, 'show', one[0]?.id ?? '', '--format', 'json')).stdout) as { provenance: { importer: string; fileName: string } };
@@ -202,7 +202,7 @@ describe('QIF', () => {
       { date: '2024-01-02', amount: '-4.50', currency: 'GBP', payee: 'Bäckerei Schön' },
       { date: '2024-01-15', amount: '2000.00', currency: 'GBP', payee: 'Salary' },
     ]);
-    expect(JSON.parse((await lockerWith({ LOCKER_CURRENCY: 'GBP' }, home, 'import', path.join(files, 'export.qif'), '--json')).stdout)).toMatchObject({ imported: 0, skipped: 4 });
+    expect(JSON.parse((await lockerWith({ LOCKER_CURRENCY: 'GBP' }, home, 'import', path.join(files, 'export.qif'), '--json')).stdout)).toMatchObject({ imported: 0, unchanged: 4 });
   });
 
   it('uses the configured order when no date tells, and refuses a file that mixes orders', async () => {

@@ -72,7 +72,7 @@ describe('photos', () => {
     } finally {
       o.locker.close();
     }
-    expect(JSON.parse((await locker(home, 'import', files, '--json')).stdout)).toMatchObject({ imported: 0, skipped: 4 });
+    expect(JSON.parse((await locker(home, 'import', files, '--json')).stdout)).toMatchObject({ imported: 0, unchanged: 4 });
     const big = await lockerWith({ LOCKER_MAX_BINARY_MB: '0.0001' }, home, 'import', path.join(files, 'IMG_2041.JPG'));
     expect(big.code).toBe(1);
     expect(big.stderr).toContain('larger than');

@@ -65,7 +65,7 @@ describe('GPX', () => {
     expect(up?.['distance']).toBe(`${(expected / 1000).toFixed(2)} km`);
     expect(wkt(tracks[0])).toBe('LINESTRING (10.9854 47.421, 10.99 47.43)');
     // One record per track, not per point; and a re-import adds nothing.
-    expect(JSON.parse((await locker(home, 'import', path.join(files, 'zugspitze.gpx'), '--json')).stdout)).toMatchObject({ imported: 0, skipped: 4 });
+    expect(JSON.parse((await locker(home, 'import', path.join(files, 'zugspitze.gpx'), '--json')).stdout)).toMatchObject({ imported: 0, unchanged: 4 });
   });
 
   it('refuses entity expansion', async () => {

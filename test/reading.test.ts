@@ -58,7 +58,7 @@ describe('bookmarks', () => {
       ['Zürich – Wikipedia', 'https://en.wikipedia.org/wiki/Z%C3%BCrich', null, '2023-11-14T22:13:20Z'],
     ]);
     expect(b[1]).toMatchObject({ description: 'Timetable & tickets', tag: ['train', 'swiss'] });
-    expect(JSON.parse((await locker(home, 'import', path.join(files, 'bookmarks.html'), '--json')).stdout)).toMatchObject({ imported: 0, skipped: 3 });
+    expect(JSON.parse((await locker(home, 'import', path.join(files, 'bookmarks.html'), '--json')).stdout)).toMatchObject({ imported: 0, unchanged: 3 });
   });
 });
 

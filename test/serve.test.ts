@@ -136,7 +136,7 @@ describe('locker serve', () => {
     const { id } = JSON.parse(up.body) as { id: string };
     expect(readdirSync(path.join(home, 'uploads', id))).toEqual(['my calendar.ics']);
     const r = await raw(s.port, json(cookie, { op: 'import.uploads', payload: { ids: [id] }, callId: 'imp1' }));
-    expect(JSON.parse(r.body)).toEqual({ kind: 'ok', value: { imported: 6, updated: 0, skipped: 0, errors: [] } });
+    expect(JSON.parse(r.body)).toEqual({ kind: 'ok', value: { imported: 6, updated: 0, unchanged: 0, skipped: 0, duplicates: 0, seen: 6, errors: [], skippedItems: [] } });
     expect(existsSync(path.join(home, 'uploads', id))).toBe(false);
     await new Promise((res) => setTimeout(res, 100));
     const mine = events.filter((e) => e.callId === 'imp1');

@@ -25,7 +25,7 @@ describe('LockerApi handler map', () => {
     cleanup = t.cleanup;
     const events: LockerEvent[] = [];
     const r = await dispatch(createHandlers(t.locker), 'import.start', { paths: [path.join(FIXTURES, 'calendar.ics')] }, { emit: (e) => events.push(e) });
-    expect(r).toEqual({ kind: 'ok', value: { imported: 6, updated: 0, skipped: 0, errors: [] } });
+    expect(r).toEqual({ kind: 'ok', value: { imported: 6, updated: 0, unchanged: 0, skipped: 0, duplicates: 0, seen: 6, errors: [], skippedItems: [] } });
     const phases = events.flatMap((e) => (e.type === 'import.progress' ? [e.progress.phase] : []));
     expect(phases[0]).toBe('reading');
     expect(phases).toContain('validating');

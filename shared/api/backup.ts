@@ -59,7 +59,7 @@ async function fetchPodBackup(locker: Locker, penv: PodEnv, url?: string): Promi
 }
 
 export type RestoreResult =
-  | { readonly kind: 'ok'; readonly url: string; readonly imported: number; readonly updated: number; readonly skipped: number }
+  | { readonly kind: 'ok'; readonly url: string; readonly imported: number; readonly updated: number; readonly unchanged: number; readonly skipped: number }
   /** No backup there, the pod could not be read, or the backup could not be opened or imported (nothing was restored). */
   | { readonly kind: 'absent' | 'error' | 'failed'; readonly message: string };
 
@@ -77,5 +77,5 @@ export async function restorePodBackup(
   if (got.kind !== 'ok') return got;
   const r = await locker.importBytes(got.url, got.bytes, undefined, opts.unseal ? { unseal: opts.unseal } : {});
   if (r.kind === 'failed') return { kind: 'failed', message: r.message };
-  return { kind: 'ok', url: got.url, imported: r.created, updated: r.updated, skipped: r.unchanged };
+  return { kind: 'ok', url: got.url, imported: r.created, updated: r.updated, unchanged: r.unchanged, skipped: r.skipped.length };
 }

@@ -4,6 +4,7 @@ import type { SealSummary } from '../seal/index.js';
 import { propertySpecs, RECORD_TYPES, recordToJson, type PropertySpec, type RecordJson, type RecordType } from '../model/index.js';
 import type { RecordSummary } from '../store/index.js';
 import type { PodFailure } from '../pod/index.js';
+import { emptySummary } from '../ingest/index.js';
 import type { EditOutcome, ImportOptions, ImportProgress, ImportSummary, Locker, ShowResult } from './locker.js';
 import { COMMON_PURPOSES } from '../consent/index.js';
 import type { SyncProgress, SyncResult } from '../sync/index.js';
@@ -280,9 +281,10 @@ export function createHandlers(locker: Locker, opts: HandlerOptions = {}): Locke
                 onCommitted: (file, committed) => ctx?.emit?.({ type: 'import.committed', file: named(file), ids: committed }),
               },
             )
-          : { imported: 0, updated: 0, skipped: 0, errors: [] };
+          : emptySummary();
         return {
           ...summary,
+          skippedItems: summary.skippedItems.map((e) => ({ ...e, file: named(e.file) })),
           errors: [...summary.errors.map((e) => ({ ...e, file: named(e.file) })), ...missing.map((m) => ({ file: m.id, message: 'this upload is gone: add the file again' }))],
         };
       } finally {

@@ -29,3 +29,5 @@ export type { SyncResult, SyncProgress } from '../sync/index.js';
 export { readRequest, type RequestPlan, type RequestPlanResult, type PlannedNeed, type RequestView, type RequestNeedView, type RequestGrantResult } from './request.js';
 export { DEFAULT_SETTINGS, exportFileName, readSettings, settingsFile, type AppSettings, type DeleteEverythingResult, type ExportEverythingResult, type HostHooks, type SettingsView } from './settings.js';
 export type { PodErrorCode, PodFailure } from '../pod/index.js';
+export { importOutcome, emptySummary } from '../ingest/index.js';
+export type { SkippedItemReport } from '../ingest/index.js';

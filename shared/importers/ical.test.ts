@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES } from '../../test/helpers/home.js';
 import { iri, recordToJson, stableId, type LockerRecord } from '../model/index.js';
-import { collect, DEFAULT_CAPS, ImportAbort } from './types.js';
+import { collect, DEFAULT_CAPS, type ParsedItem } from './types.js';
 import { icalImporter } from './ical.js';
 
 const ctx = { fileName: 'calendar.ics', caps: DEFAULT_CAPS, deadline: Date.now() + 60_000 };
@@ -93,14 +93,32 @@ describe('iCalendar importer', () => {
     expect(recordToJson(records[0] as LockerRecord).properties['eventSchedule']).toMatchObject({ repeatFrequency: 'P1D' });
   });
 
-  it('refuses a truncated calendar and an event without a start', () => {
+  it('refuses a truncated calendar whole, and skips an event without a start (with its line and text)', () => {
     const truncated = fixture().slice(0, fixture().indexOf('END:VEVENT'));
     const r = icalImporter.parse(truncated, ctx);
     expect(r.kind).toBe('failed');
     if (r.kind === 'failed') expect(r.failure.message).toMatch(/truncated/);
     const noStart = icalImporter.parse('BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nSUMMARY:Nothing\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n', ctx);
     expect(noStart.kind).toBe('ok');
-    if (noStart.kind === 'ok') expect(() => collect(noStart.parsed)).toThrow(new ImportAbort({ kind: 'invalid', message: 'event "Nothing": DTSTART is missing or not a date' }));
+    if (noStart.kind === 'ok') {
+      const items = [...(noStart.parsed.items as Iterable<ParsedItem>)];
+      expect(items).toEqual([{ skipped: { line: 2, reason: 'event "Nothing": DTSTART is missing or not a date', raw: 'BEGIN:VEVENT\r\nUID:x\r\nSUMMARY:Nothing\r\nEND:VEVENT' } }]);
+    }
+  });
+
+  it('keeps the time of a date-time mislabelled VALUE=DATE, and two such events at different times stay two', () => {
+    const cal = (time: string) => `BEGIN:VEVENT\r\nSUMMARY:RC helicopters\r\nDTSTART;VALUE=DATE:20110805T${time}\r\nEND:VEVENT\r\n`;
+    const records = parse(`BEGIN:VCALENDAR\r\n${cal('150000')}${cal('170000')}END:VCALENDAR\r\n`);
+    expect(records).toHaveLength(2);
+    expect(records.map((r) => recordToJson(r).properties['startDate'])).toEqual(['2011-08-05T15:00:00', '2011-08-05T17:00:00']);
+  });
+
+  it('a bad date in one event skips that event only', () => {
+    const r = icalImporter.parse(`BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\r\nSUMMARY:Good\r\nDTSTART:20240101T100000Z\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:b\r\nSUMMARY:Bad\r\nDTSTART;VALUE=DATE:Next Year\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n`, ctx);
+    if (r.kind !== 'ok') throw new Error(r.failure.message);
+    const items = [...(r.parsed.items as Iterable<ParsedItem>)];
+    expect(items.map((i) => (i.skipped ? `skipped line ${i.skipped.line}` : 'record'))).toEqual(['record', 'skipped line 7']);
+    expect(items[1]?.skipped?.reason).toMatch(/cannot be read/);
   });
 
   it('uses schema.org terms', () => {

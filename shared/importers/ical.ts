@@ -2,7 +2,7 @@ import ICAL from 'ical.js';
 import { iri, lit, namedNode, RecordBuilder, sha256Hex, stableId, subjectIri, type LockerRecord } from '../model/index.js';
 import { previousDay, toTimeLiteral, type TimeLiteral } from './ical-time.js';
 import { scanContentLines } from './text.js';
-import { checkDeadline, failed, ImportAbort, type ImportContext, type Importer, type ParsedItem, type ParseResult } from './types.js';
+import { checkDeadline, failed, ImportAbort, rawText, type ImportContext, type Importer, type ParsedItem, type ParseResult } from './types.js';
 
 type Component = InstanceType<typeof ICAL.Component>;
 type Property = InstanceType<typeof ICAL.Property>;
@@ -94,15 +94,32 @@ function addSchedule(b: RecordBuilder, ev: Component, start: TimeLiteral): void 
   }
 }
 
-/** The natural key of a VEVENT: its UID (plus RECURRENCE-ID for a changed occurrence), or its content. */
-function eventKey(ev: Component, recurrence: TimeLiteral | undefined): string {
+/**
+ * The natural key of a VEVENT: its UID (plus RECURRENCE-ID for a changed
+ * occurrence), or, without one, every content line of it but DTSTAMP (which
+ * an export rewrites each time): two events that differ in anything at all
+ * never share a key, and the same event exported again keeps its key.
+ */
+function eventKey(ev: Component, recurrence: TimeLiteral | undefined, block: string): string {
   const uid = text(ev, 'uid');
   if (uid) return recurrence ? `uid:${uid}|${recurrence.text}` : `uid:${uid}`;
-  const parts = ['summary', 'dtstart', 'dtend', 'duration', 'location', 'description', 'rrule'].map((n) => ev.getFirstProperty(n)?.toICALString() ?? '');
-  return `content:${sha256Hex(parts.join('\n'))}`;
+  const lines = block
+    .replace(/\r?\n[ \t]/g, '')
+    .split(/\r?\n/)
+    .map((l) => l.trimEnd())
+    .filter((l) => l !== '' && !/^DTSTAMP[;:]/i.test(l));
+  return `content:${sha256Hex(lines.join('\n'))}`;
 }
 
-function convertEvent(ev: Component): LockerRecord | string {
+/**
+ * Dates that carry a time although labelled `VALUE=DATE` (`DTSTART;VALUE=DATE:20110805T150000`, written by some
+ * exporters): the label is dropped so that the time is kept, as node-ical keeps it, instead of the day alone.
+ */
+export function unlabelMislabelledDates(block: string): string {
+  return block.replace(/^((?:DTSTART|DTEND|DUE|RECURRENCE-ID|EXDATE|RDATE)(?:;[^:\r\n]*)?);VALUE=DATE((?:;[^:\r\n]*)?):(\d{8}T\d{6}Z?(?:,\d{8}T\d{6}Z?)*)(?=\r?$)/gim, (_m, head: string, rest: string, value: string) => `${head}${rest}:${value}`);
+}
+
+function convertEvent(ev: Component, block: string): LockerRecord | string {
   const startP = timeOf(ev.getFirstProperty('dtstart'));
   const summary = text(ev, 'summary');
   const what = summary ? `event "${summary.slice(0, 60)}"` : `event ${text(ev, 'uid') ?? '(no UID)'}`;
@@ -110,7 +127,7 @@ function convertEvent(ev: Component): LockerRecord | string {
   const start = toTimeLiteral(startP.time, startP.tzid);
   const recurrenceP = timeOf(ev.getFirstProperty('recurrence-id'));
   const recurrence = recurrenceP ? toTimeLiteral(recurrenceP.time, recurrenceP.tzid) : undefined;
-  const id = stableId('event', eventKey(ev, recurrence));
+  const id = stableId('event', eventKey(ev, recurrence, block));
   const b = new RecordBuilder('event', id);
   b.set(S('name'), lit.string(summary ?? '(no title)'));
   b.set(S('startDate'), timeLit(start));
@@ -190,23 +207,39 @@ export const icalImporter: Importer = {
     const count = blocks.events.length;
     if (count > ctx.caps.maxRecordsPerFile) return failed('too-large', `more than ${ctx.caps.maxRecordsPerFile} events in one file`);
     function* items(): Generator<ParsedItem> {
+      // Line numbers are counted as the events are reached (1-based, the BEGIN:VEVENT line).
+      let line = 1;
+      let counted = 0;
       for (let n = 0; n < count; n++) {
         if ((n & 1023) === 0) checkDeadline(ctx);
         const [a, b] = blocks.events[n] as [number, number];
+        line += countLines(source, counted, a);
+        counted = a;
+        const block = source.slice(a, b);
+        const at = { line, raw: rawText(block.trimEnd()) };
         let r: LockerRecord | string;
         try {
-          r = convertEvent(new ICAL.Component(ICAL.parse(source.slice(a, b)) as never, parent));
+          const readable = unlabelMislabelledDates(block);
+          r = convertEvent(new ICAL.Component(ICAL.parse(readable) as never, parent), block);
         } catch (e) {
           if (e instanceof ImportAbort) throw e;
-          throw new ImportAbort({ kind: 'malformed', message: `not a valid iCalendar file: ${e instanceof Error ? e.message : String(e)}` });
+          // One event that ical.js cannot read (a date of "Next Year"): that event is skipped, the calendar goes on.
+          r = `this event cannot be read: ${e instanceof Error ? e.message.slice(0, 200) : String(e)}`;
         }
-        if (typeof r === 'string') throw new ImportAbort({ kind: 'invalid', message: r });
-        yield { record: r };
+        if (typeof r === 'string') yield { skipped: { ...at, reason: r } };
+        else yield { record: r, source: at };
       }
     }
     return { kind: 'ok', parsed: { count, items: items() } };
   },
 };
+
+/** Line breaks in `text` between two offsets. */
+function countLines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
 
 /** Offsets of the VEVENT and VTIMEZONE blocks directly inside each VCALENDAR (the structure was checked by the pre-scan). */
 function splitBlocks(text: string): { events: Array<[number, number]>; timezones: Array<[number, number]> } {

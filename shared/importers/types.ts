@@ -78,10 +78,27 @@ export interface ImportContext {
   readonly options?: FormatOptions | undefined;
 }
 
-/** One record an importer produced, with the binaries it links to. */
-export interface ParsedItem {
-  readonly record: LockerRecord;
-  readonly binaries?: readonly BinaryWrite[];
+/** Where an item sits in its file, for a person to find it: the line it starts on and its text (capped). */
+export interface ItemSource {
+  readonly line?: number;
+  readonly raw: string;
+}
+
+/** One item of a file that could not be read (a bad date, a missing field): skipped, the rest of the file goes on. */
+export interface SkippedItem extends ItemSource {
+  readonly reason: string;
+}
+
+/** One record an importer produced, with the binaries it links to — or an item it had to skip. */
+export type ParsedItem =
+  | { readonly record: LockerRecord; readonly binaries?: readonly BinaryWrite[]; readonly source?: ItemSource; readonly skipped?: undefined }
+  | { readonly skipped: SkippedItem; readonly record?: undefined };
+
+/** Raw text kept with a skipped item: enough to recognise it, never the whole of a giant item. */
+export const MAX_RAW_CHARS = 2000;
+
+export function rawText(text: string): string {
+  return text.length > MAX_RAW_CHARS ? `${text.slice(0, MAX_RAW_CHARS)}…` : text;
 }
 
 /**
@@ -99,13 +116,14 @@ export interface ParsedFile {
   readonly keepsProvenance?: boolean;
 }
 
-/** All items at once (tests, small files). */
+/** All records at once (tests, small files); skipped items are left out (see `collectSkipped`). */
 export function collect(parsed: ParsedFile): { records: LockerRecord[]; binaries: BinaryWrite[] } {
   const records: LockerRecord[] = [];
   const binaries = new Map<string, BinaryWrite>();
   const at = new Map<string, number>();
   if (!(Symbol.iterator in parsed.items)) throw new Error('collect() takes a synchronous importer; use collectAsync');
   for (const item of parsed.items) {
+    if (item.skipped) continue;
     const i = at.get(item.record.id);
     if (i === undefined) {
       at.set(item.record.id, records.length);

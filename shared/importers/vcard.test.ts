@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES } from '../../test/helpers/home.js';
 import { recordToJson, sha256Hex } from '../model/index.js';
-import { collect, DEFAULT_CAPS } from './types.js';
+import { collect, DEFAULT_CAPS, type ParsedItem } from './types.js';
 import { vcardImporter } from './vcard.js';
 
 const ctx = { fileName: 'contacts.vcf', caps: DEFAULT_CAPS, deadline: Date.now() + 60_000 };
@@ -66,11 +66,26 @@ describe('vCard importer', () => {
     expect(records[0]?.properties['hasPhoto']).toBe('https://tracker.example/p.jpg');
   });
 
-  it('refuses a photo over the size cap and a card without any name', () => {
+  it('skips a card with a photo over the size cap and a card without any name, keeping the others, with their lines', () => {
     const big = `BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Big\r\nPHOTO;ENCODING=b;TYPE=JPEG:${'A'.repeat(4000)}\r\nEND:VCARD\r\n`;
-    const r = vcardImporter.parse(big, { ...ctx, caps: { ...DEFAULT_CAPS, maxBinaryBytes: 1000 } });
-    expect(() => r.kind === 'ok' && collect(r.parsed)).toThrow('contact "Big": embedded photo is larger than the 1000 byte limit');
-    const nameless = vcardImporter.parse('BEGIN:VCARD\r\nVERSION:3.0\r\nNOTE:who?\r\nEND:VCARD\r\n', ctx);
-    expect(() => nameless.kind === 'ok' && collect(nameless.parsed)).toThrow(/has no name/);
+    const good = 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Good\r\nEND:VCARD\r\n';
+    const nameless = 'BEGIN:VCARD\r\nVERSION:3.0\r\nNOTE:who?\r\nEND:VCARD\r\n';
+    const r = vcardImporter.parse(big + good + nameless, { ...ctx, caps: { ...DEFAULT_CAPS, maxBinaryBytes: 1000 } });
+    if (r.kind !== 'ok') throw new Error(r.failure.message);
+    const items = [...(r.parsed.items as Iterable<ParsedItem>)];
+    expect(items.map((i) => (i.skipped ? `line ${i.skipped.line}: ${i.skipped.reason}` : `record ${recordToJson(i.record).title}`))).toEqual([
+      'line 1: contact "Big": embedded photo is larger than the 1000 byte limit',
+      'record Good',
+      expect.stringMatching(/^line 10: .*has no name/),
+    ]);
+    expect(items[2]?.skipped?.raw).toBe(nameless.trimEnd());
+  });
+
+  it('one card ical.js cannot read does not take the file with it', () => {
+    const r = vcardImporter.parse('BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Fine\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nFN:Broken\r\nBDAY;VALUE=date:not a date\r\nEND:VCARD\r\n', ctx);
+    if (r.kind !== 'ok') throw new Error(r.failure.message);
+    const items = [...(r.parsed.items as Iterable<ParsedItem>)];
+    expect(items.filter((i) => i.record).length + items.filter((i) => i.skipped).length).toBe(2);
+    expect(items[0]?.record).toBeDefined();
   });
 });

@@ -3,7 +3,7 @@ import { binaryIri, iri, lit, namedNode, RecordBuilder, sha256Hex, stableId, typ
 import type { BinaryWrite } from '../model/index.js';
 import { decodeBase64, makeBinary, sniffImage } from './media.js';
 import { scanContentLines } from './text.js';
-import { checkDeadline, failed, ImportAbort, type ImportContext, type Importer, type ParsedItem, type ParseResult } from './types.js';
+import { checkDeadline, failed, ImportAbort, rawText, type ImportContext, type Importer, type ParsedItem, type ParseResult } from './types.js';
 
 type Component = InstanceType<typeof ICAL.Component>;
 type Property = InstanceType<typeof ICAL.Property>;
@@ -172,31 +172,60 @@ export const vcardImporter: Importer = {
     const scan = scanContentLines(source, ctx.caps, 'VCARD');
     if (scan.kind === 'error') return failed('malformed', `not a valid vCard file: ${scan.message}`);
     if (scan.components > ctx.caps.maxRecordsPerFile) return failed('too-large', `more than ${ctx.caps.maxRecordsPerFile} cards in one file`);
-    let cards: Component[];
-    try {
-      const json = ICAL.parse(source) as unknown[];
-      const list = Array.isArray(json[0]) ? (json as unknown[][]) : [json];
-      cards = list.map((j) => new ICAL.Component(j as never));
-    } catch (e) {
-      return failed('malformed', `not a valid vCard file: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    const count = cards.filter((c) => c.name === 'vcard').length;
+    // Cards are cut out of the text and parsed one at a time: one card ical.js cannot read is skipped, not the file.
+    const blocks = splitCards(source);
+    if (blocks.length === 0) return failed('malformed', 'not a valid vCard file: no BEGIN:VCARD … END:VCARD');
+    const count = blocks.length;
     function* items(): Generator<ParsedItem> {
-      for (let i = 0; i < cards.length; i++) {
+      let line = 1;
+      let counted = 0;
+      for (let i = 0; i < blocks.length; i++) {
         if ((i & 1023) === 0) checkDeadline(ctx);
-        const card = cards[i] as Component;
-        if (card.name !== 'vcard') continue;
+        const [a, b] = blocks[i] as [number, number];
+        line += countLines(source, counted, a);
+        counted = a;
+        const block = source.slice(a, b);
+        const at = { line, raw: rawText(block.trimEnd()) };
         let r: ReturnType<typeof convertCard>;
         try {
-          r = convertCard(card, ctx);
+          r = convertCard(new ICAL.Component(ICAL.parse(block) as never), ctx);
         } catch (e) {
           if (e instanceof ImportAbort) throw e;
-          throw new ImportAbort({ kind: 'malformed', message: `not a valid vCard file: ${e instanceof Error ? e.message : String(e)}` });
+          r = `this card cannot be read: ${e instanceof Error ? e.message.slice(0, 200) : String(e)}`;
         }
-        if (typeof r === 'string') throw new ImportAbort({ kind: 'invalid', message: r });
-        yield { record: r.record, binaries: r.binaries };
+        if (typeof r === 'string') yield { skipped: { ...at, reason: r } };
+        else yield { record: r.record, binaries: r.binaries, source: at };
       }
     }
     return { kind: 'ok', parsed: { count, items: items() } };
   },
 };
+
+/** Line breaks in `text` between two offsets. */
+function countLines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** Offsets of each top-level BEGIN:VCARD … END:VCARD (a vCard 2.1 AGENT card nested inside stays with its card). */
+function splitCards(text: string): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let depth = 0;
+  let start = -1;
+  let pos = 0;
+  while (pos < text.length) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = text.length;
+    const head = text.slice(pos, Math.min(end, pos + 12)).toUpperCase();
+    if (head.startsWith('BEGIN:VCARD')) {
+      if (depth === 0) start = pos;
+      depth++;
+    } else if (head.startsWith('END:VCARD') && depth > 0) {
+      depth--;
+      if (depth === 0) out.push([start, Math.min(end + 1, text.length)]);
+    }
+    pos = end + 1;
+  }
+  return out;
+}

@@ -1,3 +1,5 @@
+import type { SkippedItem } from '../importers/index.js';
+
 /** What an import reports: its progress while it runs, and its summary at the end. */
 
 /**
@@ -14,12 +16,31 @@ export interface ImportError {
   readonly needs?: 'passphrase' | 'identity' | 'unknown';
 }
 
-/** What `locker import --json` prints. */
+/** One item of a file that was skipped (the rest of its file was kept): where it is, why, and its text. */
+export interface SkippedItemReport {
+  readonly file: string;
+  readonly line?: number;
+  readonly reason: string;
+  readonly raw: string;
+}
+
+/**
+ * What `locker import --json` prints. The numbers add up: every item seen is
+ * imported (new), updated, unchanged, skipped (could not be read, listed in
+ * `skippedItems`) or a duplicate of another item of the same file.
+ */
 export interface ImportSummary {
   imported: number;
   updated: number;
+  unchanged: number;
   skipped: number;
+  duplicates: number;
+  /** Items seen in the files that were read (files refused as a whole are in `errors`, not here). */
+  seen: number;
+  /** Files refused as a whole (nothing of them kept). */
   errors: ImportError[];
+  /** The skipped items, with their line, reason and text. */
+  skippedItems: SkippedItemReport[];
   /** Files inside an archive of no format Locker reads (pictures, web pages), passed over. */
   ignored?: number;
 }
@@ -43,4 +64,15 @@ export interface ImportProgress {
 export type ReportProgress = (phase: ImportPhase, done?: number, total?: number, bytes?: number, format?: string) => void;
 
 /** One source committed (durable), or refused with nothing of it kept. */
-export type IngestOutcome = { readonly kind: 'ok'; readonly created: number; readonly updated: number; readonly unchanged: number; readonly ids: readonly string[] } | { readonly kind: 'failed'; readonly message: string };
+export type IngestOutcome =
+  | {
+      readonly kind: 'ok';
+      readonly created: number;
+      readonly updated: number;
+      readonly unchanged: number;
+      readonly duplicates: number;
+      readonly seen: number;
+      readonly skipped: readonly SkippedItem[];
+      readonly ids: readonly string[];
+    }
+  | { readonly kind: 'failed'; readonly message: string };

@@ -1,30 +1,18 @@
 import { findInvalid, formatProblems, readProvenance, validateRecord, withProvenance, type LockerRecord } from '../model/index.js';
 import type { Importer } from '../importers/index.js';
 
-const MAX_PROBLEMS_SHOWN = 3;
-
-/** Collects validation problems across a file's batches: a file with any invalid record is refused as a whole. */
-export class ProblemLog {
-  count = 0;
-  private readonly shown: string[] = [];
-
-  async check(records: readonly LockerRecord[]): Promise<boolean> {
-    const invalid = await findInvalid(records);
-    for (const i of invalid) {
-      const record = records[i] as LockerRecord;
-      this.count++;
-      if (this.shown.length < MAX_PROBLEMS_SHOWN) {
-        const check = await validateRecord(record);
-        this.shown.push(`${record.type} ${describeRecord(record)}: ${check.ok ? 'invalid' : formatProblems(check.problems)}`);
-      }
-    }
-    return invalid.length === 0;
+/**
+ * Which records of a batch fail their shape, and why, in plain words. The
+ * fast compiled checks find them; shacl-engine says what is wrong with each.
+ */
+export async function invalidRecords(records: readonly LockerRecord[]): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  for (const i of await findInvalid(records)) {
+    const record = records[i] as LockerRecord;
+    const check = await validateRecord(record);
+    out.set(i, `${record.type} ${describeRecord(record)}: ${check.ok ? 'invalid' : formatProblems(check.problems)}`);
   }
-
-  message(): string {
-    const more = this.count - this.shown.length;
-    return `nothing imported: ${this.shown.join('; ')}${more > 0 ? ` (and ${more} more invalid record${more === 1 ? '' : 's'})` : ''}`;
-  }
+  return out;
 }
 
 /** Adds provenance unless the record brings its own (a Locker export). */

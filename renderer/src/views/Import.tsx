@@ -43,7 +43,7 @@ export function ImportView({ done }: { done: () => void }) {
       else errors.push({ file: f.name, message: r.message });
     }
     if (ids.length === 0) {
-      setState({ kind: 'done', summary: { imported: 0, updated: 0, skipped: 0, errors }, names: files.map((f) => f.name) });
+      setState({ kind: 'done', summary: { ...EMPTY_SUMMARY, errors }, names: files.map((f) => f.name) });
       return;
     }
     return run((callId) => call('import.uploads', { ids }, callId), errors, files);
@@ -169,8 +169,33 @@ function Status({ state }: { state: State }) {
         <div className="summary" role="status" data-testid="import-summary">
           <h2>Done</h2>
           <p>
-            {s.imported.toLocaleString()} new, {s.updated.toLocaleString()} updated, {s.skipped.toLocaleString()} unchanged. <a href={href('timeline')}>See them on the timeline</a>.
+            {s.imported.toLocaleString()} new, {s.updated.toLocaleString()} updated, {s.unchanged.toLocaleString()} unchanged
+            {s.skipped > 0 ? `, ${s.skipped.toLocaleString()} skipped` : ''}
+            {s.duplicates > 0 ? `, ${s.duplicates.toLocaleString()} repeated within a file` : ''}. <a href={href('timeline')}>See them on the timeline</a>.
           </p>
+          {s.skippedItems.length > 0 && (
+            <>
+              <h3>Skipped: these items could not be read (the rest of each file was imported)</h3>
+              <ul className="errors skipped-items" data-testid="skipped-items">
+                {s.skippedItems.slice(0, SKIPPED_SHOWN).map((e, i) => (
+                  <li key={i}>
+                    <strong>
+                      {e.file.split(/[\\/]/).pop()}
+                      {e.line !== undefined ? `, line ${e.line}` : ''}
+                    </strong>
+                    : {e.reason}
+                    {e.raw && (
+                      <details>
+                        <summary>The text in the file</summary>
+                        <pre className="raw">{e.raw}</pre>
+                      </details>
+                    )}
+                  </li>
+                ))}
+              </ul>
+              {s.skippedItems.length > SKIPPED_SHOWN && <p className="muted">…and {(s.skippedItems.length - SKIPPED_SHOWN).toLocaleString()} more.</p>}
+            </>
+          )}
           {s.errors.length > 0 && (
             <>
               <h3>Not imported</h3>
@@ -188,6 +213,10 @@ function Status({ state }: { state: State }) {
     }
   }
 }
+
+/** Skipped items listed on the page; the rest are counted. */
+const SKIPPED_SHOWN = 200;
+const EMPTY_SUMMARY: ImportSummary = { imported: 0, updated: 0, unchanged: 0, skipped: 0, duplicates: 0, seen: 0, errors: [], skippedItems: [] };
 
 const FORMAT_NAMES: Readonly<Record<string, string>> = {
   ical: 'iCalendar',
