@@ -110,13 +110,25 @@ describe.skipIf(!exe)('the app in a browser (locker serve + a real pod)', { time
     mkdirSync(path.join(dir, 'bad'));
     const bad = path.join(dir, 'bad', 'broken.ics');
     writeFileSync(bad, 'BEGIN:VCALENDAR\nthis is not a calendar');
+    // A well-formed calendar with one event whose date cannot be read: that event is skipped, with its text.
+    const partly = path.join(dir, 'bad', 'partly.ics');
+    writeFileSync(partly, 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:next-year@example.org\r\nSUMMARY:<b>Someday</b>\r\nDTSTART;VALUE=DATE:Next Year\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n');
     await goto('import');
-    await page.getByTestId('file-input').setInputFiles([...files, bad]);
+    await page.getByTestId('file-input').setInputFiles([...files, bad, partly]);
     const summary = page.getByTestId('import-summary');
     await summary.waitFor({ timeout: 60_000 });
     await expect(summary).toContainText('294 new');
-    await expect(summary.locator('.errors li')).toHaveCount(1);
-    await expect(summary.locator('.errors li')).toContainText('broken.ics');
+    await expect(summary).toContainText('1 skipped');
+    await expect(summary.locator('.errors:not(.skipped-items) li')).toHaveCount(1);
+    await expect(summary.locator('.errors:not(.skipped-items) li')).toContainText('broken.ics');
+    const skipped = summary.getByTestId('skipped-items').locator('li');
+    await expect(skipped).toHaveCount(1);
+    await expect(skipped).toContainText('partly.ics, line 3');
+    await expect(skipped).toContainText('cannot be read');
+    await skipped.locator('summary').click();
+    // The item's text, as text: the markup in it is shown, never rendered.
+    await expect(skipped.locator('pre.raw')).toContainText('SUMMARY:<b>Someday</b>');
+    await expect(skipped.locator('pre.raw b')).toHaveCount(0);
     await saveShot(page, 'import');
   });
 
