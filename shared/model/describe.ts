@@ -1,6 +1,6 @@
 import type { Quad, Term } from '@rdfjs/types';
 import { sha256Hex } from './ids.js';
-import { isProvenanceQuad, readProvenance, type Provenance } from './provenance.js';
+import { isProvenanceQuad, PROVENANCE_SOURCE, readProvenance, type Provenance } from './provenance.js';
 import { binaryIri, docIri, LOCAL_ROOT, termKey, type LockerRecord } from './record.js';
 import { TYPES, type RecordType } from './types.js';
 import { iri, localName, NS, RDF_TYPE, XSD } from './vocab.js';
@@ -55,8 +55,12 @@ export function indexRecord(record: LockerRecord): RecordIndex {
   const emails: Array<{ email: string; role: 'self' | 'attendee' }> = [];
   const binaries = new Set<string>();
   const filesPrefix = binaryIri('');
+  // The file a record came from is found by its name too (provenance is left out of everything else here).
+  const source = record.quads.find((q) => q.subject.value === `${doc}#${PROVENANCE_SOURCE}` && q.predicate.value === iri('schema', 'name') && q.object.termType === 'Literal');
+  if (source) texts.push(source.object.value);
   for (const q of content) {
     const o = q.object;
+    if (o.termType === 'NamedNode' && o.value.startsWith('tel:')) texts.push(...phoneForms(o.value.slice(4)));
     if (o.termType === 'Literal' && TEXT_TYPES.has(o.datatype.value) && !NOT_SEARCHED.has(q.predicate.value)) texts.push(o.value);
     if (o.termType === 'NamedNode') {
       if (o.value.startsWith('mailto:')) {
@@ -84,6 +88,24 @@ export function indexRecord(record: LockerRecord): RecordIndex {
     binaries: [...binaries],
     contentHash: contentHash(content),
   };
+}
+
+/**
+ * A phone number as people type it into a search box: the whole number with its country code
+ * (`+15551212` → `15551212`) and, for a number with one, the national part as well (`5551212`), so that
+ * a prefix of either finds it; and its last seven and four digits.
+ */
+function phoneForms(raw: string): string[] {
+  // tel: URI parameters (`;ext=102`) are not part of the number.
+  const digits = decodeURIComponent(raw.split(';')[0] ?? '').replace(/[^0-9+]/g, '');
+  if (!/[0-9]{3,}/.test(digits)) return [];
+  const all = digits.replace(/^\+/, '');
+  const out = [all];
+  // The subscriber's part, as it is often said and typed on its own ("555-1212" is searched as 555… and 1212…).
+  if (all.length > 7) out.push(all.slice(-7), all.slice(-4));
+  const national = /^\+(1|[2-9][0-9])([0-9]{6,})$/.exec(digits);
+  if (national?.[2]) out.push(national[2], `0${national[2]}`);
+  return out;
 }
 
 function normaliseEmail(raw: string): string | undefined {

@@ -21,7 +21,9 @@ export interface Provenance {
 
 const IMPORTER_AGENT_BASE = 'https://w3id.org/locker/importers/';
 const ACTIVITY = 'prov-activity';
-const SOURCE = 'prov-source';
+/** The fragment of a record's source entity (the file it came from). */
+export const PROVENANCE_SOURCE = 'prov-source';
+const SOURCE = PROVENANCE_SOURCE;
 
 /** True for the quads that only say where a record came from (so they don't count as a change of content). */
 export function isProvenanceQuad(q: Quad, doc: string): boolean {
