@@ -313,6 +313,7 @@ async function run(command: string, args: readonly string[], o: Options, door: D
         for (const item of summary.skippedItems.slice(0, SKIPS_SHOWN)) io.err(`locker: skipped ${shown(item.file)}${item.line !== undefined ? `:${item.line}` : ''}: ${displayText(item.reason, 300)}\n`);
         if (summary.skippedItems.length > SKIPS_SHOWN) io.err(`locker: … and ${summary.skippedItems.length - SKIPS_SHOWN} more skipped (all of them, with their text: --json)\n`);
       }
+      for (const w of summary.warnings ?? []) io.err(`locker: warning: ${shown(w.file)}: ${w.message}\n`);
       for (const e of summary.errors) io.err(`locker: ${shown(e.file)}: ${importErrorText(e)}\n`);
       return EXIT[importOutcome(summary)];
     }

@@ -285,6 +285,7 @@ export function createHandlers(locker: Locker, opts: HandlerOptions = {}): Locke
         return {
           ...summary,
           skippedItems: summary.skippedItems.map((e) => ({ ...e, file: named(e.file) })),
+          ...(summary.warnings && { warnings: summary.warnings.map((e) => ({ ...e, file: named(e.file) })) }),
           errors: [...summary.errors.map((e) => ({ ...e, file: named(e.file) })), ...missing.map((m) => ({ file: m.id, message: 'this upload is gone: add the file again' }))],
         };
       } finally {

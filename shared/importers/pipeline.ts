@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { sha256Hex } from '../model/index.js';
 import { detectFormat } from './detect.js';
 import { icalImporter } from './ical.js';
-import { decodeText } from './text.js';
+import { decodeAs, mandatesUtf8 } from './text.js';
 import { trigImporter } from './trig.js';
-import type { FormatId, FormatOptions, ImportCaps, ImportFailure, Importer, ParsedFile } from './types.js';
+import type { FormatId, FormatOptions, ImportCaps, ImportFailure, Importer, ParsedFile, ParseResult } from './types.js';
 import { vcardImporter } from './vcard.js';
 import { ofxImporter } from './ofx.js';
 import { qifImporter } from './qif.js';
@@ -32,7 +32,8 @@ export interface SourceFile {
 }
 
 export type OpenedSource =
-  | { readonly kind: 'ok'; readonly importer: Importer; readonly sha256: string; readonly parsed: ParsedFile }
+  /** `warnings`: what was read but not as it should be (bytes that are not valid UTF-8 where the format requires it). */
+  | { readonly kind: 'ok'; readonly importer: Importer; readonly sha256: string; readonly parsed: ParsedFile; readonly warnings?: readonly string[] }
   | { readonly kind: 'failed'; readonly failure: ImportFailure };
 
 /** Size cap, format detection from the first bytes, decoding, and the format's parser (lazy: records come as they are read). */
@@ -50,9 +51,16 @@ export function openSource(src: SourceFile, caps: ImportCaps, options?: FormatOp
     ...(src.readSibling && { readSibling: src.readSibling }),
     ...(options && { options }),
   };
-  const parsed = importer.parseBytes ? importer.parseBytes(src.bytes, ctx) : importer.parse(decodeText(src.bytes), ctx);
+  const warnings: string[] = [];
+  let parsed: ParseResult;
+  if (importer.parseBytes) parsed = importer.parseBytes(src.bytes, ctx);
+  else {
+    const decoded = decodeAs(src.bytes, mandatesUtf8(detected.format, src.bytes));
+    if (decoded.replaced > 0) warnings.push(`${decoded.replaced} byte sequence${decoded.replaced === 1 ? ' is' : 's are'} not valid UTF-8, which this format requires: kept as \uFFFD where the bytes are bad`);
+    parsed = importer.parse(decoded.text, ctx);
+  }
   if (parsed.kind === 'failed') return parsed;
-  return { kind: 'ok', importer, sha256: sha256Hex(src.bytes), parsed: parsed.parsed };
+  return { kind: 'ok', importer, sha256: sha256Hex(src.bytes), parsed: parsed.parsed, warnings };
 }
 
 export interface StreamFile {

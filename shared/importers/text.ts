@@ -6,12 +6,36 @@ import type { ImportCaps } from './types.js';
  * encoding of old Outlook/Windows exports.
  */
 export function decodeText(bytes: Uint8Array): string {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  return decodeAs(bytes, false).text;
+}
+
+/** Formats whose specification mandates UTF-8: invalid bytes in them are damage, not a legacy encoding. */
+const JSON_FORMATS = new Set(['geojson', 'takeout-location', 'fhir', 'activitypub', 'twitter']);
+
+/** True when the file's format requires UTF-8: JSON (RFC 8259), vCard 4.0 (RFC 6350 §3.1). */
+export function mandatesUtf8(format: string, bytes: Uint8Array): boolean {
+  if (JSON_FORMATS.has(format)) return true;
+  if (format !== 'vcard') return false;
+  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 4096));
+  return /^VERSION:4\.0\s*$/im.test(head);
+}
+
+/**
+ * Decodes as `decodeText` does, except that a file whose format mandates
+ * UTF-8 is never re-read as Windows-1252: its invalid bytes become U+FFFD,
+ * counted in `replaced` so that the import can warn about them.
+ */
+export function decodeAs(bytes: Uint8Array, utf8Only: boolean): { text: string; replaced: number } {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), replaced: 0 };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), replaced: 0 };
   try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes), replaced: 0 };
   } catch {
-    return new TextDecoder('windows-1252').decode(bytes);
+    if (!utf8Only) return { text: new TextDecoder('windows-1252').decode(bytes), replaced: 0 };
+    const text = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false }).decode(bytes);
+    let replaced = 0;
+    for (let i = text.indexOf('\uFFFD'); i >= 0; i = text.indexOf('\uFFFD', i + 1)) replaced++;
+    return { text, replaced };
   }
 }
 

@@ -92,7 +92,7 @@ export async function ingestSource(store: Store, source: Source, report: ReportP
     }
     await flush();
     store.commit();
-    return { kind: 'ok', ...counts, seen, skipped, ids: [...written.keys()] };
+    return { kind: 'ok', ...counts, seen, skipped, warnings: source.opened.warnings ?? [], ids: [...written.keys()] };
   } catch (e) {
     store.rollback();
     if (e instanceof ImportAbort) return { kind: 'failed', message: e.failure.message };

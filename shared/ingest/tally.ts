@@ -14,6 +14,7 @@ export class ImportTally {
     this.summary.skipped += outcome.skipped.length;
     this.summary.seen += outcome.seen;
     for (const s of outcome.skipped) this.summary.skippedItems.push({ file: label, ...s });
+    if (outcome.warnings.length > 0) (this.summary.warnings ??= []).push(...outcome.warnings.map((message) => ({ file: label, message })));
   }
 
   refuse(label: string, message: string, why: Pick<ImportError, 'code' | 'needs'> = {}): void {
@@ -26,7 +27,7 @@ export class ImportTally {
   }
 
   result(): ImportSummary {
-    return { ...this.summary, errors: [...this.summary.errors], skippedItems: [...this.summary.skippedItems] };
+    return { ...this.summary, errors: [...this.summary.errors], skippedItems: [...this.summary.skippedItems], ...(this.summary.warnings && { warnings: [...this.summary.warnings] }) };
   }
 }
 

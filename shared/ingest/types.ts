@@ -43,6 +43,8 @@ export interface ImportSummary {
   skippedItems: SkippedItemReport[];
   /** Files inside an archive of no format Locker reads (pictures, web pages), passed over. */
   ignored?: number;
+  /** Files imported with a warning (bytes that are not valid UTF-8 where the format requires it); present when any. */
+  warnings?: ImportError[];
 }
 
 export type ImportPhase = 'reading' | 'validating' | 'writing' | 'done' | 'failed';
@@ -73,6 +75,8 @@ export type IngestOutcome =
       readonly duplicates: number;
       readonly seen: number;
       readonly skipped: readonly SkippedItem[];
+      /** What was read but not as it should be (invalid UTF-8 where the format requires it). */
+      readonly warnings: readonly string[];
       readonly ids: readonly string[];
     }
   | { readonly kind: 'failed'; readonly message: string };

@@ -196,6 +196,18 @@ function Status({ state }: { state: State }) {
               {s.skippedItems.length > SKIPPED_SHOWN && <p className="muted">…and {(s.skippedItems.length - SKIPPED_SHOWN).toLocaleString()} more.</p>}
             </>
           )}
+          {(s.warnings ?? []).length > 0 && (
+            <>
+              <h3>Imported, with a warning</h3>
+              <ul className="errors warnings" data-testid="import-warnings">
+                {(s.warnings ?? []).map((w, i) => (
+                  <li key={i}>
+                    <strong>{w.file.split(/[\\/]/).pop()}</strong>: {w.message}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
           {s.errors.length > 0 && (
             <>
               <h3>Not imported</h3>
