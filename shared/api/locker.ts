@@ -164,7 +164,9 @@ export class Locker {
         const outcome = await this.exclusive(() => ingestSource(this.store, source, (...a) => report(source.input, ...a), opts.signal));
         tally.add(source.label, outcome);
         if (outcome.kind === 'ok') opts.onCommitted?.(source.label, outcome.ids);
-        if (source.whole) report(source.input, outcome.kind === 'ok' ? 'done' : 'failed', outcome.kind === 'ok' ? outcome.ids.length : 0, outcome.kind === 'ok' ? outcome.ids.length : 0, outcome.kind === 'ok' ? source.size : 0);
+        if (!source.whole) return;
+        if (outcome.kind === 'ok') report(source.input, 'done', outcome.ids.length, outcome.ids.length, source.size);
+        else report(source.input, 'failed');
         return;
       }
     }

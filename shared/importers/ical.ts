@@ -2,7 +2,8 @@ import ICAL from 'ical.js';
 import { iri, lit, namedNode, RecordBuilder, sha256Hex, stableId, subjectIri, type LockerRecord } from '../model/index.js';
 import { previousDay, toTimeLiteral, type TimeLiteral } from './ical-time.js';
 import { scanContentLines } from './text.js';
-import { checkDeadline, failed, ImportAbort, rawText, type ImportContext, type Importer, type ParsedItem, type ParseResult } from './types.js';
+import { blockItems } from './blocks.js';
+import { failed, type ImportContext, type Importer, type ParseResult } from './types.js';
 
 type Component = InstanceType<typeof ICAL.Component>;
 type Property = InstanceType<typeof ICAL.Property>;
@@ -206,40 +207,14 @@ export const icalImporter: Importer = {
     }
     const count = blocks.events.length;
     if (count > ctx.caps.maxRecordsPerFile) return failed('too-large', `more than ${ctx.caps.maxRecordsPerFile} events in one file`);
-    function* items(): Generator<ParsedItem> {
-      // Line numbers are counted as the events are reached (1-based, the BEGIN:VEVENT line).
-      let line = 1;
-      let counted = 0;
-      for (let n = 0; n < count; n++) {
-        if ((n & 1023) === 0) checkDeadline(ctx);
-        const [a, b] = blocks.events[n] as [number, number];
-        line += countLines(source, counted, a);
-        counted = a;
-        const block = source.slice(a, b);
-        const at = { line, raw: rawText(block.trimEnd()) };
-        let r: LockerRecord | string;
-        try {
-          const readable = unlabelMislabelledDates(block);
-          r = convertEvent(new ICAL.Component(ICAL.parse(readable) as never, parent), block);
-        } catch (e) {
-          if (e instanceof ImportAbort) throw e;
-          // One event that ical.js cannot read (a date of "Next Year"): that event is skipped, the calendar goes on.
-          r = `this event cannot be read: ${e instanceof Error ? e.message.slice(0, 200) : String(e)}`;
-        }
-        if (typeof r === 'string') yield { skipped: { ...at, reason: r } };
-        else yield { record: r, source: at };
-      }
-    }
-    return { kind: 'ok', parsed: { count, items: items() } };
+    // One event that ical.js cannot read (a date of "Next Year") is skipped; the calendar goes on.
+    const items = blockItems(source, blocks.events, ctx, 'this event', (block) => {
+      const r = convertEvent(new ICAL.Component(ICAL.parse(unlabelMislabelledDates(block)) as never, parent), block);
+      return typeof r === 'string' ? r : { record: r };
+    });
+    return { kind: 'ok', parsed: { count, items } };
   },
 };
-
-/** Line breaks in `text` between two offsets. */
-function countLines(text: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++;
-  return n;
-}
 
 /** Offsets of the VEVENT and VTIMEZONE blocks directly inside each VCALENDAR (the structure was checked by the pre-scan). */
 function splitBlocks(text: string): { events: Array<[number, number]>; timezones: Array<[number, number]> } {

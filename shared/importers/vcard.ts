@@ -3,7 +3,8 @@ import { binaryIri, iri, lit, namedNode, RecordBuilder, sha256Hex, stableId, typ
 import type { BinaryWrite } from '../model/index.js';
 import { decodeBase64, makeBinary, sniffImage } from './media.js';
 import { scanContentLines } from './text.js';
-import { checkDeadline, failed, ImportAbort, rawText, type ImportContext, type Importer, type ParsedItem, type ParseResult } from './types.js';
+import { blockItems } from './blocks.js';
+import { failed, type ImportContext, type Importer, type ParseResult } from './types.js';
 
 type Component = InstanceType<typeof ICAL.Component>;
 type Property = InstanceType<typeof ICAL.Property>;
@@ -176,37 +177,10 @@ export const vcardImporter: Importer = {
     const blocks = splitCards(source);
     if (blocks.length === 0) return failed('malformed', 'not a valid vCard file: no BEGIN:VCARD … END:VCARD');
     const count = blocks.length;
-    function* items(): Generator<ParsedItem> {
-      let line = 1;
-      let counted = 0;
-      for (let i = 0; i < blocks.length; i++) {
-        if ((i & 1023) === 0) checkDeadline(ctx);
-        const [a, b] = blocks[i] as [number, number];
-        line += countLines(source, counted, a);
-        counted = a;
-        const block = source.slice(a, b);
-        const at = { line, raw: rawText(block.trimEnd()) };
-        let r: ReturnType<typeof convertCard>;
-        try {
-          r = convertCard(new ICAL.Component(ICAL.parse(block) as never), ctx);
-        } catch (e) {
-          if (e instanceof ImportAbort) throw e;
-          r = `this card cannot be read: ${e instanceof Error ? e.message.slice(0, 200) : String(e)}`;
-        }
-        if (typeof r === 'string') yield { skipped: { ...at, reason: r } };
-        else yield { record: r.record, binaries: r.binaries, source: at };
-      }
-    }
-    return { kind: 'ok', parsed: { count, items: items() } };
+    const items = blockItems(source, blocks, ctx, 'this card', (block) => convertCard(new ICAL.Component(ICAL.parse(block) as never), ctx));
+    return { kind: 'ok', parsed: { count, items } };
   },
 };
-
-/** Line breaks in `text` between two offsets. */
-function countLines(text: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++;
-  return n;
-}
 
 /** Offsets of each top-level BEGIN:VCARD … END:VCARD (a vCard 2.1 AGENT card nested inside stays with its card). */
 function splitCards(text: string): Array<[number, number]> {
