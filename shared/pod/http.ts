@@ -104,7 +104,7 @@ export async function request(fetchFn: typeof fetch, url: string, opts: RequestO
     const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
     let res: Response | undefined;
     let failure: string;
-    let why: HttpFailure = 'status';
+    let why: HttpFailure;
     try {
       if (stats) {
         stats.requests++;
