@@ -7,7 +7,7 @@
  * import changing nothing.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ImportSummary } from '../shared/api/index.js';
@@ -16,13 +16,17 @@ import { openTemp } from './helpers/home.js';
 
 interface Entry {
   readonly file: string;
-  readonly format: 'ical' | 'vcard';
+  readonly format: string;
   readonly notes: string;
   readonly reference: { readonly items: number; readonly unreadable: number; readonly wholeFileRefused: boolean };
 }
 
 const CORPUS = path.join(ROOT, 'test/corpus');
-const entries = JSON.parse(readFileSync(path.join(CORPUS, 'manifest.json'), 'utf8')) as Entry[];
+const MANIFESTS = path.join(CORPUS, 'manifests');
+const entries = readdirSync(MANIFESTS)
+  .filter((n) => n.endsWith('.json'))
+  .sort()
+  .flatMap((n) => JSON.parse(readFileSync(path.join(MANIFESTS, n), 'utf8')) as Entry[]);
 
 /**
  * Where Locker still reads less than the reference, each with why. The test fails when one of these
