@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { COUNTERS, type Reference } from './corpus-ref/index.js';
+import { corpusFormats, counterFor, type Reference } from './corpus-ref/index.js';
 
 interface CorpusEntry {
   file: string;
@@ -44,12 +44,12 @@ function readManifests(): Map<string, CorpusEntry[]> {
   return out;
 }
 
-async function recount(entry: CorpusEntry): Promise<{ reference: Reference; sha256: string }> {
+async function recount(entry: CorpusEntry): Promise<{ reference: Reference; sha256: string; parser: string }> {
   const bytes = readFileSync(path.join(CORPUS_DIR, entry.file));
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const counter = COUNTERS[entry.format];
+  const counter = await counterFor(entry.format);
   if (counter === undefined) throw new Error(`${entry.file}: no reference counter for the format "${entry.format}" in corpus-ref/index.ts`);
-  return { reference: await counter.count(bytes, entry.file), sha256 };
+  return { reference: await counter.count(bytes, entry.file), sha256, parser: counter.parser };
 }
 
 const sameReference = (a: Reference | undefined, b: Reference): boolean =>
@@ -70,7 +70,7 @@ async function main(argv: string[]): Promise<number> {
   const rows: string[][] = [['file', 'items/unreadable', 'status']];
   let changed = 0;
   for (const entry of entries) {
-    const { reference, sha256 } = await recount(entry);
+    const { reference, sha256, parser } = await recount(entry);
     let status = 'ok';
     if (sha256 !== entry.sha256) {
       status = 'BYTES DIFFER from the manifest sha256';
@@ -79,12 +79,12 @@ async function main(argv: string[]): Promise<number> {
       status = `${write ? 'updated' : 'DIFFERS'}: manifest ${show(entry.reference)}`;
       changed += 1;
       if (write) entry.reference = reference;
-      else problems.push(`${entry.file}: ${COUNTERS[entry.format]?.parser ?? '?'} counts ${show(reference)}, the manifest says ${show(entry.reference)}`);
+      else problems.push(`${entry.file}: ${parser} counts ${show(reference)}, the manifest says ${show(entry.reference)}`);
     }
     rows.push([entry.file, show(reference), status]);
   }
   const listed = new Set(entries.map((e) => e.file));
-  for (const dir of Object.keys(COUNTERS)) {
+  for (const dir of corpusFormats()) {
     for (const name of readdirSync(path.join(CORPUS_DIR, dir))) {
       if (!listed.has(`${dir}/${name}`)) problems.push(`${dir}/${name} is in the corpus but in no manifest (manifests/${dir}.json)`);
     }
@@ -95,7 +95,7 @@ async function main(argv: string[]): Promise<number> {
     const of = entries.filter((e) => e.format === format);
     return `${of.length} ${format} files, ${of.reduce((n, e) => n + e.reference.items, 0)} items, ${of.reduce((n, e) => n + e.reference.unreadable, 0)} unreadable`;
   };
-  process.stdout.write(`\n${Object.keys(COUNTERS).map(total).join('; ')}\n`);
+  process.stdout.write(`\n${corpusFormats().map(total).join('; ')}\n`);
   if (write && changed > 0) {
     for (const [name, list] of manifests) writeFileSync(path.join(MANIFESTS, name), `${JSON.stringify(list, null, 2)}\n`);
     process.stdout.write(`manifests: ${changed} reference${changed === 1 ? '' : 's'} written\n`);

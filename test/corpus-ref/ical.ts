@@ -65,7 +65,7 @@ function countIcal(text: string): Reference {
   return { items: events.length, unreadable, wholeFileRefused: true };
 }
 
-export const icalCounter: ReferenceCounter = {
+export const counter: ReferenceCounter = {
   parser: 'ical.js@2.2.1',
   item: 'a VEVENT directly under a VCALENDAR',
   count: (bytes) => countIcal(decodeUtf8(bytes)),

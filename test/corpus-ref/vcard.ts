@@ -4,7 +4,7 @@
 import { blocks, parses } from './ical.js';
 import { decodeUtf8, type ReferenceCounter } from './types.js';
 
-export const vcardCounter: ReferenceCounter = {
+export const counter: ReferenceCounter = {
   parser: 'ical.js@2.2.1',
   item: 'a BEGIN:VCARD…END:VCARD block',
   count(bytes) {
