@@ -41,6 +41,9 @@ export function detectFormat(head: Uint8Array, fileName: string): Detection {
   if (/^!(TYPE:|ACCOUNT|OPTION:|CLEAR:)/i.test(firstLine)) return { kind: 'format', format: 'qif' };
   if (/^(\{1:[^}]*\}.*)?:20:/.test(firstLine) || (/^:\d{2}[A-Z]?:/m.test(text) && /^:25:/m.test(text) && /^:61:|^:60[FM]:/m.test(text))) return { kind: 'format', format: 'mt940' };
   const code = text.split(/\r?\n/).find((l) => l.trim() !== '' && !l.trimStart().startsWith('#'))?.trim() ?? '';
+  // A calendar or address book behind a line or two of something else (a separator, a note a program wrote first).
+  if (/^BEGIN:VCARD[ \t]*\r?$/im.test(text) && /^END:VCARD[ \t]*\r?$/im.test(text)) return { kind: 'format', format: 'vcard' };
+  if (/^BEGIN:VCALENDAR[ \t]*\r?$/im.test(text) && /^BEGIN:(VEVENT|VTODO|VTIMEZONE)[ \t]*\r?$/im.test(text)) return { kind: 'format', format: 'ical' };
   const rdfStart = /^(@prefix|@base|prefix|base)\b/i.test(code) || code.startsWith('<');
   if (/\.trig$/i.test(fileName) && (rdfStart || code === '')) return { kind: 'format', format: 'trig' };
   if (rdfStart && /\{/.test(text)) return { kind: 'format', format: 'trig' };

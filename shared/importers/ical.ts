@@ -212,7 +212,7 @@ export const icalImporter: Importer = {
       const r = convertEvent(new ICAL.Component(ICAL.parse(unlabelMislabelledDates(block)) as never, parent), block);
       return typeof r === 'string' ? r : { record: r };
     });
-    return { kind: 'ok', parsed: { count, items } };
+    return { kind: 'ok', parsed: { count, items, ...(scan.warning !== undefined && { warnings: [scan.warning] }) } };
   },
 };
 

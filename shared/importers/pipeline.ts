@@ -60,7 +60,7 @@ export function openSource(src: SourceFile, caps: ImportCaps, options?: FormatOp
     parsed = importer.parse(decoded.text, ctx);
   }
   if (parsed.kind === 'failed') return parsed;
-  return { kind: 'ok', importer, sha256: sha256Hex(src.bytes), parsed: parsed.parsed, warnings };
+  return { kind: 'ok', importer, sha256: sha256Hex(src.bytes), parsed: parsed.parsed, warnings: [...warnings, ...(parsed.parsed.warnings ?? [])] };
 }
 
 export interface StreamFile {
@@ -88,7 +88,7 @@ export async function openStreamSource(src: StreamFile, caps: ImportCaps, option
     { fileName: src.name, caps, deadline: Date.now() + caps.maxSeconds * 1000, ...(options && { options }) },
   );
   if (parsed.kind === 'failed') return parsed;
-  return { kind: 'ok', importer, sha256: hash.digest('hex'), parsed: parsed.parsed };
+  return { kind: 'ok', importer, sha256: hash.digest('hex'), parsed: parsed.parsed, ...(parsed.parsed.warnings && { warnings: parsed.parsed.warnings }) };
 }
 
 /** True when the format of these first bytes is read by a streaming importer. */

@@ -50,7 +50,7 @@ export function looksBinary(head: Uint8Array): boolean {
   return head.length > 0 && control / head.length > 0.05;
 }
 
-export type ScanResult = { readonly kind: 'ok'; readonly components: number } | { readonly kind: 'error'; readonly message: string };
+export type ScanResult = { readonly kind: 'ok'; readonly components: number; readonly warning?: string } | { readonly kind: 'error'; readonly message: string };
 
 /**
  * One pass over RFC 5545/6350 content lines before the real parser runs:
@@ -65,6 +65,7 @@ export function scanContentLines(text: string, caps: ImportCaps, top: 'VCALENDAR
   let topCount = 0;
   let pos = 0;
   const n = text.length;
+  const outside: { lines: number; first?: number } = { lines: 0 };
   while (pos < n) {
     let end = text.indexOf('\n', pos);
     if (end < 0) end = n;
@@ -95,11 +96,15 @@ export function scanContentLines(text: string, caps: ImportCaps, top: 'VCALENDAR
       if (!open) return { kind: 'error', message: `line ${lineNo}: END:${name} without a matching BEGIN` };
       if (open.name !== name) return { kind: 'error', message: `line ${lineNo}: END:${name} does not close BEGIN:${open.name} from line ${open.line} (the file may be truncated or corrupt)` };
     } else if (stack.length === 0 && raw.trim() !== '') {
-      return { kind: 'error', message: `line ${lineNo}: text outside of any BEGIN:${top} … END:${top} block` };
+      // Text between blocks (a separator line, a mail client's note) is read past and reported, not a reason to refuse the file.
+      outside.lines++;
+      outside.first ??= lineNo;
     }
   }
   const open = stack.at(-1);
   if (open) return { kind: 'error', message: `the file ends inside BEGIN:${open.name} from line ${open.line}: it is truncated` };
   if (topCount === 0) return { kind: 'error', message: `no BEGIN:${top} found` };
-  return { kind: 'ok', components };
+  if (outside.first === undefined) return { kind: 'ok', components };
+  const lines = `${outside.lines} line${outside.lines === 1 ? '' : 's'}`;
+  return { kind: 'ok', components, warning: `${lines} outside any BEGIN:${top} … END:${top} block (the first at line ${outside.first}) ${outside.lines === 1 ? 'was' : 'were'} not read` };
 }

@@ -114,6 +114,8 @@ export interface ParsedFile {
   readonly bytesRead?: () => number;
   /** True when records already carry their own provenance (a Locker export). */
   readonly keepsProvenance?: boolean;
+  /** What was read past without being an item (text between the cards of a vCard file…), for the summary. */
+  readonly warnings?: readonly string[];
 }
 
 /** All records at once (tests, small files); skipped items are left out (see `collectSkipped`). */
