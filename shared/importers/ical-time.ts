@@ -1,4 +1,5 @@
 import ICAL from 'ical.js';
+import { findIana } from 'windows-iana';
 
 type ICalTime = InstanceType<typeof ICAL.Time>;
 
@@ -46,21 +47,63 @@ function intlOffset(f: Intl.DateTimeFormat, utcMs: number): number {
   return Math.round((asUtc - Math.floor(utcMs / 1000) * 1000) / 1000);
 }
 
+const zoneCache = new Map<string, string | undefined>();
+
+/**
+ * The IANA zone a TZID means, or undefined. Exports name zones many ways:
+ * IANA itself (`Europe/Paris`), Windows (`W. Europe Standard Time`, mapped by
+ * CLDR's table in windows-iana), quoted, or behind a vendor's prefix
+ * (`/freeassociation.sourceforge.net/Tzfile/America/Los_Angeles`,
+ * `/mozilla.org/20050126_1/Europe/Berlin`, `posix/Europe/Vaduz`,
+ * `custom_America/New_York`).
+ */
+export function ianaZone(tzid: string): string | undefined {
+  if (zoneCache.has(tzid)) return zoneCache.get(tzid);
+  const name = tzid.trim().replace(/^"(.*)"$/, '$1').trim();
+  let found: string | undefined;
+  if (name !== '' && intlFormat(name)) found = name;
+  found ??= findIana(name)[0];
+  if (found === undefined) {
+    // The longest tail of the name that is a zone: `/vendor/version/Area/City` → `Area/City`.
+    const parts = name.replace(/^custom_/i, '').split('/').filter(Boolean);
+    for (let i = 0; i < parts.length - 1 && found === undefined; i++) {
+      const tail = parts.slice(i).join('/');
+      if (/^[A-Za-z]/.test(tail) && intlFormat(tail)) found = tail;
+    }
+  }
+  if (found !== undefined) found = intlFormat(found)?.resolvedOptions().timeZone ?? found;
+  zoneCache.set(tzid, found);
+  return found;
+}
+
+/** Outlook's display names carry a fixed offset, `(UTC+01:00) Amsterdam, Berlin…`: seconds east of UTC, or undefined. */
+function displayOffset(tzid: string): number | undefined {
+  const m = /\((?:UTC|GMT)\s*(?:([+-])(\d{1,2}):?(\d{2})?)?\)/i.exec(tzid);
+  if (!m) return undefined;
+  if (m[1] === undefined) return 0;
+  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 3600 + Number(m[3] ?? 0) * 60);
+}
+
 /**
  * Converts an ical.js time. TZIDs defined by a VTIMEZONE in the file are
  * resolved by ical.js; a TZID without one (common in exports) is looked up as
- * an IANA zone; anything else stays floating, its TZID kept.
+ * an IANA zone (see ianaZone), or read as the fixed offset an Outlook display
+ * name states; anything else stays floating, its TZID kept.
  */
 export function toTimeLiteral(t: ICalTime, tzidParam?: string): TimeLiteral {
   if (t.isDate) return { text: `${pad(t.year, 4)}-${pad(t.month)}-${pad(t.day)}`, isDate: true };
   const zone = t.zone;
-  const tzid = tzidParam ?? (zone && zone.tzid !== 'floating' && zone.tzid !== 'UTC' ? zone.tzid : undefined);
+  const given = tzidParam ?? (zone && zone.tzid !== 'floating' && zone.tzid !== 'UTC' ? zone.tzid : undefined);
+  // The zone is kept under its IANA name where there is one (Windows and vendor names are mapped), else as written.
+  const tzid = given === undefined ? undefined : (ianaZone(given) ?? given.trim().replace(/^"(.*)"$/, '$1'));
   if (zone && zone.tzid === 'UTC') return { text: `${wallClock(t)}Z`, isDate: false };
   if (zone && zone.tzid !== 'floating') {
     return { text: wallClock(t) + offsetText(t.utcOffset()), isDate: false, ...(tzid !== undefined && { tzid }) };
   }
   if (tzid) {
     const f = intlFormat(tzid);
+    const fixed = f ? undefined : displayOffset(tzid);
+    if (fixed !== undefined) return { text: wallClock(t) + offsetText(fixed), isDate: false, tzid };
     if (f) {
       const guess = Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second);
       let off = intlOffset(f, guess);

@@ -126,3 +126,40 @@ describe('iCalendar importer', () => {
     expect(r.quads.some((q) => q.object.value === iri('schema', 'Event'))).toBe(true);
   });
 });
+
+/** A corpus file (test/corpus: files other software wrote), as its bytes are. */
+const corpus = (name: string) => parse(new TextDecoder().decode(readFileSync(path.join(FIXTURES, '../corpus/ical', name))));
+const json = (records: LockerRecord[]) => records.map(recordToJson);
+
+describe('time zones and dates as exporters write them (issue 17 point 2)', () => {
+  it('Outlook: a Windows zone name ("Pacific Standard Time", quoted) is kept as its IANA zone, at the offset its VTIMEZONE gives', () => {
+    const [test4] = json(corpus('pyicalendar-timezone_same_start.ics'));
+    expect(test4?.properties).toMatchObject({ startDate: '2017-02-24T12:00:00-08:00', timeZone: 'America/Los_Angeles' });
+  });
+
+  it('Evolution: a vendor-prefixed TZID (/freeassociation.sourceforge.net/Tzfile/America/Los_Angeles) is the IANA zone', () => {
+    const [summ] = json(corpus('icalendar-evolution.ics'));
+    expect(summ?.properties['timeZone']).toBe('America/Los_Angeles');
+  });
+
+  it('a Windows zone name with no VTIMEZONE in the file still gives the right offset, summer and winter', () => {
+    const ev = (start: string) => `BEGIN:VEVENT\r\nUID:w-${start}\r\nDTSTAMP:20240101T000000Z\r\nSUMMARY:at ${start}\r\nDTSTART;TZID=W. Europe Standard Time:${start}\r\nEND:VEVENT\r\n`;
+    const records = json(parse(`BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n${ev('20240115T090000')}${ev('20240715T090000')}END:VCALENDAR\r\n`));
+    expect(records.map((r) => [r.properties['startDate'], r.properties['timeZone']])).toEqual([
+      ['2024-01-15T09:00:00+01:00', 'Europe/Berlin'],
+      ['2024-07-15T09:00:00+02:00', 'Europe/Berlin'],
+    ]);
+  });
+
+  it('an Outlook display name as TZID, "(UTC+07:00) Bangkok, Hanoi, Jakarta", is read at its stated offset rather than floating', () => {
+    const cal = `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:d1\r\nDTSTAMP:20240101T000000Z\r\nSUMMARY:call\r\nDTSTART;TZID="(UTC+07:00) Bangkok, Hanoi, Jakarta":20240301T100000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n`;
+    expect(json(parse(cal))[0]?.properties['startDate']).toBe('2024-03-01T10:00:00+07:00');
+  });
+
+  it('RDATE is kept: the extra dates of a recurring event (ical.js recur_instances), and of a date-only Google birthday', () => {
+    const crazy = json(corpus('icaljs-recur_instances.ics')).find((r) => r.properties['startDate'] === '2012-10-02T10:00:00-07:00');
+    expect(crazy?.properties['eventSchedule']).toMatchObject({ rdate: ['2012-11-05T10:00:00-08:00', '2012-11-10T10:00:00-08:00', '2012-11-30T10:00:00-08:00'] });
+    const birthdays = json(corpus('icaljs-google_birthday.ics'));
+    expect(birthdays.some((r) => JSON.stringify(r.properties['eventSchedule'] ?? '').includes('2013-12-10'))).toBe(true);
+  });
+});

@@ -64,7 +64,8 @@ function addPerson(b: RecordBuilder, predicate: string, fragment: string, p: Pro
 
 function addSchedule(b: RecordBuilder, ev: Component, start: TimeLiteral): void {
   const rrules = ev.getAllProperties('rrule');
-  if (rrules.length === 0) return;
+  const rdates = ev.getAllProperties('rdate');
+  if (rrules.length === 0 && rdates.length === 0) return;
   const node = b.node('schedule');
   b.set(S('eventSchedule'), node);
   b.typeOf(node, S('Schedule'));
@@ -85,6 +86,14 @@ function addSchedule(b: RecordBuilder, ev: Component, start: TimeLiteral): void 
     }
     for (const m of parts['BYMONTH'] ?? []) b.add(node, S('byMonth'), lit.integer(Number(m)));
     for (const m of parts['BYMONTHDAY'] ?? []) b.add(node, S('byMonthDay'), lit.integer(Number(m)));
+  }
+  // RDATE: occurrences beyond (or instead of) the rule; a PERIOD counts by its start.
+  for (const p of rdates) {
+    const tz = p.getParameter('tzid');
+    for (const v of p.getValues()) {
+      const t = v instanceof ICAL.Period ? v.start : v;
+      if (t instanceof ICAL.Time) b.add(node, LK('rdate'), timeLit(toTimeLiteral(t, typeof tz === 'string' ? tz : undefined)));
+    }
   }
   if (start.tzid) b.add(node, S('scheduleTimezone'), lit.string(start.tzid));
   for (const p of ev.getAllProperties('exdate')) {
