@@ -310,7 +310,7 @@ async function run(command: string, args: readonly string[], o: Options, door: D
       else {
         io.out(`${summaryLine(summary)}\n`);
         // The first few reasons (all of them are in --json): a person sees what was left out and where.
-        for (const item of summary.skippedItems.slice(0, SKIPS_SHOWN)) io.err(`locker: skipped ${shown(item.file)}${item.line !== undefined ? `:${item.line}` : ''}: ${displayText(item.reason, 300)}\n`);
+        for (const item of summary.skippedItems.slice(0, SKIPS_SHOWN)) io.err(`locker: skipped ${shown(item.file)}${item.line !== undefined ? `:${item.line}` : item.position !== undefined ? ` (${displayText(item.position, 80)})` : ''}: ${displayText(item.reason, 300)}\n`);
         if (summary.skippedItems.length > SKIPS_SHOWN) io.err(`locker: … and ${summary.skippedItems.length - SKIPS_SHOWN} more skipped (all of them, with their text: --json)\n`);
       }
       for (const w of summary.warnings ?? []) io.err(`locker: warning: ${shown(w.file)}: ${w.message}\n`);

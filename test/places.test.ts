@@ -172,3 +172,41 @@ describe('Google location history', () => {
     ]);
   });
 });
+
+describe('one bad place or track does not cost the file (issue 17 point 1)', () => {
+  it('GPX: a waypoint without a valid position and a one-point track are skipped with their line and text; the rest imports', async () => {
+    const gpx = `<?xml version="1.0"?>\n<gpx version="1.1" creator="t">\n  <wpt lat="47.4" lon="11.0"><name>Good</name></wpt>\n  <wpt lat="abc" lon="11.0"><name>Bad</name></wpt>\n  <trk><name>Short</name><trkseg><trkpt lat="47.4" lon="11.0"/></trkseg></trk>\n</gpx>\n`;
+    const { home, files } = homeAndFiles();
+    writeFileSync(path.join(files, 'mixed.gpx'), gpx);
+    {
+      const r = await locker(home, 'import', path.join(files, 'mixed.gpx'), '--json');
+      expect(r.code).toBe(3);
+      const s = JSON.parse(r.stdout) as { imported: number; skipped: number; seen: number; skippedItems: Array<{ line?: number; reason: string; raw: string }> };
+      expect(s).toMatchObject({ imported: 1, skipped: 2, seen: 3 });
+      expect(s.skippedItems.map((i) => [i.line, i.raw.split('\n')[0]])).toEqual([
+        [4, '<wpt lat="abc" lon="11.0"><name>Bad</name></wpt>'],
+        [5, '<trk><name>Short</name><trkseg><trkpt lat="47.4" lon="11.0"/></trkseg></trk>'],
+      ]);
+      expect(s.skippedItems[1]?.reason).toMatch(/one point/);
+    }
+  });
+
+  it('GeoJSON and FHIR: a skipped item says where it is in the JSON (features[i], entry[i])', async () => {
+    const geo = JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { name: 'ok' }, geometry: { type: 'Point', coordinates: [11, 47] } }, { type: 'Feature', properties: { name: 'off the globe' }, geometry: { type: 'Point', coordinates: [200, 95] } }] });
+    const fhir = JSON.stringify({ resourceType: 'Bundle', entry: [{ resource: { resourceType: 'Observation', id: 'a', code: { text: 'Pulse' }, valueQuantity: { value: 60, unit: 'bpm' }, effectiveDateTime: '2024-01-01T10:00:00Z' } }, { resource: { resourceType: 'Observation', id: 'b', code: { text: 'Glucose' } } }] });
+    const { home, files } = homeAndFiles();
+    writeFileSync(path.join(files, 'p.geojson'), geo);
+    writeFileSync(path.join(files, 'b.json'), fhir);
+    {
+      for (const [name, position] of [['p.geojson', 'features[1]'], ['b.json', 'entry[1]']] as const) {
+        const r = await locker(home, 'import', path.join(files, name), '--json');
+        const s = JSON.parse(r.stdout) as { imported: number; skippedItems: Array<{ position?: string; raw: string }> };
+        expect(s.imported).toBe(1);
+        expect(s.skippedItems.map((i) => i.position)).toEqual([position]);
+        expect(s.skippedItems[0]?.raw).toMatch(/^\{"/);
+      }
+      const plain = await locker(home, 'import', path.join(files, 'p.geojson'));
+      expect(plain.stderr).toContain('p.geojson (features[1]): point "off the globe" has no valid position');
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { iri, lit, namedNode, RecordBuilder, sha256Hex, stableId } from '../model/index.js';
-import { checkDeadline, failed, type ImportContext, type Importer, type ParsedItem, type ParseResult } from './types.js';
+import { checkDeadline, failed, rawText, type ImportContext, type Importer, type ParsedItem, type ParseResult } from './types.js';
 
 const S = (l: string) => iri('schema', l);
 
@@ -58,21 +58,25 @@ function describe(r: Json): Entry | 'skip' | undefined {
   switch (type) {
     case 'Condition': {
       const c = concept(r['code']);
-      return { name: `Condition: ${c.text ?? 'unnamed'}`, date: firstDate(r['onsetDateTime'], r['onsetPeriod'], r['recordedDate'], obj(r['meta'])?.['lastUpdated']), value: concept(r['clinicalStatus']).text, notes };
+      // recordedDate (R4) was assertedDate in STU3 and dateRecorded in DSTU2, where clinicalStatus is a plain code.
+      return { name: `Condition: ${c.text ?? 'unnamed'}`, date: firstDate(r['onsetDateTime'], r['onsetPeriod'], r['recordedDate'], r['assertedDate'], r['dateRecorded'], obj(r['meta'])?.['lastUpdated']), value: concept(r['clinicalStatus']).text ?? str(r['clinicalStatus']), notes };
     }
     case 'MedicationStatement':
-    case 'MedicationRequest': {
+    case 'MedicationRequest':
+    case 'MedicationOrder': {
+      // MedicationOrder is DSTU2's MedicationRequest (dateWritten for authoredOn).
       const c = concept(r['medicationCodeableConcept']);
       const dosage = arr(r['dosage'] ?? r['dosageInstruction']).map((d) => str(obj(d)?.['text'])).find(Boolean);
-      return { name: `Medication: ${c.text ?? str(obj(r['medicationReference'])?.['display']) ?? 'unnamed'}`, date: firstDate(r['effectiveDateTime'], r['effectivePeriod'], r['authoredOn'], r['dateAsserted']), value: dosage, notes: [...notes, str(r['status'])] };
+      return { name: `Medication: ${c.text ?? str(obj(r['medicationReference'])?.['display']) ?? 'unnamed'}`, date: firstDate(r['effectiveDateTime'], r['effectivePeriod'], r['authoredOn'], r['dateWritten'], r['dateAsserted'], obj(r['dispenseRequest'])?.['validityPeriod'], r['dateEnded']), value: dosage, notes: [...notes, str(r['status'])] };
     }
     case 'Immunization': {
+      // R4 says occurrenceDateTime; STU3 and DSTU2 say date.
       const c = concept(r['vaccineCode']);
-      return { name: `Immunization: ${c.text ?? 'unnamed'}`, date: firstDate(r['occurrenceDateTime'], r['recorded']), value: str(r['lotNumber']) && `lot ${str(r['lotNumber'])}`, notes: [...notes, str(r['status'])] };
+      return { name: `Immunization: ${c.text ?? 'unnamed'}`, date: firstDate(r['occurrenceDateTime'], r['date'], r['recorded']), value: str(r['lotNumber']) && `lot ${str(r['lotNumber'])}`, notes: [...notes, str(r['status'])] };
     }
     case 'AllergyIntolerance': {
       const c = concept(r['code']);
-      return { name: `Allergy: ${c.text ?? 'unnamed'}`, date: firstDate(r['onsetDateTime'], r['recordedDate']), value: concept(r['clinicalStatus']).text, notes };
+      return { name: `Allergy: ${c.text ?? concept(r['substance']).text ?? 'unnamed'}`, date: firstDate(r['onsetDateTime'], r['onset'], r['recordedDate'], r['assertedDate']), value: concept(r['clinicalStatus']).text ?? str(r['clinicalStatus']) ?? str(r['status']), notes };
     }
     case 'Observation': {
       const c = concept(r['code']);
@@ -93,7 +97,7 @@ function describe(r: Json): Entry | 'skip' | undefined {
           unit = str(parts[0]?.['unit']);
         }
       }
-      return { name: c.text ?? 'Observation', date: firstDate(r['effectiveDateTime'], r['effectivePeriod'], r['issued']), value, unit, loinc: c.loinc, notes };
+      return { name: c.text ?? 'Observation', date: firstDate(r['effectiveDateTime'], r['effectivePeriod'], r['effectiveInstant'], r['issued']), value, unit, loinc: c.loinc, notes };
     }
     case 'Patient':
     case 'Practitioner':
@@ -120,7 +124,7 @@ export const fhirImporter: Importer = {
     if (!bundle || bundle['resourceType'] !== 'Bundle') return failed('invalid', 'not a FHIR Bundle (resourceType is not "Bundle")');
     const items: ParsedItem[] = [];
     const skipped = new Map<string, number>();
-    for (const e of arr(bundle['entry'])) {
+    for (const [i, e] of arr(bundle['entry']).entries()) {
       checkDeadline(ctx);
       const entry = obj(e);
       const r = obj(entry?.['resource']);
@@ -132,7 +136,11 @@ export const fhirImporter: Importer = {
         skipped.set(type, (skipped.get(type) ?? 0) + 1);
         continue;
       }
-      if (!d.date) return failed('invalid', `${type} "${d.name.slice(0, 60)}" has no date Locker can read (and a health entry needs one)`);
+      const at = { position: `entry[${i}]`, raw: rawText(JSON.stringify(r) ?? '') };
+      if (!d.date) {
+        items.push({ skipped: { ...at, reason: `${type} "${d.name.slice(0, 60)}" has no date Locker can read (and a health entry needs one)` } });
+        continue;
+      }
       const key = str(r['id']) ?? str(entry?.['fullUrl']) ?? sha256Hex(JSON.stringify(r));
       const b = new RecordBuilder('health', stableId('health', `fhir\u0000${type}\u0000${key}`));
       b.set(S('name'), lit.string(d.name.slice(0, 300)));
@@ -142,7 +150,7 @@ export const fhirImporter: Importer = {
       if (d.loinc && /^[0-9A-Za-z-]{1,20}$/.test(d.loinc)) b.set(S('measuredProperty'), namedNode(`https://loinc.org/${d.loinc}/`));
       const notes = [...d.notes, d.date.partial && `date given as ${d.date.partial}`].filter((n): n is string => !!n);
       if (notes.length) b.set(S('description'), lit.string(notes.join('; ').slice(0, 1000)));
-      items.push({ record: b.build() });
+      items.push({ record: b.build(), source: at });
       if (items.length > ctx.caps.maxRecordsPerFile) return failed('too-large', `more than ${ctx.caps.maxRecordsPerFile} entries in one file`);
     }
     if (items.length === 0) return failed('invalid', `this FHIR bundle has no conditions, medications, immunizations, allergies or observations${skipped.size ? ` (only ${[...skipped.keys()].join(', ')})` : ''}`);

@@ -1,5 +1,5 @@
-import { parseTime, placeRecord, trackRecord, type GeoPoint } from './geo.js';
-import { checkDeadline, failed, ImportAbort, type ImportContext, type Importer, type ParsedItem, type ParseResult } from './types.js';
+import { parseTime, placeRecord, trackRecord, validPoint, type GeoPoint } from './geo.js';
+import { checkDeadline, failed, ImportAbort, rawText, type ImportContext, type Importer, type ParsedItem, type ParseResult } from './types.js';
 
 /**
  * GeoJSON (RFC 7946): Point features become places, LineString and
@@ -47,16 +47,25 @@ export const geojsonImporter: Importer = {
         const description = str(props['description']) ?? str(props['desc']);
         const times = props['coordTimes'] ?? props['times'];
         const type = geom?.['type'];
+        const at = { position: doc?.['type'] === 'Feature' ? 'the feature' : `features[${i}]`, raw: rawText(JSON.stringify(f) ?? '') };
         if (type === 'Point') {
           const p = pos(geom?.['coordinates']);
-          if (!p) return;
-          items.push({ record: placeRecord({ name: name ?? `Point ${i + 1}`, lat: p.lat, lon: p.lon, ele: p.ele, description, address: str(props['address']) }, `geojson-place\u0000${p.lat}\u0000${p.lon}\u0000${name ?? ''}`) });
+          const label = name ?? `Point ${i + 1}`;
+          if (!p || !validPoint(p)) {
+            items.push({ skipped: { ...at, reason: `point "${label.slice(0, 60)}" has no valid position` } });
+            return;
+          }
+          items.push({ record: placeRecord({ name: label, lat: p.lat, lon: p.lon, ele: p.ele, description, address: str(props['address']) }, `geojson-place\u0000${p.lat}\u0000${p.lon}\u0000${label}`), source: at });
         } else if (type === 'LineString' || type === 'MultiLineString') {
           const segs = type === 'LineString' ? [line(geom?.['coordinates'], times)] : ((geom?.['coordinates'] as unknown[]) ?? []).map((c, k) => line(c, Array.isArray(times) ? times[k] : undefined));
-          const first = segs[0]?.[0];
-          if (!first) return;
           const label = name ?? `Track ${i + 1} of ${ctx.fileName}`;
-          items.push({ record: trackRecord({ name: label, segments: segs, description, start: parseTime(str(props['time']) ?? str(props['start'])), end: parseTime(str(props['end'])) }, `geojson-track\u0000${label}\u0000${first.lat}\u0000${first.lon}\u0000${first.time ?? ''}\u0000${segs.flat().length}`) });
+          const usable = segs.map((sg) => sg.filter(validPoint)).filter((sg) => sg.length >= 2);
+          const first = usable[0]?.[0];
+          if (!first) {
+            items.push({ skipped: { ...at, reason: `line "${label.slice(0, 60)}" has no two points with a valid position` } });
+            return;
+          }
+          items.push({ record: trackRecord({ name: label, segments: segs, description, start: parseTime(str(props['time']) ?? str(props['start'])), end: parseTime(str(props['end'])) }, `geojson-track\u0000${label}\u0000${first.lat}\u0000${first.lon}\u0000${first.time ?? ''}\u0000${segs.flat().length}`), source: at });
         } else skipped++;
       });
     } catch (e) {
@@ -65,6 +74,6 @@ export const geojsonImporter: Importer = {
     }
     if (items.length > ctx.caps.maxRecordsPerFile) return failed('too-large', `more than ${ctx.caps.maxRecordsPerFile} records in one file`);
     if (items.length === 0) return failed('invalid', `this GeoJSON has no points or lines${skipped ? ` (${skipped} other shapes)` : ''}`);
-    return { kind: 'ok', parsed: { count: items.length, items } };
+    return { kind: 'ok', parsed: { count: items.length, items, ...(skipped > 0 && { warnings: [`${skipped} feature${skipped === 1 ? '' : 's'} of other shapes (polygons, or no geometry) ${skipped === 1 ? 'was' : 'were'} not read`] }) } };
   },
 };

@@ -1,5 +1,5 @@
-import { parseTime, placeRecord, trackRecord, type GeoPoint } from './geo.js';
-import { child, descendants, parseXmlTree, textOf, type XmlNode } from './xml-tree.js';
+import { parseTime, placeRecord, trackRecord, validPoint, type GeoPoint } from './geo.js';
+import { child, descendants, nodeSource, parseXmlTree, textOf, type XmlNode } from './xml-tree.js';
 import { failed, ImportAbort, type ImportContext, type Importer, type ParsedItem, type ParseResult } from './types.js';
 
 /**
@@ -32,6 +32,7 @@ export const kmlImporter: Importer = {
       const kml = root.children.find((c) => c.name === 'kml');
       if (!kml) return failed('invalid', 'no <kml> element: not a KML file');
       const items: ParsedItem[] = [];
+      let ignored = 0;
       descendants(kml, 'Placemark').forEach((pm, i) => {
         const name = textOf(pm, 'name') ?? `Placemark ${i + 1}`;
         const description = textOf(pm, 'description')?.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
@@ -42,19 +43,26 @@ export const kmlImporter: Importer = {
         const point = descendants(pm, 'Point')[0];
         const lines = descendants(pm, 'LineString').map((l) => coordinates(textOf(l, 'coordinates')));
         const tracks = descendants(pm, 'Track').map(gxTrack);
-        const segments = [...lines, ...tracks].filter((s) => s.length >= 2);
+        const segments = [...lines, ...tracks].map((s) => s.filter(validPoint)).filter((s) => s.length >= 2);
+        const source = nodeSource(text, pm);
         if (segments.length) {
           const first = segments[0]?.[0];
-          items.push({ record: trackRecord({ name, segments, description, start: begin, end }, `kml-track\u0000${name}\u0000${first?.lat}\u0000${first?.lon}\u0000${begin ?? ''}\u0000${segments.flat().length}`) });
-        } else if (point) {
-          const [p] = coordinates(textOf(point, 'coordinates'));
-          if (!p) return;
-          items.push({ record: placeRecord({ name, lat: p.lat, lon: p.lon, ele: p.ele, description, address: textOf(pm, 'address') }, `kml-place\u0000${p.lat}\u0000${p.lon}\u0000${name}`) });
+          items.push({ record: trackRecord({ name, segments, description, start: begin, end }, `kml-track\u0000${name}\u0000${first?.lat}\u0000${first?.lon}\u0000${begin ?? ''}\u0000${segments.flat().length}`), source });
+          return;
         }
+        const [p] = point ? coordinates(textOf(point, 'coordinates')) : [];
+        if (p && validPoint(p)) {
+          items.push({ record: placeRecord({ name, lat: p.lat, lon: p.lon, ele: p.ele, description, address: textOf(pm, 'address') }, `kml-place\u0000${p.lat}\u0000${p.lon}\u0000${name}`), source });
+          return;
+        }
+        // A placemark of a shape Locker keeps (a point, a path) that has no usable position is reported; polygons and
+        // placemarks without any geometry are not items Locker reads.
+        if (point || lines.length || tracks.length) items.push({ skipped: { ...source, reason: `placemark "${name.slice(0, 60)}" has no valid ${point ? 'position' : 'path (two points or more)'}` } });
+        else ignored++;
       });
       if (items.length > ctx.caps.maxRecordsPerFile) return failed('too-large', `more than ${ctx.caps.maxRecordsPerFile} records in one file`);
-      if (items.length === 0) return failed('invalid', 'this KML file has no placemarks with a point or a path');
-      return { kind: 'ok', parsed: { count: items.length, items } };
+      if (items.length === 0) return failed('invalid', `this KML file has no placemarks with a point or a path${ignored ? ` (${ignored} with other shapes or none)` : ''}`);
+      return { kind: 'ok', parsed: { count: items.length, items, ...(ignored > 0 && { warnings: [`${ignored} placemark${ignored === 1 ? '' : 's'} with no point or path (a polygon, or no geometry) ${ignored === 1 ? 'was' : 'were'} not read`] }) } };
     } catch (e) {
       if (e instanceof ImportAbort) return { kind: 'failed', failure: e.failure };
       throw e;

@@ -81,6 +81,8 @@ export interface ImportContext {
 /** Where an item sits in its file, for a person to find it: the line it starts on and its text (capped). */
 export interface ItemSource {
   readonly line?: number;
+  /** Where in a file that has no useful lines (JSON): a path such as `features[12]` or `entry[3].resource`. */
+  readonly position?: string;
   readonly raw: string;
 }
 

@@ -36,7 +36,7 @@ export async function ingestSource(store: Store, source: Source, report: ReportP
   let seen = 0;
   let done = 0;
   const skip = (item: ItemSource | undefined, record: LockerRecord | undefined, reason: string) =>
-    skipped.push({ reason, raw: item?.raw ?? (record ? rawText(recordToTurtle(record)) : ''), ...(item?.line !== undefined && { line: item.line }) });
+    skipped.push({ reason, raw: item?.raw ?? (record ? rawText(recordToTurtle(record)) : ''), ...(item?.line !== undefined && { line: item.line }), ...(item?.position !== undefined && { position: item.position }) });
   store.begin();
   try {
     let batch: Pending[] = [];

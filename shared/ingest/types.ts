@@ -21,6 +21,8 @@ export interface SkippedItemReport {
   readonly file: string;
   readonly line?: number;
   readonly reason: string;
+  /** Where in a JSON file (`features[12]`), when it has no useful line. */
+  readonly position?: string;
   readonly raw: string;
 }
 

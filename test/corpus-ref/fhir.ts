@@ -1,6 +1,6 @@
 // FHIR JSON Bundle: a plain structural reading (no FHIR parser keeps a patient's entries apart the
 // way a person reads them). Items are the `entry[].resource`s of the Bundle that are a Condition,
-// MedicationStatement, MedicationRequest, Immunization, AllergyIntolerance or Observation (the
+// MedicationStatement, MedicationRequest (DSTU2: MedicationOrder), Immunization, AllergyIntolerance or Observation (the
 // clinical entries Locker keeps; Patient, Encounter, Claim… are no item). One is unreadable when none
 // of the elements that date it in DSTU2, STU3 or R4 holds a FHIR date or dateTime (the spec's regular
 // expression for the type): a dated entry is what a health record is.
@@ -17,6 +17,8 @@ const DATED_BY: Readonly<Record<string, readonly string[]>> = {
   Condition: ['onsetDateTime', 'onsetPeriod', 'recordedDate', 'assertedDate', 'dateRecorded'],
   MedicationStatement: ['effectiveDateTime', 'effectivePeriod', 'dateAsserted'],
   MedicationRequest: ['authoredOn', 'dispenseRequest.validityPeriod'],
+  // DSTU2's name for MedicationRequest.
+  MedicationOrder: ['dateWritten', 'dateEnded'],
   Immunization: ['occurrenceDateTime', 'recorded', 'date'],
   AllergyIntolerance: ['onsetDateTime', 'recordedDate', 'assertedDate', 'onset'],
   Observation: ['effectiveDateTime', 'effectivePeriod', 'effectiveInstant', 'issued'],
@@ -54,6 +56,6 @@ function countFhir(text: string): Reference {
 
 export const counter: ReferenceCounter = {
   parser: 'JSON.parse and the FHIR dateTime pattern (plain structural reading)',
-  item: 'a Condition, MedicationStatement, MedicationRequest, Immunization, AllergyIntolerance or Observation entry',
+  item: 'a Condition, MedicationStatement, MedicationRequest or MedicationOrder, Immunization, AllergyIntolerance or Observation entry',
   count: (bytes) => countFhir(decodeUtf8(bytes)),
 };

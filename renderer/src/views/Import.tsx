@@ -181,7 +181,7 @@ function Status({ state }: { state: State }) {
                   <li key={i}>
                     <strong>
                       {e.file.split(/[\\/]/).pop()}
-                      {e.line !== undefined ? `, line ${e.line}` : ''}
+                      {e.line !== undefined ? `, line ${e.line}` : e.position !== undefined ? `, at ${e.position}` : ''}
                     </strong>
                     : {e.reason}
                     {e.raw && (
