@@ -19,6 +19,7 @@ export function failureText(r: { readonly message: string; readonly code?: PodEr
 /** An import refusal, with the CLI's way round it (the environment variables and flags it reads). */
 export function importErrorText(e: ImportError): string {
   if (e.code === 'needs-secret') return `${e.message}: give it ${e.needs === 'identity' ? 'with --key-file' : 'with LOCKER_BACKUP_PASSPHRASE, LOCKER_PASSPHRASE or at the prompt'}`;
+  if (e.code === 'needs-currency') return `${e.message}: set it once with \`locker config currency EUR\` (your currency's code), or import this file with --currency EUR`;
   if (e.code === 'too-large') return `${e.message} (LOCKER_MAX_FILE_MB or importCaps.maxFileBytes in config.json)`;
   return e.message;
 }

@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CsvMappingSchema, createHandlers, defaultHome, importOutcome, openLocker, saveCsvMapping, type CallInput, type ImportSummary, type LockerApi, type LockerEvent } from '../shared/api/index.js';
+import { CsvMappingSchema, CurrencySchema, createHandlers, defaultCurrency, defaultHome, importOutcome, openLocker, saveCsvMapping, saveDefaultCurrency, type CallInput, type ImportSummary, type LockerApi, type LockerEvent } from '../shared/api/index.js';
 import { displayText } from '../shared/consent/index.js';
 import { isRecordType, RECORD_TYPES, type RecordType } from '../shared/model/index.js';
 import { BadRequestError, openDoor, type Door } from './call.js';
@@ -17,9 +17,12 @@ import { conflictsCommand, podCommand, PodUsageError, resolveCommand, syncComman
 
 const USAGE = `usage: locker [--home DIR] <command>
 
-  import <file|dir>... [--json]       .ics, .vcf, statements (.ofx/.qfx, .qif, MT940, .csv), Apple Health, FHIR,
-                                      .zip archives of those, .trig and .locker backups
+  import <file|dir>... [--json]       .ics, .vcf, statements (.ofx/.qfx, .qif, MT940, ISO 20022 CAMT.053 .xml, .csv),
+                                      Apple Health, FHIR, .zip archives of those, .trig and .locker backups
         [--csv-map "date=C,amount=C,payee=C,dateFormat=DD.MM.YYYY,decimal=comma,currency=EUR"] [--save-map NAME]
+        [--currency EUR]              for statements that don't say theirs (QIF, CSV): this import only
+  config currency [CODE]              the default currency of statements that don't say theirs (QIF, CSV
+                                      without a currency column); records read with it are marked assumed
   list [--type T] [--from ISO] [--to ISO] [--json]
                                       T: ${RECORD_TYPES.join('|')}
   search <text> [--type T] [--json]   words match as prefixes, accents ignored
@@ -140,6 +143,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         'csv-map': { type: 'string' },
         dismiss: { type: 'boolean' },
         'save-map': { type: 'string' },
+        currency: { type: 'string' },
         'from-pod': { type: 'boolean' },
         port: { type: 'string' },
         open: { type: 'boolean' },
@@ -174,6 +178,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     lock: () => lockCommand(home, o, io),
     passphrase: () => passphraseCommand(home, args, o, io),
   };
+  if (command === 'config') return configCommand(home, args, io);
   const keyCommand = keyCommands[command];
   if (keyCommand) {
     try {
@@ -264,7 +269,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   }
 }
 
-type Options = { 'csv-map'?: string | undefined; 'save-map'?: string | undefined; encrypt?: boolean | undefined; 'backup-key'?: string | undefined; json?: boolean | undefined; type?: string | undefined; from?: string | undefined; to?: string | undefined; limit?: string | undefined; format?: string | undefined; set?: string[] | undefined; out?: string | undefined };
+type Options = { currency?: string | undefined; 'csv-map'?: string | undefined; 'save-map'?: string | undefined; encrypt?: boolean | undefined; 'backup-key'?: string | undefined; json?: boolean | undefined; type?: string | undefined; from?: string | undefined; to?: string | undefined; limit?: string | undefined; format?: string | undefined; set?: string[] | undefined; out?: string | undefined };
 
 /** `--type T` for list, search and duplicates (one line naming the types, as `grant` says it). */
 function typeOption(t: string | undefined): RecordType | undefined {
@@ -299,7 +304,13 @@ async function run(command: string, args: readonly string[], o: Options, door: D
       if (o['save-map'] !== undefined && !csvMap) throw new UsageError('--save-map NAME keeps the mapping given with --csv-map');
       // An encrypted backup's secret is asked for only when one is named (or a mapping is given), as before.
       const unseal = csvMap || paths.some(isSealedFile) ? () => backupProtection(o, io, 'open') : undefined;
-      const summary = await door.call('import.start', { paths, ...(csvMap && { csvMap }) }, { onEvent: emit, unseal });
+      let currency: string | undefined;
+      if (o.currency !== undefined) {
+        const c = CurrencySchema.safeParse(o.currency);
+        if (!c.success) throw new UsageError(`--currency: ${c.error.issues[0]?.message ?? 'not a currency code'}`);
+        currency = c.data;
+      }
+      const summary = await door.call('import.start', { paths, ...(csvMap && { csvMap }), ...(currency && { currency }) }, { onEvent: emit, unseal });
       if (csvMap && o['save-map'] !== undefined && summary.errors.length === 0) {
         const saved = saveCsvMapping(door.home, csvMap);
         if (saved.kind !== 'ok') throw new Error(`the mapping was not saved: ${saved.message}`);
@@ -429,6 +440,36 @@ function parseCsvMap(text: string, name: string | undefined): NonNullable<CallIn
   if (!parsed.success) throw new UsageError(`--csv-map: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   if (!parsed.data.amount && !parsed.data.debit && !parsed.data.credit) throw new UsageError('--csv-map needs amount=COLUMN (or debit= and credit=)');
   return parsed.data;
+}
+
+/**
+ * `locker config currency [CODE]`: shows or sets the locker's default currency (config.json, not secret,
+ * so it needs no unlocking). LOCKER_CURRENCY, when set, overrides it for the run.
+ */
+function configCommand(home: string, args: readonly string[], io: Io): number {
+  const [key, value, ...rest] = args;
+  if (key !== 'currency' || rest.length > 0) {
+    io.err('locker: usage: locker config currency [CODE]   (e.g. locker config currency EUR)\n');
+    return 2;
+  }
+  const env = io.env['LOCKER_CURRENCY'];
+  const note = env ? ` (LOCKER_CURRENCY=${env} overrides it while it is set)` : '';
+  if (value === undefined) {
+    const r = defaultCurrency(home);
+    if (r.kind !== 'ok') {
+      io.err(`locker: ${r.message}\n`);
+      return 1;
+    }
+    io.out(r.currency ? `${r.currency}${note}\n` : `no default currency: set one with \`locker config currency EUR\`${note}\n`);
+    return 0;
+  }
+  const r = saveDefaultCurrency(home, value);
+  if (r.kind !== 'ok') {
+    io.err(`locker: ${r.message}\n`);
+    return r.kind === 'invalid' && !r.message.includes(r.file) ? 2 : 1;
+  }
+  io.out(`default currency: ${r.currency}: statements that don't say their currency are read in it, each record marked as assumed${note}\n`);
+  return 0;
 }
 
 /** True when `file` is an encrypted Locker backup (an age file), by its first bytes. */

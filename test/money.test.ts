@@ -142,8 +142,17 @@ describe('OFX and QFX', () => {
     writeFileSync(path.join(files, 'cut.ofx'), OFX_SGML.slice(0, OFX_SGML.indexOf('<TRNAMT>2500')) + '<TRNAMT>');
     const cut = await locker(home, 'import', path.join(files, 'cut.ofx'));
     expect(cut.code).toBe(1);
-    expect(cut.stderr).toMatch(/no readable amount/);
+    expect(cut.stderr).toMatch(/cut short/);
     expect(await transactions(home)).toEqual([]);
+    // A whole statement with one unreadable amount keeps the rest and says which was skipped.
+    writeFileSync(path.join(files, 'one-bad.ofx'), OFX_SGML.replace('<TRNAMT>2500', '<TRNAMT>2,5x00'));
+    const partial = await locker(home, 'import', path.join(files, 'one-bad.ofx'), '--json');
+    expect(partial.code, partial.stderr).toBe(3);
+    const summary = JSON.parse(partial.stdout) as { skipped: number; skippedItems: { line: number; reason: string; raw: string }[] };
+    expect(summary.skipped).toBe(1);
+    expect(summary.skippedItems[0]).toMatchObject({ reason: expect.stringMatching(/no readable amount/), raw: expect.stringMatching(/^<STMTTRN>[\s\S]*2,5x00/) });
+    expect(summary.skippedItems[0]?.line).toBeGreaterThan(1);
+    expect((await transactions(home)).length).toBeGreaterThan(0);
   });
 
   it('reads OFX dates with and without times and zones', () => {
@@ -191,9 +200,12 @@ describe('QIF', () => {
   it('infers day-first dates from the file, keeps repeated identical lines apart, and reads Windows-1252', async () => {
     const { home, files } = homeAndFiles('locker-money-');
     writeFileSync(path.join(files, 'export.qif'), Buffer.from(QIF, 'latin1'));
-    const noCurrency = await locker(home, 'import', path.join(files, 'export.qif'));
+    const noCurrency = await locker(home, 'import', path.join(files, 'export.qif'), '--json');
     expect(noCurrency.code).toBe(1);
-    expect(noCurrency.stderr).toContain('LOCKER_CURRENCY');
+    expect(JSON.parse(noCurrency.stdout).errors[0]).toMatchObject({ code: 'needs-currency' });
+    const told = await locker(home, 'import', path.join(files, 'export.qif'));
+    expect(told.stderr).toContain('locker config currency');
+    expect(told.stderr).not.toContain('LOCKER_CURRENCY');
     const r = await lockerWith({ LOCKER_CURRENCY: 'gbp' }, home, 'import', path.join(files, 'export.qif'), '--json');
     expect(r.code, r.stderr).toBe(0);
     expect(await transactions(home)).toEqual([
@@ -299,12 +311,12 @@ describe('CSV statements', () => {
     const next = await locker(home, 'import', path.join(files, 'mybank-march.csv'), '--json');
     expect(next.code, next.stderr).toBe(0);
     expect(JSON.parse(next.stdout)).toMatchObject({ imported: 1 });
-    // A row with no amount at all is refused with its row number, and nothing of that file is kept.
+    // A row with no amount at all is skipped with its row number; the rest of that file is kept.
     writeFileSync(path.join(files, 'mybank-april.csv'), ['Datum|Empfänger|Soll|Haben|Notiz', '01.04.2024|Kino|5,00||', '02.04.2024|Kino|||'].join('\n'));
     const broken = await locker(home, 'import', path.join(files, 'mybank-april.csv'));
-    expect(broken.code).toBe(1);
-    expect(broken.stderr).toContain('row 3: no readable amount');
-    expect(await transactions(home)).toHaveLength(3);
+    expect(broken.code).toBe(3);
+    expect(broken.stderr).toMatch(/mybank-april\.csv:3: no readable amount/);
+    expect(await transactions(home)).toHaveLength(4);
   });
 
   it('reads amounts and dates the way statements write them', () => {

@@ -109,3 +109,29 @@ export function saveCsvMapping(home: string, mapping: CsvMapping): { readonly ki
   writeConfig(home, { ...read.config, importOptions: { ...options, csvMappings: [...list, CsvMappingSchema.parse(mapping)] } });
   return { kind: 'ok' };
 }
+
+export const CurrencySchema = z
+  .string()
+  .regex(/^[A-Za-z]{3}$/, 'a currency is a three-letter ISO 4217 code such as EUR, USD or GBP')
+  .transform((c) => c.toUpperCase());
+
+/**
+ * The locker's default currency: what statements that don't say their own (QIF, CSV without a currency
+ * column) are read in, each such record marked as assumed. `locker config currency EUR` or the app's
+ * import screen set it; `LOCKER_CURRENCY` overrides it for one run.
+ */
+export function defaultCurrency(home: string): { readonly kind: 'ok'; readonly currency: string | undefined } | ConfigError {
+  const read = readConfig(home);
+  if (read.kind !== 'ok') return read;
+  return { kind: 'ok', currency: read.config.importOptions?.currency?.toUpperCase() };
+}
+
+/** Keeps the default currency (a malformed config.json is left as it is and reported). */
+export function saveDefaultCurrency(home: string, currency: string): { readonly kind: 'ok'; readonly currency: string } | ConfigError | { readonly kind: 'invalid'; readonly file: string; readonly message: string } {
+  const parsed = CurrencySchema.safeParse(currency);
+  if (!parsed.success) return { kind: 'invalid', file: configFile(home), message: parsed.error.issues[0]?.message ?? 'not a currency code' };
+  const read = readConfig(home);
+  if (read.kind !== 'ok') return read;
+  writeConfig(home, { ...read.config, importOptions: { ...read.config.importOptions, currency: parsed.data } });
+  return { kind: 'ok', currency: parsed.data };
+}

@@ -12,7 +12,7 @@ import { auditPod, type AuditReport } from './audit.js';
 import { findDuplicates, mergeRecords, type DuplicatePair, type MergeOutcome } from './duplicates.js';
 import { createGrant, expireGrants, listGrants, parseGrant, revokeGrants, type GrantResult, type GrantView, type Invalid, type RevokeResult } from './grants.js';
 import { backupToPod, restorePodBackup, type PodBackupResult, type RestoreResult } from './backup.js';
-import { CsvMappingSchema } from './config.js';
+import { CsvMappingSchema, CurrencySchema, saveDefaultCurrency } from './config.js';
 import { watchPod } from './watch.js';
 import { connectInteractively, connectWithClientCredentials, listConflicts, podStatus, resolve, syncWithPod, type ConflictView, type ConnectResult, type PodEnv, type PodStatus } from './pod.js';
 import { localPodStatus, startLocalPod, stopLocalPod, type LocalPodStatus, type StartLocalPodResult, type StopLocalPodResult } from '../localpod/index.js';
@@ -48,8 +48,9 @@ export const Inputs = {
   'records.delete': z.object({ id: Id }).strict(),
   'records.counts': z.object({}).strict(),
   search: z.object({ text: z.string().max(1000), type: RecordTypeSchema.optional(), limit: z.number().int().positive().max(1000).optional() }).strict(),
-  'import.start': z.object({ paths: z.array(LocalPath).min(1).max(10_000), csvMap: CsvMappingSchema.optional() }).strict(),
-  'import.uploads': z.object({ ids: z.array(z.string().regex(/^[0-9a-f]{24}$/, 'not an upload id')).min(1).max(10_000) }).strict(),
+  // currency: for statements that don't say theirs (QIF, CSV), this import only.
+  'import.start': z.object({ paths: z.array(LocalPath).min(1).max(10_000), csvMap: CsvMappingSchema.optional(), currency: CurrencySchema.optional() }).strict(),
+  'import.uploads': z.object({ ids: z.array(z.string().regex(/^[0-9a-f]{24}$/, 'not an upload id')).min(1).max(10_000), currency: CurrencySchema.optional() }).strict(),
   'export.run': z.object({ out: LocalPath }).strict(),
   'export.sealed': z.object({ out: LocalPath, protection: Protection }).strict(),
   'backup.toPod': z.object({ protection: Protection }).strict(),
@@ -104,6 +105,8 @@ export const Inputs = {
   'duplicates.dismiss': z.object({ a: Id, b: Id }).strict(),
   'settings.get': z.object({}).strict(),
   'settings.set': z.object({ updates: z.boolean() }).strict(),
+  /** The locker's default currency (asked once by the import screen when a QIF file needs one). */
+  'settings.currency': z.object({ currency: CurrencySchema }).strict(),
   'data.export': z.object({}).strict(),
   'data.deleteEverything': z.object({ confirm: z.literal(DELETE_EVERYTHING_PHRASE, { error: `type "${DELETE_EVERYTHING_PHRASE}" to confirm` }) }).strict(),
 } as const;
@@ -153,6 +156,7 @@ export interface Outputs {
   'request.plan': RequestPlanResult;
   'settings.get': SettingsView;
   'settings.set': { kind: 'ok'; settings: AppSettings } | { kind: 'error'; message: string };
+  'settings.currency': { kind: 'ok'; currency: string } | { kind: 'error'; message: string };
   'data.export': ExportEverythingResult;
   'data.deleteEverything': DeleteEverythingResult;
 }
@@ -244,6 +248,8 @@ export function createHandlers(locker: Locker, opts: HandlerOptions = {}): Locke
     if (host.localPodUnavailable !== undefined) return { kind: 'error', message: host.localPodUnavailable };
     return startLocalPod(locker.home, { ...(penv.env && { env: penv.env }), ...(locker.dataKey && { dataKey: locker.dataKey }), ...(penv.sealer && { sealer: penv.sealer }) });
   };
+  /** The default currency set through `settings.currency` since the locker opened. */
+  let savedCurrency: string | undefined;
   return {
     'records.list': async (q) =>
       locker.list({ type: q.type, fromMs: q.from ? Date.parse(q.from) : undefined, toMs: q.to ? Date.parse(q.to) : undefined, limit: q.limit, offset: q.offset }),
@@ -257,15 +263,16 @@ export function createHandlers(locker: Locker, opts: HandlerOptions = {}): Locke
     'records.delete': async ({ id }) => locker.delete(id),
     'records.counts': async () => locker.store.counts(),
     search: async ({ text, type, limit }) => locker.search(text, { ...(type && { type }), ...(limit && { limit }) }),
-    'import.start': async ({ paths, csvMap }, ctx) =>
+    'import.start': async ({ paths, csvMap, currency }, ctx) =>
       locker.importFiles(paths, {
-        ...(csvMap && { formats: { csvMap } }),
+        ...((csvMap || currency || savedCurrency) && { formats: { ...(csvMap && { csvMap }), ...((currency ?? savedCurrency) && { currency: currency ?? savedCurrency }) } }),
         ...(ctx?.unseal && { unseal: ctx.unseal }),
         ...(ctx?.signal && { signal: ctx.signal }),
         onProgress: (progress) => ctx?.emit?.({ type: 'import.progress', progress }),
         onCommitted: (file, ids) => ctx?.emit?.({ type: 'import.committed', file, ids }),
       }),
-    'import.uploads': async ({ ids }, ctx) => {
+    'import.uploads': async ({ ids, currency }, ctx) => {
+      const chosen = currency ?? savedCurrency;
       const files = ids.map((id) => ({ id, file: opts.uploads?.get(id) }));
       const missing = files.filter((f) => !f.file);
       const found = files.flatMap((f) => (f.file ? [f.file] : []));
@@ -276,6 +283,7 @@ export function createHandlers(locker: Locker, opts: HandlerOptions = {}): Locke
           ? await locker.importFiles(
               found.map((f) => f.path),
               {
+                ...(chosen && { formats: { currency: chosen } }),
                 ...(ctx?.signal && { signal: ctx.signal }),
                 onProgress: (progress) => ctx?.emit?.({ type: 'import.progress', progress: { ...progress, file: named(progress.file) } }),
                 onCommitted: (file, committed) => ctx?.emit?.({ type: 'import.committed', file: named(file), ids: committed }),
@@ -362,6 +370,13 @@ export function createHandlers(locker: Locker, opts: HandlerOptions = {}): Locke
     },
     'settings.get': async () => settingsView(locker, penv, host),
     'settings.set': async ({ updates }) => setUpdates(locker, host, updates),
+    'settings.currency': async ({ currency }) => {
+      const r = saveDefaultCurrency(locker.home, currency);
+      if (r.kind !== 'ok') return { kind: 'error', message: r.message };
+      // The locker read its config when it opened: from now on this session's imports use it too (LOCKER_CURRENCY still wins).
+      if (locker.formats.currency === undefined) savedCurrency = r.currency;
+      return { kind: 'ok', currency: r.currency };
+    },
     'data.export': async () => exportEverything(locker, host),
     'data.deleteEverything': async () => deleteEverything(locker, penv),
   };

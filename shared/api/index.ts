@@ -1,7 +1,7 @@
 export { openLocker, Locker, LOCKED_MESSAGE, type OpenLockerOptions, type EditOutcome, type ImportError, type ImportOptions, type ImportProgress, type ImportSummary, type OpenLockerResult, type ShowResult } from './locker.js';
 export { createHandlers, dispatch, invoke, Inputs, LOCAL_ONLY, restrictApi, type RemoteApi, type HandlerOptions, type LockerStatus, type CallContext, type CallInput, type Input, type LockerApi, type LockerEvent, type Operation, type Outputs } from './contract.js';
 export { defaultHome, loadCaps } from './home.js';
-export { configFile, CsvMappingSchema, readConfig, saveCsvMapping, writeConfig, type ConfigError, type LockerConfig, type ReadConfigResult } from './config.js';
+export { configFile, CsvMappingSchema, CurrencySchema, defaultCurrency, readConfig, saveCsvMapping, saveDefaultCurrency, writeConfig, type ConfigError, type LockerConfig, type ReadConfigResult } from './config.js';
 export {
   connectWithClientCredentials,
   syncWithPod,

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
-import { fullYear, isoDate, Occurrences, parseAmount, transactionRecord, type Transaction } from './money.js';
-import { checkDeadline, failed, ImportAbort, type CsvMapping, type ImportContext, type Importer, type ParsedItem, type ParseResult } from './types.js';
+import { fullYear, isoDate, NEEDS_CURRENCY, Occurrences, parseAmount, skippedItem, transactionItem, type Transaction } from './money.js';
+import { checkDeadline, failed, type CsvMapping, type ImportContext, type Importer, type ParsedItem, type ParseResult } from './types.js';
 
 /**
  * Bank and card statements as CSV. Which column is what differs per bank, so
@@ -105,9 +105,13 @@ export const csvBankImporter: Importer = {
       const row = rows[r] as string[];
       if (row.every((c) => c.trim() === '')) continue;
       const line = r + 1;
+      const at = { line, raw: row.join(delimiter) };
       const dateText = cell(row, idx.date);
       const date = parseDateAs(mapping.dateFormat, dateText);
-      if (!date) return failed('invalid', `row ${line}: "${dateText.slice(0, 30)}" is not a date in the format ${mapping.dateFormat} (mapping "${mapping.name}")`);
+      if (!date) {
+        items.push(skippedItem(at, `"${dateText.slice(0, 30)}" is not a date in the format ${mapping.dateFormat} (mapping "${mapping.name}")`));
+        continue;
+      }
       let amount: string | undefined;
       if (idx.amount >= 0 && cell(row, idx.amount) !== '') amount = parseAmount(cell(row, idx.amount), mapping.decimal);
       else {
@@ -117,16 +121,15 @@ export const csvBankImporter: Importer = {
         const c = credit ? parseAmount(credit, mapping.decimal) : undefined;
         amount = d !== undefined && d !== '0' ? (d.startsWith('-') ? d : `-${d}`) : c;
       }
-      if (amount === undefined) return failed('invalid', `row ${line}: no readable amount (mapping "${mapping.name}", decimal mark "${mapping.decimal}")`);
-      const currency = (cell(row, idx.currency) || mapping.currency || ctx.options?.currency || '').toUpperCase();
-      if (!currency) return failed('invalid', `row ${line}: no currency — the file has no currency column: add currency=EUR (for example) to the mapping, or set LOCKER_CURRENCY`);
-      const tx: Transaction = { date, amount, currency, payee: cell(row, idx.payee) || undefined, memo: cell(row, idx.memo) || undefined, reference: cell(row, idx.reference) || undefined, category: cell(row, idx.category) || undefined };
-      try {
-        items.push({ record: transactionRecord(tx, occ.key(`csv\u0000${row.join('\u0001')}`)) });
-      } catch (e) {
-        if (e instanceof ImportAbort) return { kind: 'failed', failure: e.failure };
-        throw e;
+      if (amount === undefined) {
+        items.push(skippedItem(at, `no readable amount (mapping "${mapping.name}", decimal mark "${mapping.decimal}")`));
+        continue;
       }
+      const stated = cell(row, idx.currency) || mapping.currency;
+      const currency = (stated || ctx.options?.currency || '').toUpperCase();
+      if (!currency) return { kind: 'failed', failure: { ...NEEDS_CURRENCY, message: 'this CSV statement has no currency column and its mapping names no currency, and this locker has no default currency yet' } };
+      const tx: Transaction = { date, amount, currency, currencyAssumed: !stated, payee: cell(row, idx.payee) || undefined, memo: cell(row, idx.memo) || undefined, reference: cell(row, idx.reference) || undefined, category: cell(row, idx.category) || undefined };
+      items.push(transactionItem(tx, occ.key(`csv\u0000${row.join('\u0001')}`), at));
       if (items.length > ctx.caps.maxRecordsPerFile) return failed('too-large', `more than ${ctx.caps.maxRecordsPerFile} rows in one file`);
     }
     if (items.length === 0) return failed('invalid', 'this CSV file has a header but no transactions');

@@ -5,7 +5,7 @@ import type { FormatId } from './types.js';
 
 export type Detection = { readonly kind: 'format'; readonly format: FormatId } | { readonly kind: 'unknown'; readonly message: string };
 
-const SUPPORTED = 'Locker reads iCalendar (.ics), vCard (.vcf), bank statements (OFX/QFX, QIF, MT940, CSV), Apple Health export.xml, FHIR JSON bundles, GPX, KML/KMZ, GeoJSON, Google location history, photos (JPEG, PNG, HEIC, WebP), mail (.eml, mbox), browser bookmarks, Goodreads exports, Mastodon and X/Twitter archives and Locker exports (.trig)';
+const SUPPORTED = 'Locker reads iCalendar (.ics), vCard (.vcf), bank statements (OFX/QFX, QIF, MT940, ISO 20022 CAMT.053 XML, CSV), Apple Health export.xml, FHIR JSON bundles, GPX, KML/KMZ, GeoJSON, Google location history, photos (JPEG, PNG, HEIC, WebP), mail (.eml, mbox), browser bookmarks, Goodreads exports, Mastodon and X/Twitter archives and Locker exports (.trig)';
 
 /** Decides the format from the file's first bytes; the name is only a hint (a mislabelled file is read by what it is). */
 export function detectFormat(head: Uint8Array, fileName: string): Detection {
@@ -24,6 +24,7 @@ export function detectFormat(head: Uint8Array, fileName: string): Detection {
     if (/<!DOCTYPE HealthData|<HealthData[\s>]/.test(text) || /<!DOCTYPE HealthData|<HealthData[\s>]/.test(new TextDecoder().decode(head))) return { kind: 'format', format: 'apple-health' };
   }
   const headText = new TextDecoder().decode(head);
+  if (/<(?:[A-Za-z_][\w.-]*:)?Document[^>]*xmlns(?::[\w.-]+)?=["']urn:iso:std:iso:20022:tech:xsd:camt\.05[234]\./.test(headText)) return { kind: 'format', format: 'camt' };
   if (/^\s*\{/.test(text)) {
     if (/"resourceType"\s*:\s*"Bundle"/.test(headText)) return { kind: 'format', format: 'fhir' };
     if (/"type"\s*:\s*"(FeatureCollection|Feature)"/.test(headText)) return { kind: 'format', format: 'geojson' };
@@ -40,10 +41,10 @@ export function detectFormat(head: Uint8Array, fileName: string): Detection {
   if (/^OFXHEADER\s*:/i.test(firstLine) || /^<OFX>/i.test(firstLine) || (/^<\?XML/i.test(firstLine) && /<\?OFX\b|<OFX>/i.test(text))) return { kind: 'format', format: 'ofx' };
   if (/^!(TYPE:|ACCOUNT|OPTION:|CLEAR:)/i.test(firstLine)) return { kind: 'format', format: 'qif' };
   if (/^(\{1:[^}]*\}.*)?:20:/.test(firstLine) || (/^:\d{2}[A-Z]?:/m.test(text) && /^:25:/m.test(text) && /^:61:|^:60[FM]:/m.test(text))) return { kind: 'format', format: 'mt940' };
-  const code = text.split(/\r?\n/).find((l) => l.trim() !== '' && !l.trimStart().startsWith('#'))?.trim() ?? '';
   // A calendar or address book behind a line or two of something else (a separator, a note a program wrote first).
   if (/^BEGIN:VCARD[ \t]*\r?$/im.test(text) && /^END:VCARD[ \t]*\r?$/im.test(text)) return { kind: 'format', format: 'vcard' };
   if (/^BEGIN:VCALENDAR[ \t]*\r?$/im.test(text) && /^BEGIN:(VEVENT|VTODO|VTIMEZONE)[ \t]*\r?$/im.test(text)) return { kind: 'format', format: 'ical' };
+  const code = text.split(/\r?\n/).find((l) => l.trim() !== '' && !l.trimStart().startsWith('#'))?.trim() ?? '';
   const rdfStart = /^(@prefix|@base|prefix|base)\b/i.test(code) || code.startsWith('<');
   if (/\.trig$/i.test(fileName) && (rdfStart || code === '')) return { kind: 'format', format: 'trig' };
   if (rdfStart && /\{/.test(text)) return { kind: 'format', format: 'trig' };

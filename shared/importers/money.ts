@@ -1,5 +1,5 @@
 import { iri, lit, RecordBuilder, stableId, type LockerRecord } from '../model/index.js';
-import { ImportAbort } from './types.js';
+import { ImportAbort, rawText, type ImportFailure, type ItemSource, type ParsedItem } from './types.js';
 
 const S = (l: string) => iri('schema', l);
 const LK = (l: string) => iri('lk', l);
@@ -18,7 +18,16 @@ export interface Transaction {
   readonly reference?: string | undefined;
   readonly account?: string | undefined;
   readonly category?: string | undefined;
+  /** True when the file does not say its currency and `currency` is the locker's default (QIF): kept on the record as `lk:currencyAssumed`. */
+  readonly currencyAssumed?: boolean | undefined;
 }
+
+/** The refusal when a statement needs a currency and the locker has none: callers offer a way to set it by this code. */
+export const NEEDS_CURRENCY: ImportFailure = {
+  kind: 'invalid',
+  code: 'needs-currency',
+  message: 'QIF files do not say their currency, and this locker has no default currency yet',
+};
 
 const CURRENCY = /^[A-Z]{3}$/;
 
@@ -48,8 +57,28 @@ export function transactionRecord(tx: Transaction, key: string): LockerRecord {
   b.typeOf(price, S('PriceSpecification'));
   b.add(price, S('price'), lit.decimal(tx.amount));
   b.add(price, S('priceCurrency'), lit.string(tx.currency));
+  if (tx.currencyAssumed) b.add(price, LK('currencyAssumed'), lit.boolean(true));
   if (tx.category) b.set(LK('tag'), lit.string(tx.category.slice(0, 200)));
   return b.build();
+}
+
+/**
+ * One statement line as an item of its file: its record, or — when it can't be
+ * one (a currency that is no ISO code) — skipped with its line and text, so the
+ * rest of the statement is still read.
+ */
+export function transactionItem(tx: Transaction, key: string, at: ItemSource): ParsedItem {
+  try {
+    return { record: transactionRecord(tx, key), source: { ...at, raw: rawText(at.raw) } };
+  } catch (e) {
+    if (e instanceof ImportAbort && e.failure.kind === 'invalid') return skippedItem(at, e.failure.message);
+    throw e;
+  }
+}
+
+/** An item that can't be read: its line, why, and its text (capped). */
+export function skippedItem(at: ItemSource, reason: string): ParsedItem {
+  return { skipped: { ...(at.line !== undefined && { line: at.line }), raw: rawText(at.raw.trim() || '(empty)'), reason } };
 }
 
 function clean(s: string | undefined): string | undefined {

@@ -1,4 +1,4 @@
-import { isoDate, Occurrences, parseAmount, transactionRecord, type Transaction } from './money.js';
+import { isoDate, Occurrences, parseAmount, skippedItem, transactionItem, type Transaction } from './money.js';
 import { checkDeadline, failed, ImportAbort, type ImportContext, type Importer, type ParsedItem, type ParseResult } from './types.js';
 
 /**
@@ -11,6 +11,10 @@ interface Element {
   readonly name: string;
   readonly children: Element[];
   value?: string;
+  /** 1-based line of its start tag, its offset, and the offset past its end tag (aggregates closed by one). */
+  readonly line: number;
+  readonly start: number;
+  end?: number;
 }
 
 const MAX_DEPTH = 64;
@@ -33,7 +37,9 @@ export function parseOfxTree(text: string, ctx?: ImportContext): Element {
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw new ImportAbort({ kind: 'malformed', message: 'OFX with a DOCTYPE or entity declarations is refused (entities are never expanded)' });
   const start = text.search(/<OFX>/i);
   if (start < 0) throw new ImportAbort({ kind: 'malformed', message: 'no <OFX> element: not an OFX statement, or cut short' });
-  const root: Element = { name: 'ROOT', children: [] };
+  const root: Element = { name: 'ROOT', children: [], line: 1, start: 0 };
+  let line = 1;
+  let counted = 0;
   const stack: Element[] = [root];
   const tag = /<(\/?)([A-Za-z0-9_.]+)\s*>([^<]*)/g;
   tag.lastIndex = start;
@@ -41,6 +47,8 @@ export function parseOfxTree(text: string, ctx?: ImportContext): Element {
   let n = 0;
   while ((m = tag.exec(text))) {
     if (++n % 5000 === 0 && ctx) checkDeadline(ctx);
+    for (let i = text.indexOf('\n', counted); i >= 0 && i < m.index; i = text.indexOf('\n', i + 1)) line++;
+    counted = m.index;
     const closing = m[1] === '/';
     const name = (m[2] ?? '').toUpperCase();
     const after = (m[3] ?? '').trim();
@@ -48,10 +56,13 @@ export function parseOfxTree(text: string, ctx?: ImportContext): Element {
     if (closing) {
       // `</NAME>` closes the nearest open aggregate of that name (and any left open inside it); a leaf's end tag (XML) is ignored.
       const at = stack.map((e) => e.name).lastIndexOf(name);
-      if (at > 0) stack.length = at;
+      if (at > 0) {
+        for (const open of stack.slice(at)) open.end ??= m.index + m[0].length - (m[3] ?? '').length;
+        stack.length = at;
+      }
       continue;
     }
-    const el: Element = { name, children: [] };
+    const el: Element = { name, children: [], line, start: m.index };
     top.children.push(el);
     if (after !== '') el.value = decodeEntities(after);
     else {
@@ -61,6 +72,8 @@ export function parseOfxTree(text: string, ctx?: ImportContext): Element {
   }
   const ofx = root.children.find((c) => c.name === 'OFX');
   if (!ofx) throw new ImportAbort({ kind: 'malformed', message: 'no <OFX> element' });
+  // A statement cut short (a download that stopped) is refused whole, not read as far as it goes.
+  if (ofx.end === undefined) throw new ImportAbort({ kind: 'malformed', message: 'the file ends before </OFX>: it was cut short' });
   return ofx;
 }
 
@@ -132,23 +145,21 @@ export const ofxImporter: Importer = {
       const acct = child(st, 'BANKACCTFROM') ?? child(st, 'CCACCTFROM');
       const account = [val(acct, 'BANKID'), val(acct, 'ACCTID')].filter(Boolean).join('/') || undefined;
       for (const t of all(st, 'STMTTRN')) {
+        const at = { line: t.line, raw: text.slice(t.start, Math.min(t.end ?? t.start + 2000, t.start + 2000)) };
         const posted = val(t, 'DTPOSTED') ?? val(t, 'DTUSER');
         const date = posted ? ofxDate(posted) : undefined;
-        if (!date) return failed('invalid', `a transaction has no readable date (${JSON.stringify((posted ?? '').slice(0, 30))})`);
         const rawAmount = val(t, 'TRNAMT');
         const amount = rawAmount ? parseAmount(rawAmount, rawAmount.includes(',') && !rawAmount.includes('.') ? ',' : '.') : undefined;
-        if (amount === undefined) return failed('invalid', `a transaction of ${date} has no readable amount (${JSON.stringify((rawAmount ?? '').slice(0, 30))})`);
         const cur = (val(child(t, 'CURRENCY'), 'CURSYM') ?? val(child(t, 'ORIGCURRENCY'), 'CURSYM') ?? currency)?.toUpperCase();
-        if (!cur) return failed('invalid', 'the statement does not say its currency (CURDEF)');
-        const payee = val(t, 'NAME') ?? val(child(t, 'PAYEE'), 'NAME');
-        const fitid = val(t, 'FITID');
-        const tx: Transaction = { date, amount, currency: cur, payee, memo: val(t, 'MEMO'), reference: fitid ?? val(t, 'CHECKNUM') ?? val(t, 'REFNUM'), account, category: val(t, 'TRNTYPE')?.toLowerCase() };
-        const key = fitid ? `ofx\u0000${account ?? ''}\u0000${fitid}` : occ.key(`ofx\u0000${account ?? ''}\u0000${date}\u0000${amount}\u0000${payee ?? ''}\u0000${tx.memo ?? ''}`);
-        try {
-          items.push({ record: transactionRecord(tx, key) });
-        } catch (e) {
-          if (e instanceof ImportAbort) return { kind: 'failed', failure: e.failure };
-          throw e;
+        if (!date) items.push(skippedItem(at, `a transaction has no readable date (${JSON.stringify((posted ?? '').slice(0, 30))})`));
+        else if (amount === undefined) items.push(skippedItem(at, `a transaction of ${date} has no readable amount (${JSON.stringify((rawAmount ?? '').slice(0, 30))})`));
+        else if (!cur) items.push(skippedItem(at, 'the statement does not say its currency (CURDEF)'));
+        else {
+          const payee = val(t, 'NAME') ?? val(child(t, 'PAYEE'), 'NAME');
+          const fitid = val(t, 'FITID');
+          const tx: Transaction = { date, amount, currency: cur, payee, memo: val(t, 'MEMO'), reference: fitid ?? val(t, 'CHECKNUM') ?? val(t, 'REFNUM'), account, category: val(t, 'TRNTYPE')?.toLowerCase() };
+          const key = fitid ? `ofx\u0000${account ?? ''}\u0000${fitid}` : occ.key(`ofx\u0000${account ?? ''}\u0000${date}\u0000${amount}\u0000${payee ?? ''}\u0000${tx.memo ?? ''}`);
+          items.push(transactionItem(tx, key, at));
         }
         if (items.length > ctx.caps.maxRecordsPerFile) return failed('too-large', `more than ${ctx.caps.maxRecordsPerFile} transactions in one file`);
       }

@@ -9,6 +9,7 @@ import { vcardImporter } from './vcard.js';
 import { ofxImporter } from './ofx.js';
 import { qifImporter } from './qif.js';
 import { mt940Importer } from './mt940.js';
+import { camtImporter } from './camt.js';
 import { csvBankImporter } from './csv-bank.js';
 import { appleHealthImporter } from './apple-health.js';
 import { fhirImporter } from './fhir.js';
@@ -22,7 +23,7 @@ import { bookmarksImporter } from './bookmarks.js';
 import { goodreadsImporter } from './goodreads.js';
 import { activityPubImporter, twitterImporter } from './social.js';
 
-export const IMPORTERS: Readonly<Record<FormatId, Importer>> = { ical: icalImporter, vcard: vcardImporter, trig: trigImporter, ofx: ofxImporter, qif: qifImporter, mt940: mt940Importer, 'csv-bank': csvBankImporter, 'apple-health': appleHealthImporter, fhir: fhirImporter, gpx: gpxImporter, kml: kmlImporter, geojson: geojsonImporter, 'takeout-location': takeoutLocationImporter, photo: photoImporter, mbox: mboxImporter, eml: emlImporter, bookmarks: bookmarksImporter, goodreads: goodreadsImporter, activitypub: activityPubImporter, twitter: twitterImporter };
+export const IMPORTERS: Readonly<Record<FormatId, Importer>> = { ical: icalImporter, vcard: vcardImporter, trig: trigImporter, ofx: ofxImporter, qif: qifImporter, mt940: mt940Importer, camt: camtImporter, 'csv-bank': csvBankImporter, 'apple-health': appleHealthImporter, fhir: fhirImporter, gpx: gpxImporter, kml: kmlImporter, geojson: geojsonImporter, 'takeout-location': takeoutLocationImporter, photo: photoImporter, mbox: mboxImporter, eml: emlImporter, bookmarks: bookmarksImporter, goodreads: goodreadsImporter, activitypub: activityPubImporter, twitter: twitterImporter };
 
 export interface SourceFile {
   /** Base name, for messages and provenance. */

@@ -1,5 +1,5 @@
-import { fullYear, isoDate, Occurrences, parseAmount, transactionRecord, type Transaction } from './money.js';
-import { checkDeadline, failed, ImportAbort, type ImportContext, type Importer, type ParsedItem, type ParseResult } from './types.js';
+import { fullYear, isoDate, NEEDS_CURRENCY, Occurrences, parseAmount, skippedItem, transactionItem, type Transaction } from './money.js';
+import { checkDeadline, failed, type ImportContext, type Importer, type ParsedItem, type ParseResult } from './types.js';
 
 /**
  * Quicken Interchange Format: `!Type:Bank` (Cash, CCard, Oth A, Oth L)
@@ -8,9 +8,14 @@ import { checkDeadline, failed, ImportAbort, type ImportContext, type Importer, 
  * category and class lists are skipped. QIF says neither its currency nor
  * its date order: the date order is inferred from the whole file (a first
  * part over 12 means day first); when nothing tells, `importOptions.qifDateOrder`
- * decides (month first, as Quicken US writes, by default). The currency comes
- * from `importOptions.currency` (LOCKER_CURRENCY); without it the file is refused.
+ * decides (month first, as Quicken US writes, by default). The currency is
+ * the locker's default (`locker config currency EUR`, kept in config.json as
+ * `importOptions.currency`; LOCKER_CURRENCY or `import --currency` override
+ * it), and every record says it was assumed (`lk:currencyAssumed`). With no
+ * default at all the file is refused with the code `needs-currency`.
+ * A transaction without a readable date or amount is skipped on its own.
  */
+
 const BANK_TYPES = new Set(['bank', 'cash', 'ccard', 'oth a', 'oth l', 'invoice']);
 
 interface RawDate {
@@ -42,10 +47,10 @@ export const qifImporter: Importer = {
   parse(text: string, ctx: ImportContext): ParseResult {
     const currency = ctx.options?.currency?.toUpperCase();
     const lines = text.split(/\r\n|\r|\n/);
-    type Raw = { date?: string; amount?: string; payee?: string; memo?: string; number?: string; category?: string; line: number };
+    type Raw = { date?: string; amount?: string; payee?: string; memo?: string; number?: string; category?: string; line: number; text: string[]; account?: string | undefined };
     const raws: Raw[] = [];
     let section: string | undefined;
-    let current: Raw = { line: 1 };
+    let current: Raw = { line: 1, text: [] };
     let account: string | undefined;
     let inAccount = false;
     for (let i = 0; i < lines.length; i++) {
@@ -58,7 +63,7 @@ export const qifImporter: Importer = {
         else if (head === 'account') inAccount = true;
         else if (head.startsWith('option') || head.startsWith('clear')) continue;
         else section = head;
-        current = { line: i + 2 };
+        current = { line: i + 2, text: [] };
         continue;
       }
       const code = line[0];
@@ -69,6 +74,8 @@ export const qifImporter: Importer = {
         continue;
       }
       if (!section || !BANK_TYPES.has(section)) continue; // lists, investments, memorized items
+      if (current.text.length === 0) current.line = i + 1;
+      if (current.text.length < 40) current.text.push(line);
       switch (code) {
         case 'D':
           current.date = value;
@@ -90,17 +97,17 @@ export const qifImporter: Importer = {
           current.category = value.replace(/^\[|\]$/g, '');
           break;
         case '^':
-          if (current.date !== undefined || current.amount !== undefined) raws.push(current);
-          current = { line: i + 2 };
+          if (current.date !== undefined || current.amount !== undefined) raws.push({ ...current, account });
+          current = { line: i + 2, text: [] };
           break;
         default:
           break; // splits (S, E, $), addresses (A), cleared status (C): not kept
       }
       if (raws.length > ctx.caps.maxRecordsPerFile) return failed('too-large', `more than ${ctx.caps.maxRecordsPerFile} transactions in one file`);
     }
-    if (current.date !== undefined && current.amount !== undefined) raws.push(current); // last record without its ^
+    if (current.date !== undefined || current.amount !== undefined) raws.push({ ...current, account }); // last record without its ^
     if (raws.length === 0) return failed('invalid', 'this QIF file holds no bank, cash or card transactions');
-    if (!currency) return failed('invalid', 'QIF files do not say their currency: set LOCKER_CURRENCY (e.g. EUR) or importOptions.currency in config.json');
+    if (!currency) return { kind: 'failed', failure: NEEDS_CURRENCY };
 
     // Date order for the whole file, from the evidence.
     const dates = raws.map((r) => (r.date ? splitDate(r.date) : undefined));
@@ -110,7 +117,7 @@ export const qifImporter: Importer = {
       if (d.a > 12 && d.b <= 12) order = order === 'mdy' ? undefined : 'dmy';
       else if (d.b > 12 && d.a <= 12) order = order === 'dmy' ? undefined : 'mdy';
     }
-    const mixed = dates.some((d) => d && !d.iso && d.a > 12) && dates.some((d) => d && !d.iso && d.b > 12);
+    const mixed = dates.some((d) => d && !d.iso && d.a > 12 && d.b <= 12) && dates.some((d) => d && !d.iso && d.b > 12 && d.a <= 12);
     if (mixed) return failed('invalid', 'the dates in this QIF file mix day-first and month-first orders');
     order ??= ctx.options?.qifDateOrder ?? 'mdy';
 
@@ -119,18 +126,21 @@ export const qifImporter: Importer = {
     for (let k = 0; k < raws.length; k++) {
       const r = raws[k] as Raw;
       const d = dates[k];
+      const at = { line: r.line, raw: r.text.join('\n') };
       const date = d?.iso ?? (d ? (order === 'dmy' ? isoDate(d.y, d.b, d.a) : isoDate(d.y, d.a, d.b)) : undefined);
-      if (!date) return failed('invalid', `line ${r.line}: no readable date (${JSON.stringify((r.date ?? '').slice(0, 20))})`);
-      const amount = r.amount !== undefined ? parseAmount(r.amount) : undefined;
-      if (amount === undefined) return failed('invalid', `line ${r.line}: no readable amount (${JSON.stringify((r.amount ?? '').slice(0, 20))})`);
-      const tx: Transaction = { date, amount, currency, payee: r.payee, memo: r.memo, reference: r.number, account, category: r.category };
-      try {
-        items.push({ record: transactionRecord(tx, occ.key(`qif\u0000${account ?? ''}\u0000${date}\u0000${amount}\u0000${r.payee ?? ''}\u0000${r.memo ?? ''}\u0000${r.number ?? ''}`)) });
-      } catch (e) {
-        if (e instanceof ImportAbort) return { kind: 'failed', failure: e.failure };
-        throw e;
+      if (!date) {
+        items.push(skippedItem(at, r.date === undefined ? 'a transaction without a date (D line)' : `no readable date (${JSON.stringify(r.date.slice(0, 20))})`));
+        continue;
       }
+      const amount = r.amount !== undefined ? parseAmount(r.amount) : undefined;
+      if (amount === undefined) {
+        items.push(skippedItem(at, r.amount === undefined ? 'a transaction without an amount (T line)' : `no readable amount (${JSON.stringify(r.amount.slice(0, 20))})`));
+        continue;
+      }
+      const tx: Transaction = { date, amount, currency, currencyAssumed: true, payee: r.payee, memo: r.memo, reference: r.number, account: r.account, category: r.category };
+      items.push(transactionItem(tx, occ.key(`qif\u0000${r.account ?? ''}\u0000${date}\u0000${amount}\u0000${r.payee ?? ''}\u0000${r.memo ?? ''}\u0000${r.number ?? ''}\u0000${r.category ?? ''}`), at));
     }
     return { kind: 'ok', parsed: { count: items.length, items } };
   },
 };
+

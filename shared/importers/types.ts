@@ -29,7 +29,7 @@ export const DEFAULT_CAPS: ImportCaps = {
   maxStreamBytes: 16 * 1024 * 1024 * 1024,
 };
 
-export type FormatId = 'ical' | 'vcard' | 'trig' | 'ofx' | 'qif' | 'mt940' | 'csv-bank' | 'apple-health' | 'fhir' | 'gpx' | 'kml' | 'geojson' | 'takeout-location' | 'photo' | 'mbox' | 'eml' | 'bookmarks' | 'goodreads' | 'activitypub' | 'twitter';
+export type FormatId = 'ical' | 'vcard' | 'trig' | 'ofx' | 'qif' | 'mt940' | 'camt' | 'csv-bank' | 'apple-health' | 'fhir' | 'gpx' | 'kml' | 'geojson' | 'takeout-location' | 'photo' | 'mbox' | 'eml' | 'bookmarks' | 'goodreads' | 'activitypub' | 'twitter';
 
 /** Which column of a CSV statement is what (see csv-bank.ts). */
 export interface CsvMapping {
@@ -142,6 +142,8 @@ export function collect(parsed: ParsedFile): { records: LockerRecord[]; binaries
 export interface ImportFailure {
   readonly kind: 'unrecognised' | 'too-large' | 'malformed' | 'invalid' | 'timeout' | 'unreadable';
   readonly message: string;
+  /** For callers that offer a way out: `needs-currency` — the file does not say its currency and the locker has no default one (QIF). */
+  readonly code?: 'needs-currency' | undefined;
 }
 
 export type ParseResult = { readonly kind: 'ok'; readonly parsed: ParsedFile } | { readonly kind: 'failed'; readonly failure: ImportFailure };

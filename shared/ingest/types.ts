@@ -4,9 +4,10 @@ import type { SkippedItem } from '../importers/index.js';
 
 /**
  * Why a file was refused, for callers that say more than the message: `needs-secret` (an encrypted backup
- * opened without its passphrase or key file: `needs` says which), `too-large` (over a size cap), `cancelled`.
+ * opened without its passphrase or key file: `needs` says which), `too-large` (over a size cap), `cancelled`,
+ * `needs-currency` (a QIF file, which never says its currency, and the locker has no default currency).
  */
-export type ImportErrorCode = 'needs-secret' | 'too-large' | 'cancelled';
+export type ImportErrorCode = 'needs-secret' | 'too-large' | 'cancelled' | 'needs-currency';
 
 export interface ImportError {
   readonly file: string;

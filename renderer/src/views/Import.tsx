@@ -16,7 +16,7 @@ type State =
   | { kind: 'idle' }
   | { kind: 'uploading'; name: string; sent: number; size: number; index: number; count: number }
   | { kind: 'importing'; callId: string; progress?: ImportProgress; started: number }
-  | { kind: 'done'; summary: ImportSummary; names: string[] }
+  | { kind: 'done'; summary: ImportSummary; names: string[]; files: File[] }
   | { kind: 'failed'; message: string };
 
 const FORMATS = '.ics,.vcf,.gpx,.kml,.kmz,.geojson,.json,.ofx,.qfx,.qif,.sta,.mt940,.csv,.xml,.mbox,.eml,.html,.jpg,.jpeg,.png,.heic,.zip,.trig,.locker';
@@ -26,14 +26,15 @@ export function ImportView({ done }: { done: () => void }) {
   const input = useRef<HTMLInputElement>(null);
   const [over, setOver] = useState(false);
 
-  const start = async (files: File[]) => {
+  const start = async (files: File[], currency?: string) => {
     if (files.length === 0) return;
+    const extra = currency ? { currency } : {};
     const paths = canUpload ? undefined : pathsOf(files);
     if (!canUpload && !paths) {
       setState({ kind: 'failed', message: 'These files are not on this computer’s disk: save them first, then drop them here.' });
       return;
     }
-    if (paths) return run((callId) => call('import.start', { paths }, callId), [], files);
+    if (paths) return run((callId) => call('import.start', { paths, ...extra }, callId), [], files);
     const ids: string[] = [];
     const errors: { file: string; message: string }[] = [];
     for (const [i, f] of files.entries()) {
@@ -43,10 +44,10 @@ export function ImportView({ done }: { done: () => void }) {
       else errors.push({ file: f.name, message: r.message });
     }
     if (ids.length === 0) {
-      setState({ kind: 'done', summary: { ...EMPTY_SUMMARY, errors }, names: files.map((f) => f.name) });
+      setState({ kind: 'done', summary: { ...EMPTY_SUMMARY, errors }, names: files.map((f) => f.name), files });
       return;
     }
-    return run((callId) => call('import.uploads', { ids }, callId), errors, files);
+    return run((callId) => call('import.uploads', { ids, ...extra }, callId), errors, files);
   };
 
   /** One import call with its progress and Cancel. */
@@ -61,7 +62,7 @@ export function ImportView({ done }: { done: () => void }) {
     });
     try {
       const summary = await importCall(callId);
-      setState({ kind: 'done', summary: { ...summary, errors: [...errors, ...summary.errors] }, names: files.map((f) => f.name) });
+      setState({ kind: 'done', summary: { ...summary, errors: [...errors, ...summary.errors] }, names: files.map((f) => f.name), files });
       done();
     } catch (e) {
       setState({ kind: 'failed', message: e instanceof Error ? e.message : String(e) });
@@ -89,7 +90,7 @@ export function ImportView({ done }: { done: () => void }) {
   return (
     <Page title="Import">
       <p>
-        Calendars (.ics), address books (.vcf), places and trips (GPX, KML, GeoJSON, Google Takeout), photos, bank statements (OFX, QIF, MT940, CSV), Apple Health and FHIR, mail (mbox, .eml),
+        Calendars (.ics), address books (.vcf), places and trips (GPX, KML, GeoJSON, Google Takeout), photos, bank statements (OFX, QIF, MT940, CAMT.053, CSV), Apple Health and FHIR, mail (mbox, .eml),
         bookmarks, Goodreads, Mastodon and Twitter archives, whole .zip exports, and Locker backups. Importing the same file again changes nothing.
       </p>
       <div
@@ -126,6 +127,7 @@ export function ImportView({ done }: { done: () => void }) {
         </label>
       </div>
       <Status state={state} />
+      {state.kind === 'done' && <AskCurrency summary={state.summary} files={state.files} retry={(files, currency) => void start(files, currency)} />}
     </Page>
   );
 }
@@ -226,6 +228,70 @@ function Status({ state }: { state: State }) {
   }
 }
 
+const COMMON_CURRENCIES = ['EUR', 'USD', 'GBP', 'CHF', 'CAD', 'AUD', 'JPY', 'SEK', 'NOK', 'DKK', 'PLN', 'CZK'];
+
+/**
+ * Asked once: a QIF (or CSV) statement doesn't say its currency and the locker has no default. The answer
+ * becomes the locker's default (Settings keep it in config.json) and the files are imported again with it.
+ */
+function AskCurrency({ summary, files, retry }: { summary: ImportSummary; files: File[]; retry: (files: File[], currency: string) => void }) {
+  const [value, setValue] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const needing = summary.errors.filter((e) => e.code === 'needs-currency').map((e) => e.file.split(/[\\/]/).pop());
+  const again = files.filter((f) => needing.includes(f.name));
+  if (needing.length === 0) return null;
+  const submit = async () => {
+    const currency = value.trim().toUpperCase();
+    if (!/^[A-Z]{3}$/.test(currency)) return setError('Give a three-letter currency code, such as EUR, USD or GBP.');
+    const r = await call('settings.currency', { currency });
+    if (r.kind !== 'ok') return setError(r.message);
+    setError(undefined);
+    if (again.length > 0) retry(again, currency);
+  };
+  return (
+    <form
+      className="ask-currency"
+      data-testid="ask-currency"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      <h2>Which currency are these statements in?</h2>
+      <p>
+        {needing.join(', ')} {needing.length === 1 ? 'does' : 'do'} not say {needing.length === 1 ? 'its' : 'their'} currency (QIF files never do). Locker will use your answer for such
+        statements from now on, and mark each of their records as “currency assumed”.
+      </p>
+      <label htmlFor="ask-currency-code">Currency code</label>{' '}
+      <input
+        id="ask-currency-code"
+        list="ask-currency-list"
+        value={value}
+        maxLength={3}
+        size={5}
+        autoComplete="off"
+        aria-invalid={error !== undefined}
+        aria-describedby={error ? 'ask-currency-error' : undefined}
+        onChange={(e) => setValue(e.target.value)}
+      />
+      <datalist id="ask-currency-list">
+        {COMMON_CURRENCIES.map((c) => (
+          <option key={c} value={c} />
+        ))}
+      </datalist>{' '}
+      <button type="submit" className="button primary">
+        {again.length > 0 ? 'Import with this currency' : 'Save as the default currency'}
+      </button>
+      {again.length === 0 && <p className="muted">Add the files again after saving.</p>}
+      {error && (
+        <p id="ask-currency-error" role="alert" className="error">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}
+
 /** Skipped items listed on the page; the rest are counted. */
 const SKIPPED_SHOWN = 200;
 const EMPTY_SUMMARY: ImportSummary = { imported: 0, updated: 0, unchanged: 0, skipped: 0, duplicates: 0, seen: 0, errors: [], skippedItems: [] };
@@ -237,6 +303,7 @@ const FORMAT_NAMES: Readonly<Record<string, string>> = {
   ofx: 'OFX bank statement',
   qif: 'QIF statement',
   mt940: 'MT940 statement',
+  camt: 'ISO 20022 CAMT statement',
   'csv-bank': 'bank CSV',
   gpx: 'GPX',
   kml: 'KML',
