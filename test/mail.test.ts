@@ -103,3 +103,60 @@ describe('mail', () => {
     expect(JSON.parse((await locker(home, 'import', path.join(files, 'invoice.eml'), '--json')).stdout)).toMatchObject({ imported: 0, unchanged: 1 });
   });
 });
+
+describe('mail without a Date: header, and one message that cannot be kept (issue 17 point 1)', () => {
+  it('takes the Received: time, else the mbox From line; a message over a cap is skipped with its line, the others kept', async () => {
+    const big = 'x'.repeat(2 * 1024 * 1024);
+    const mbox = [
+      'From a@example.org Sat Jan  3 10:00:00 2004',
+      'Received: from mx.example.org by mail.example.net; Sat, 3 Jan 2004 10:00:05 +0000',
+      'From: a@example.org',
+      'Subject: no date, but received',
+      '',
+      'one',
+      'From b@example.org Sun Jan  4 11:30:00 2004',
+      'From: b@example.org',
+      'Subject: no date, no Received',
+      '',
+      'two',
+      'From c@example.org Mon Jan  5 12:00:00 2004',
+      'From: c@example.org',
+      'Date: Mon, 5 Jan 2004 12:00:00 +0000',
+      'Subject: too big an attachment',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b"',
+      '',
+      '--b',
+      'Content-Type: text/plain',
+      '',
+      'see attached',
+      '--b',
+      'Content-Type: application/octet-stream; name="big.bin"',
+      'Content-Disposition: attachment; filename="big.bin"',
+      '',
+      big,
+      '--b--',
+      '',
+    ].join('\n');
+    const { home, files } = homeAndFiles('locker-mail-');
+    writeFileSync(path.join(files, 'old.mbox'), mbox);
+    writeFileSync(path.join(home, 'config.json'), JSON.stringify({ importCaps: { maxBinaryBytes: 1024 * 1024 } }));
+    const r = await locker(home, 'import', path.join(files, 'old.mbox'), '--json');
+    expect(r.code, r.stderr).toBe(3);
+    const s = JSON.parse(r.stdout) as { imported: number; skipped: number; seen: number; skippedItems: Array<{ line?: number; reason: string; raw: string }> };
+    expect(s).toMatchObject({ imported: 2, skipped: 1, seen: 3 });
+    expect(s.skippedItems[0]).toMatchObject({ line: 13, reason: expect.stringMatching(/big\.bin.*larger than/) });
+    expect(s.skippedItems[0]?.raw).toMatch(/^From: c@example.org/);
+    const o = openLocker(home, {});
+    if (o.kind !== 'ok') throw new Error(o.message);
+    try {
+      const sent = o.locker.list({ type: 'message' }).map((m) => [m.title, m.start]);
+      expect(sent.sort()).toEqual([
+        ['no date, but received', '2004-01-03T10:00:05Z'],
+        ['no date, no Received', '2004-01-04T11:30:00Z'],
+      ]);
+    } finally {
+      o.locker.close();
+    }
+  });
+});

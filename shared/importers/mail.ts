@@ -3,7 +3,7 @@ import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { binaryIri, iri, lit, namedNode, RecordBuilder, sha256Hex, stableId, type LockerRecord } from '../model/index.js';
 import type { BinaryWrite } from '../model/index.js';
 import { makeBinary } from './media.js';
-import { checkDeadline, ImportAbort, type ImportContext, type Importer, type ParsedItem, type ParseResult, type StreamSource } from './types.js';
+import { checkDeadline, ImportAbort, rawText, type ImportContext, type Importer, type ParsedItem, type ParseResult, type StreamSource } from './types.js';
 
 const S = (l: string) => iri('schema', l);
 
@@ -31,11 +31,37 @@ function extOf(name: string | undefined, type: string): string {
   return fromName ?? EXT[type] ?? 'bin';
 }
 
-export async function messageRecord(mail: ParsedMail, raw: Uint8Array, ctx: ImportContext): Promise<ParsedItem | undefined> {
+/** The time in a `Received:` header (after its last `;`), the one the receiving server wrote. */
+function receivedDate(mail: ParsedMail): Date | undefined {
+  const h = mail.headers.get('received');
+  const all = (Array.isArray(h) ? h : h === undefined ? [] : [h]).filter((x): x is string => typeof x === 'string');
+  for (const line of all) {
+    const t = Date.parse(line.slice(line.lastIndexOf(';') + 1).trim());
+    if (Number.isFinite(t)) return new Date(t);
+  }
+  return undefined;
+}
+
+/** The date of an mbox `From ` line (`From sender Thu Jan  1 00:00:00 2004`, asctime, taken as UTC). */
+export function envelopeDate(fromLine: string | undefined): Date | undefined {
+  const m = /([A-Z][a-z]{2}) +(\d{1,2}) +(\d{1,2}:\d{2}(?::\d{2})?) +(\d{4})\s*$/.exec(fromLine?.trim() ?? '');
+  if (!m) return undefined;
+  const t = Date.parse(`${m[2]} ${m[1]} ${m[4]} ${m[3]} UTC`);
+  return Number.isFinite(t) ? new Date(t) : undefined;
+}
+
+/**
+ * One message as a record, or why it can't be one. A message without a readable `Date:` (a draft, a broken
+ * client) takes the time its server received it (`Received:`), else its mbox `From ` line, and says so.
+ */
+export async function messageRecord(mail: ParsedMail, raw: Uint8Array, ctx: ImportContext, envelope?: string): Promise<ParsedItem | string> {
   const id = mail.messageId?.trim();
-  const date = mail.date && Number.isFinite(mail.date.getTime()) ? mail.date : undefined;
-  if (!date) return undefined; // a message with no readable Date: header (drafts): not a record of something that happened
+  const given = mail.date && Number.isFinite(mail.date.getTime()) ? mail.date : undefined;
+  const fallback = given ? undefined : (receivedDate(mail) ?? envelopeDate(envelope));
+  const date = given ?? fallback;
+  if (!date) return `message "${(mail.subject ?? '(no subject)').slice(0, 60)}" has no readable Date:, Received: or mbox From line time`;
   const b = new RecordBuilder('message', stableId('message', id ? `mid\u0000${id}` : `raw\u0000${sha256Hex(raw)}`));
+  if (fallback) b.set(iri('lk', 'note'), lit.string('No Date: header: the time is when it was received.'));
   b.set(S('name'), lit.string((mail.subject ?? '').trim().slice(0, 500) || '(no subject)'));
   b.set(S('dateSent'), lit.dateTime(date.toISOString().replace('.000Z', 'Z')));
   const addPerson = (pred: string, p: { name?: string; email: string }, n: string) => {
@@ -65,7 +91,7 @@ export async function messageRecord(mail: ParsedMail, raw: Uint8Array, ctx: Impo
   const binaries: BinaryWrite[] = [];
   for (const a of mail.attachments) {
     if (a.related) continue; // inline images of an HTML body
-    if (a.size > ctx.caps.maxBinaryBytes) throw new ImportAbort({ kind: 'too-large', message: `attachment ${JSON.stringify((a.filename ?? '').slice(0, 60))} of "${(mail.subject ?? '').slice(0, 60)}" is larger than the ${Math.round(ctx.caps.maxBinaryBytes / 1024 / 1024)} MB limit` });
+    if (a.size > ctx.caps.maxBinaryBytes) return `attachment ${JSON.stringify((a.filename ?? '').slice(0, 60))} of "${(mail.subject ?? '').slice(0, 60)}" is larger than the ${Math.round(ctx.caps.maxBinaryBytes / 1024 / 1024)} MB limit`;
     const bin = makeBinary(new Uint8Array(a.content), a.contentType || 'application/octet-stream', extOf(a.filename, a.contentType));
     binaries.push(bin);
     b.set(S('messageAttachment'), namedNode(binaryIri(bin.name)));
@@ -74,14 +100,26 @@ export async function messageRecord(mail: ParsedMail, raw: Uint8Array, ctx: Impo
   return { record, ...(binaries.length && { binaries }) };
 }
 
-async function parseOne(raw: Uint8Array, ctx: ImportContext): Promise<ParsedItem | undefined> {
+/** One message, with where it is (its first line in the mailbox, and its start as text) on what it gives. */
+async function parseOne(raw: Uint8Array, ctx: ImportContext, at: { line?: number; envelope?: string }): Promise<ParsedItem> {
+  const source = { ...(at.line !== undefined && { line: at.line }), raw: rawText(Buffer.from(raw.buffer, raw.byteOffset, Math.min(raw.byteLength, 4000)).toString('latin1')) };
   if (raw.byteLength > MAX_MESSAGE_BYTES) throw new ImportAbort({ kind: 'too-large', message: `a message is larger than ${MAX_MESSAGE_BYTES / 1024 / 1024} MB` });
   const mail = await simpleParser(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength), { skipHtmlToText: false, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true });
-  return messageRecord(mail, raw, ctx);
+  const r = await messageRecord(mail, raw, ctx, at.envelope);
+  if (typeof r === 'string') return { skipped: { ...source, reason: r } };
+  return r.record ? { ...r, source } : r;
 }
 
 /** Splits an mbox stream into messages at `From ` lines (after a newline), un-escaping `>From ` (mboxrd). */
-async function* mboxMessages(src: StreamSource, progress: { bytes: number }): AsyncGenerator<Uint8Array> {
+async function* mboxMessages(src: StreamSource, progress: { bytes: number }): AsyncGenerator<{ bytes: Uint8Array; line: number; envelope: string }> {
+  let line = 1;
+  const cut = (m: Buffer) => {
+    const nl = m.indexOf(10);
+    const envelope = m.subarray(0, nl < 0 ? m.length : nl).toString('latin1');
+    const at = line;
+    for (let i = m.indexOf(10); i >= 0; i = m.indexOf(10, i + 1)) line++;
+    return { bytes: unescape(m.subarray(nl + 1)), line: at + 1, envelope };
+  };
   let buf = Buffer.alloc(0);
   const unescape = (m: Buffer) => Buffer.from(m.toString('latin1').replace(/^>(>*From )/gm, '$1'), 'latin1');
   const separator = Buffer.from('\nFrom ');
@@ -97,20 +135,19 @@ async function* mboxMessages(src: StreamSource, progress: { bytes: number }): As
     for (;;) {
       const at = buf.indexOf(separator, 1);
       if (at < 0) break;
-      const message = buf.subarray(buf.indexOf(10) + 1, at + 1);
+      const message = buf.subarray(0, at + 1);
       buf = buf.subarray(at + 1);
-      yield unescape(message);
+      yield cut(message);
     }
     if (buf.length > MAX_MESSAGE_BYTES) throw new ImportAbort({ kind: 'too-large', message: `a message is larger than ${MAX_MESSAGE_BYTES / 1024 / 1024} MB` });
   }
-  if (buf.length > 5) yield unescape(buf.subarray(buf.indexOf(10) + 1));
+  if (buf.length > 5) yield cut(buf);
 }
 
 async function* mboxItems(src: StreamSource, ctx: ImportContext, progress: { bytes: number }): AsyncGenerator<ParsedItem> {
   let n = 0;
-  for await (const raw of mboxMessages(src, progress)) {
-    const item = await parseOne(raw, ctx);
-    if (item) yield item;
+  for await (const m of mboxMessages(src, progress)) {
+    yield await parseOne(m.bytes, ctx, { line: m.line, envelope: m.envelope });
     if (++n % 200 === 0) checkDeadline(ctx);
     if (n > ctx.caps.maxRecordsPerFile) throw new ImportAbort({ kind: 'too-large', message: `more than ${ctx.caps.maxRecordsPerFile} messages in one file` });
   }
@@ -135,9 +172,7 @@ export const mboxImporter: Importer = {
 };
 
 async function* emlItems(bytes: Uint8Array, ctx: ImportContext): AsyncGenerator<ParsedItem> {
-  const item = await parseOne(bytes, ctx);
-  if (!item) throw new ImportAbort({ kind: 'invalid', message: 'this message has no readable Date: header' });
-  yield item;
+  yield await parseOne(bytes, ctx, { line: 1 });
 }
 
 export const emlImporter: Importer = {
