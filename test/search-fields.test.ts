@@ -1,6 +1,7 @@
 /**
  * Search finds what people look for, in files other software wrote: a phone
- * number as they type it, and the file a record came from.
+ * number as they type it, the file a record came from, the camera a photo
+ * was taken with, a place's name, an e-mail address and a tag.
  */
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -28,5 +29,27 @@ describe('search over real files', () => {
     const found = t.locker.search('cozyical-google');
     expect(found.length).toBe(3);
     expect(found.every((r) => r.type === 'event')).toBe(true);
+  });
+
+  it('finds photos by the camera that took them, make or model, wherever in the EXIF the camera wrote it', async () => {
+    const photos = ['goexif-sample1.jpg', 'goexif-has-lens-info.jpg', 'goexif-geodegrees_as_string.jpg', 'exifparser-starfish.jpg', 'exifjs-dsc_09827.jpg'];
+    const s = await t.locker.importFiles(photos.map((p) => path.join(CORPUS, 'photo', p)));
+    expect(s.imported).toBe(photos.length);
+    const found = (q: string) => t.locker.search(q, { type: 'photo' }).map((r) => r.title);
+    expect(found('NIKON D2H')).toHaveLength(1);
+    expect(found('iPhone 4S')).toHaveLength(1);
+    expect(found('Lumia 820')).toHaveLength(1);
+    // HTC wrote Make and Model into the EXIF sub-IFD, not IFD0.
+    expect(found('HTC One_M8')).toHaveLength(1);
+    expect(found('nikon')).toHaveLength(2);
+  });
+
+  it('finds places by name, contacts by e-mail address, and records by tag', async () => {
+    await t.locker.importFiles([path.join(CORPUS, 'kml/parsekml-KML_Samples.kml'), path.join(CORPUS, 'gpx/togeojson-blue_hills.gpx'), path.join(CORPUS, 'vcard/turba-dwalt.vcf')]);
+    expect(t.locker.search('Floating placemark', { type: 'place' }).map((r) => r.title)).toEqual(['Floating placemark']);
+    expect(t.locker.search('1140 LOGS', { type: 'place' })).toHaveLength(1);
+    expect(t.locker.search('dwalt@supernet.com', { type: 'contact' })).toHaveLength(1);
+    // A GPX waypoint's symbol is its tag ("Danger Area" appears nowhere else in those waypoints).
+    expect(t.locker.search('Danger Area', { type: 'place' }).length).toBeGreaterThan(0);
   });
 });

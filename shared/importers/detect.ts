@@ -35,7 +35,8 @@ export function detectFormat(head: Uint8Array, fileName: string): Detection {
   if (/<kml[\s>]/.test(headText) && (/^<\?XML/i.test(firstLine) || /^<KML/.test(firstLine))) return { kind: 'format', format: 'kml' };
   const rawHead = new TextDecoder('latin1').decode(head.subarray(0, 8192));
   if (/^From \S+ +\S+/.test(rawHead) && /\n(From|Date|Subject|Message-ID|Received|Return-Path):/i.test(rawHead)) return { kind: 'format', format: 'mbox' };
-  if (/^(Return-Path|Received|Delivered-To|From|Date|Subject|Message-ID|MIME-Version|X-[A-Za-z-]+|To|Content-Type):[ \t]/i.test(rawHead) && /^From:/im.test(rawHead) && /^(Date|Message-ID|Subject):/im.test(rawHead)) return { kind: 'format', format: 'eml' };
+  // A message: header lines (the first may be indented by a careless writer), a From: and one more header that only mail has.
+  if (/^[ \t]?(Return-Path|Received|Delivered-To|From|Date|Subject|Message-ID|MIME-Version|X-[A-Za-z-]+|To|Content-Type):[ \t]/i.test(rawHead) && /^[ \t]?From:/im.test(rawHead) && /^(Date|Message-ID|Subject|MIME-Version|Content-Type|To|Received):/im.test(rawHead)) return { kind: 'format', format: 'eml' };
   if (/^WINDOW\.YTD\.[A-Z_]+\.PART\d+\s*=/.test(firstLine)) return { kind: 'format', format: 'twitter' };
   if (/^<!DOCTYPE NETSCAPE-BOOKMARK-FILE-1>/.test(firstLine)) return { kind: 'format', format: 'bookmarks' };
   if (/^OFXHEADER\s*:/i.test(firstLine) || /^<OFX>/i.test(firstLine) || (/^<\?XML/i.test(firstLine) && /<\?OFX\b|<OFX>/i.test(text))) return { kind: 'format', format: 'ofx' };

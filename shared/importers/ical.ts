@@ -221,7 +221,10 @@ export const icalImporter: Importer = {
       const r = convertEvent(new ICAL.Component(ICAL.parse(unlabelMislabelledDates(block)) as never, parent), block);
       return typeof r === 'string' ? r : { record: r };
     });
-    return { kind: 'ok', parsed: { count, items, ...(scan.warning !== undefined && { warnings: [scan.warning] }) } };
+    // To-dos and journal entries are not events: said, not passed over in silence.
+    const others = (source.match(/^BEGIN:(VTODO|VJOURNAL)[ \t]*\r?$/gim) ?? []).length;
+    const warnings = [...(scan.warning !== undefined ? [scan.warning] : []), ...(others > 0 ? [`${others} to-do${others === 1 ? '' : 's'} or journal entr${others === 1 ? 'y' : 'ies'} (VTODO, VJOURNAL) ${others === 1 ? 'was' : 'were'} not read: Locker keeps events`] : [])];
+    return { kind: 'ok', parsed: { count, items, ...(warnings.length > 0 && { warnings }) } };
   },
 };
 

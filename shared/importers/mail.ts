@@ -59,11 +59,11 @@ export async function messageRecord(mail: ParsedMail, raw: Uint8Array, ctx: Impo
   const given = mail.date && Number.isFinite(mail.date.getTime()) ? mail.date : undefined;
   const fallback = given ? undefined : (receivedDate(mail) ?? envelopeDate(envelope));
   const date = given ?? fallback;
-  if (!date) return `message "${(mail.subject ?? '(no subject)').slice(0, 60)}" has no readable Date:, Received: or mbox From line time`;
   const b = new RecordBuilder('message', stableId('message', id ? `mid\u0000${id}` : `raw\u0000${sha256Hex(raw)}`));
-  if (fallback) b.set(iri('lk', 'note'), lit.string('No Date: header: the time is when it was received.'));
+  // Kept even with no time at all (a draft, a test message): it is not on the timeline, but it is not lost.
+  if (!given) b.set(iri('lk', 'note'), lit.string(fallback ? 'No Date: header: the time is when it was received.' : 'No Date: header, and nothing else tells when it was sent.'));
   b.set(S('name'), lit.string((mail.subject ?? '').trim().slice(0, 500) || '(no subject)'));
-  b.set(S('dateSent'), lit.dateTime(date.toISOString().replace('.000Z', 'Z')));
+  if (date) b.set(S('dateSent'), lit.dateTime(date.toISOString().replace('.000Z', 'Z')));
   const addPerson = (pred: string, p: { name?: string; email: string }, n: string) => {
     const node = b.node(n);
     b.set(S(pred), node);

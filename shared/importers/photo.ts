@@ -92,7 +92,8 @@ async function* photoItems(bytes: Uint8Array, ctx: ImportContext): AsyncGenerato
   const height = Number(tags['ExifImageHeight'] ?? tags['ImageHeight'] ?? size?.height);
   if (Number.isInteger(width) && width > 0) b.set(S('width'), lit.integer(width));
   if (Number.isInteger(height) && height > 0) b.set(S('height'), lit.integer(height));
-  const camera = [tags['Make'], tags['Model']].filter((x): x is string => typeof x === 'string' && x.trim() !== '').map((x) => x.trim());
+  // Some phones (HTC) write Make and Model into the EXIF IFD, where exifr leaves them under their tag numbers.
+  const camera = [tags['Make'] ?? tags['271'], tags['Model'] ?? tags['272']].filter((x): x is string => typeof x === 'string' && x.trim() !== '').map((x) => x.trim());
   const model = camera.length === 2 && camera[1]?.startsWith(camera[0] ?? '') ? camera[1] : camera.join(' ');
   if (model) b.set(S('exifData'), lit.string(model.slice(0, 200)));
   const binaries = [image];

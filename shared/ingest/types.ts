@@ -21,9 +21,9 @@ export interface ImportError {
 export interface SkippedItemReport {
   readonly file: string;
   readonly line?: number;
-  readonly reason: string;
   /** Where in a JSON file (`features[12]`), when it has no useful line. */
   readonly position?: string;
+  readonly reason: string;
   readonly raw: string;
 }
 
