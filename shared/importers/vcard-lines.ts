@@ -93,14 +93,17 @@ export function decodeQuotedPrintable(value: string, charset: string | undefined
     } else if (c < 0x80) bytes.push(c);
     else bytes.push(...new TextEncoder().encode(value[i] as string));
   }
-  let decoder: TextDecoder;
+  return decoderFor(charset).decode(Uint8Array.from(bytes));
+}
+
+/** A decoder for a declared charset; one TextDecoder does not know (a typo, a private name) reads as UTF-8. */
+function decoderFor(charset: string | undefined) {
   try {
-    decoder = new TextDecoder(charset ?? 'utf-8');
+    return new TextDecoder(charset ?? 'utf-8');
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
-    decoder = new TextDecoder('utf-8');
+    return new TextDecoder('utf-8');
   }
-  return decoder.decode(Uint8Array.from(bytes));
 }
 
 /** Decoded text written back as a vCard 3.0 value: line breaks as `\n`; in 2.1 (no comma lists) commas escaped. */
