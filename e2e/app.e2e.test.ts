@@ -214,7 +214,7 @@ describe.skipIf(!exe)('the app in a browser (locker serve + a real pod)', { time
     await goto('duplicates');
     const pair = page.locator('article.conflict', { hasText: 'Zoe Mueller' });
     await expect(pair).toContainText('zoe.mueller@example.ch');
-    await expect(pair.locator('table.compare')).toContainText('+41795554433');
+    await expect(pair.locator('table.compare')).toContainText('+41-79-555-44-33');
     expect(r.locker.list({ type: 'contact' })).toHaveLength(7);
     await saveShot(page, 'duplicates');
     await pair.getByRole('button', { name: /^Merge, keep/ }).first().click();
@@ -222,7 +222,7 @@ describe.skipIf(!exe)('the app in a browser (locker serve + a real pod)', { time
     const zoe = r.locker.list({ type: 'contact' }).filter((c) => /Zo[eë] M/.test(c.title));
     expect(zoe).toHaveLength(1);
     const merged = r.locker.show(zoe[0]?.id ?? '');
-    expect(JSON.stringify(merged.kind === 'ok' && merged.json.properties)).toContain('+41795554433');
+    expect(JSON.stringify(merged.kind === 'ok' && merged.json.properties)).toContain('+41-79-555-44-33');
   });
 
   it('renders imported markup and script URLs as text, never running them', async () => {

@@ -1,6 +1,6 @@
 import { Occurrences, parseAmount, skippedItem, transactionItem, type Transaction } from './money.js';
 import { ImportAbort, checkDeadline, failed, type ImportContext, type Importer, type ItemSource, type ParsedItem, type ParseResult } from './types.js';
-import { child, children, parseXmlTree, textOf, type XmlNode } from './xml-tree.js';
+import { child, children, nodeSource, parseXmlTree, textOf, type XmlNode } from './xml-tree.js';
 
 /**
  * ISO 20022 bank-to-customer cash management XML: CAMT.053 statements (what
@@ -56,23 +56,6 @@ function txParts(tx: XmlNode, debit: boolean): { name?: string | undefined; text
   return { name: nameOf(other), text, refs: [e2e && e2e !== 'NOTPROVIDED' ? e2e : '', textOf(refs, 'AcctSvcrRef') ?? '', textOf(refs, 'TxId') ?? ''].filter(Boolean) };
 }
 
-/** The start line and text of each `<Ntry>` element, in document order (for skipped items). */
-function entrySources(text: string): ItemSource[] {
-  const out: ItemSource[] = [];
-  const open = /<(?:[A-Za-z_][\w.-]*:)?Ntry[\s>]/g;
-  let line = 1;
-  let counted = 0;
-  for (let m = open.exec(text); m; m = open.exec(text)) {
-    for (let i = text.indexOf('\n', counted); i >= 0 && i < m.index; i = text.indexOf('\n', i + 1)) line++;
-    counted = m.index;
-    const end = /<\/(?:[A-Za-z_][\w.-]*:)?Ntry\s*>/g;
-    end.lastIndex = m.index;
-    const e = end.exec(text);
-    out.push({ line, raw: text.slice(m.index, e ? e.index + e[0].length : m.index + 2000).slice(0, 2100) });
-  }
-  return out;
-}
-
 function entryItem(ntry: XmlNode, account: string | undefined, acctCcy: string | undefined, at: ItemSource, occ: Occurrences): ParsedItem {
   const amt = child(ntry, 'Amt');
   const rawAmount = amt?.text.trim() ?? '';
@@ -114,7 +97,6 @@ export const camtImporter: Importer = {
     const body = doc?.children.find((c) => ROOTS.includes(c.name));
     if (!body) return failed('invalid', 'an ISO 20022 file that is no bank-to-customer statement, report or notification (BkToCstmrStmt)');
     const reports = body.children.filter((c) => REPORTS.includes(c.name));
-    const sources = entrySources(text);
     const items: ParsedItem[] = [];
     const occ = new Occurrences();
     let n = 0;
@@ -124,7 +106,7 @@ export const camtImporter: Importer = {
       const acctCcy = textOf(acct, 'Ccy');
       for (const ntry of children(report, 'Ntry')) {
         if ((n & 1023) === 0) checkDeadline(ctx);
-        const at = sources[n] ?? { line: 1, raw: `entry ${n + 1}` };
+        const at = nodeSource(text, ntry);
         n++;
         items.push(entryItem(ntry, account, acctCcy, at, occ));
         if (items.length > ctx.caps.maxRecordsPerFile) return failed('too-large', `more than ${ctx.caps.maxRecordsPerFile} entries in one file`);
