@@ -15,6 +15,7 @@ import type { PodSession } from '../shared/auth/index.js';
 import { createGrant } from '../shared/api/index.js';
 import type { CssAccount } from '../shared/localpod/index.js';
 import { login, newAccount } from '../test/helpers/pod.js';
+import { ROOT } from '../test/helpers/cli.js';
 import { PLAIN, replica, type Replica } from '../test/helpers/sync.js';
 import { requireBrowser, BROWSER_ARGS, rendererBuilt, saveShot } from './browser.js';
 import './matchers.js';
@@ -425,6 +426,25 @@ describe.skipIf(!exe)('the app in a browser (locker serve + a real pod)', { time
     } finally {
       app.close();
     }
+  });
+
+  it('asks once for the currency of a QIF statement (a real qif2json test file), then imports it, marked assumed', async () => {
+    const qif = path.join(ROOT, 'test/corpus/qif/qif2json-normalTransactions.qif');
+    await goto('import');
+    await page.getByTestId('file-input').setInputFiles(qif);
+    const ask = page.getByTestId('ask-currency');
+    await expect(ask).toContainText('qif2json-normalTransactions.qif does not say its currency', { timeout: 60_000 });
+    await saveShot(page, 'import-currency');
+    await page.getByLabel('Currency code').fill('eu');
+    await ask.getByRole('button', { name: 'Import with this currency' }).click();
+    await expect(ask.getByRole('alert')).toContainText('three-letter currency code');
+    await page.getByLabel('Currency code').fill('chf');
+    await ask.getByRole('button', { name: 'Import with this currency' }).click();
+    await expect(page.getByTestId('import-summary')).toContainText('3 new', { timeout: 60_000 });
+    await expect(page.getByTestId('ask-currency')).toHaveCount(0);
+    const purchases = r.locker.list({ type: 'purchase' }).filter((p) => r.locker.show(p.id).kind === 'ok');
+    const json = purchases.map((p) => JSON.stringify(r.locker.show(p.id)));
+    expect(json.filter((j) => j.includes('qif2json-normalTransactions.qif') && j.includes('CHF') && j.includes('currencyAssumed'))).toHaveLength(3);
   });
 
   it('switches to the dark theme and back, remembered', async () => {
