@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { sha256Hex } from '../model/index.js';
 import { detectFormat } from './detect.js';
 import { icalImporter } from './ical.js';
-import { decodeAs, mandatesUtf8 } from './text.js';
+import { decodeAs, declaredCharset, mandatesUtf8 } from './text.js';
 import { trigImporter } from './trig.js';
 import type { FormatId, FormatOptions, ImportCaps, ImportFailure, Importer, ParsedFile, ParseResult } from './types.js';
 import { vcardImporter } from './vcard.js';
@@ -56,7 +56,7 @@ export function openSource(src: SourceFile, caps: ImportCaps, options?: FormatOp
   let parsed: ParseResult;
   if (importer.parseBytes) parsed = importer.parseBytes(src.bytes, ctx);
   else {
-    const decoded = decodeAs(src.bytes, mandatesUtf8(detected.format, src.bytes));
+    const decoded = decodeAs(src.bytes, mandatesUtf8(detected.format, src.bytes), declaredCharset(detected.format, src.bytes));
     if (decoded.replaced > 0) warnings.push(`${decoded.replaced} byte sequence${decoded.replaced === 1 ? ' is' : 's are'} not valid UTF-8, which this format requires: kept as \uFFFD where the bytes are bad`);
     parsed = importer.parse(decoded.text, ctx);
   }

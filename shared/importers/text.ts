@@ -20,14 +20,53 @@ export function mandatesUtf8(format: string, bytes: Uint8Array): boolean {
   return /^VERSION:4\.0\s*$/im.test(head);
 }
 
+const XML_FORMATS = new Set(['gpx', 'kml', 'camt', 'ofx', 'apple-health']);
+
+/**
+ * The charset a file declares for itself, when it names one TextDecoder knows: an XML declaration
+ * (`<?xml version="1.0" encoding="ISO-8859-15"?>`), an OFX 1.x header (`CHARSET:1252`, or
+ * `ENCODING:UTF-8`), a vCard 2.1 `CHARSET=` parameter. Undefined when it says nothing usable.
+ */
+export function declaredCharset(format: string, bytes: Uint8Array): string | undefined {
+  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 4096));
+  let name: string | undefined;
+  if (XML_FORMATS.has(format)) name = /^\s*<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']/.exec(head)?.[1];
+  if (name === undefined && format === 'ofx') {
+    if (/^ENCODING:\s*UTF-?8\s*$/im.test(head)) name = 'utf-8';
+    else {
+      const cs = /^CHARSET:\s*([A-Za-z0-9-]+)\s*$/im.exec(head)?.[1];
+      // OFX writes code pages as bare numbers (1252, 8859-1); NONE means the default.
+      name = cs === undefined || /^none$/i.test(cs) ? undefined : /^\d{3,4}$/.test(cs) ? `windows-${cs}` : /^8859-\d+$/.test(cs) ? `iso-${cs}` : cs;
+    }
+  }
+  if (name === undefined && format === 'vcard') name = /;CHARSET=([A-Za-z0-9._:-]+)[;:]/i.exec(head)?.[1];
+  if (name === undefined) return undefined;
+  try {
+    return new TextDecoder(name).encoding;
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    return undefined;
+  }
+}
+
 /**
  * Decodes as `decodeText` does, except that a file whose format mandates
  * UTF-8 is never re-read as Windows-1252: its invalid bytes become U+FFFD,
  * counted in `replaced` so that the import can warn about them.
  */
-export function decodeAs(bytes: Uint8Array, utf8Only: boolean): { text: string; replaced: number } {
+export function decodeAs(bytes: Uint8Array, utf8Only: boolean, declared?: string): { text: string; replaced: number } {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), replaced: 0 };
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), replaced: 0 };
+  // A legacy charset the file declares is how it is read, unless its bytes are UTF-8 after all (a declaration
+  // left over from a template); a declared UTF-8 is held to, as a mandated one is.
+  if (declared !== undefined && declared !== 'utf-8' && !utf8Only) {
+    try {
+      return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes), replaced: 0 };
+    } catch {
+      return { text: new TextDecoder(declared).decode(bytes), replaced: 0 };
+    }
+  }
+  if (declared === 'utf-8') utf8Only = true;
   try {
     return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes), replaced: 0 };
   } catch {
