@@ -77,3 +77,15 @@ describe('a charset the file declares is how it is read (issue 17 point 5)', () 
     expect(t.locker.search('Łukasz').map((r) => r.title)).toEqual(['Łukasz żółć']);
   });
 });
+
+describe('letters of their own are found without their stroke', () => {
+  it('"lucja zoltowska" finds Łucja Żółtowska, "strasse" Straße, "soren" Søren', async () => {
+    const { files } = homeAndFiles('locker-enc-');
+    const file = path.join(files, 'names.vcf');
+    writeFileSync(file, 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Łucja Żółtowska\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nFN:Søren Kierkegaard\r\nADR:;;Hauptstraße 1;Berlin;;;\r\nEND:VCARD\r\n');
+    await t.locker.importFiles([file]);
+    expect(t.locker.search('lucja zoltowska').map((r) => r.title)).toEqual(['Łucja Żółtowska']);
+    expect(t.locker.search('soren').map((r) => r.title)).toEqual(['Søren Kierkegaard']);
+    expect(t.locker.search('hauptstrasse').map((r) => r.title)).toEqual(['Søren Kierkegaard']);
+  });
+});
