@@ -105,6 +105,7 @@ export function scanContentLines(text: string, caps: ImportCaps, top: 'VCALENDAR
   let pos = 0;
   const n = text.length;
   const outside: { lines: number; first?: number } = { lines: 0 };
+  let misspelt: string | undefined;
   while (pos < n) {
     let end = text.indexOf('\n', pos);
     if (end < 0) end = n;
@@ -133,7 +134,15 @@ export function scanContentLines(text: string, caps: ImportCaps, top: 'VCALENDAR
       const name = upper.slice(4).trim();
       const open = stack.pop();
       if (!open) return { kind: 'error', message: `line ${lineNo}: END:${name} without a matching BEGIN` };
-      if (open.name !== name) return { kind: 'error', message: `line ${lineNo}: END:${name} does not close BEGIN:${open.name} from line ${open.line} (the file may be truncated or corrupt)` };
+      if (open.name !== name) {
+        // A misspelt end of the whole calendar or address book (`END:VCALENDARD`) once everything in it is closed:
+        // its contents are whole, so they are read, and the slip is reported.
+        if (stack.length === 0 && open.name === top && name.startsWith(top) && name.length <= top.length + 2) {
+          misspelt ??= `line ${lineNo} says END:${name} where END:${top} was meant: read as such`;
+          continue;
+        }
+        return { kind: 'error', message: `line ${lineNo}: END:${name} does not close BEGIN:${open.name} from line ${open.line} (the file may be truncated or corrupt)` };
+      }
     } else if (stack.length === 0 && raw.trim() !== '') {
       // Text between blocks (a separator line, a mail client's note) is read past and reported, not a reason to refuse the file.
       outside.lines++;
@@ -143,7 +152,8 @@ export function scanContentLines(text: string, caps: ImportCaps, top: 'VCALENDAR
   const open = stack.at(-1);
   if (open) return { kind: 'error', message: `the file ends inside BEGIN:${open.name} from line ${open.line}: it is truncated` };
   if (topCount === 0) return { kind: 'error', message: `no BEGIN:${top} found` };
-  if (outside.first === undefined) return { kind: 'ok', components };
   const lines = `${outside.lines} line${outside.lines === 1 ? '' : 's'}`;
-  return { kind: 'ok', components, warning: `${lines} outside any BEGIN:${top} … END:${top} block (the first at line ${outside.first}) ${outside.lines === 1 ? 'was' : 'were'} not read` };
+  const stray = outside.first === undefined ? undefined : `${lines} outside any BEGIN:${top} … END:${top} block (the first at line ${outside.first}) ${outside.lines === 1 ? 'was' : 'were'} not read`;
+  const warning = [misspelt, stray].filter((w): w is string => w !== undefined).join('; ');
+  return warning === '' ? { kind: 'ok', components } : { kind: 'ok', components, warning };
 }
