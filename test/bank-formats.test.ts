@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { details, statementLine } from '../shared/importers/mt940.js';
+import { inferDateFormat } from '../shared/importers/csv-bank.js';
 import { detectFormat } from '../shared/importers/detect.js';
 import { openSource } from '../shared/importers/pipeline.js';
 import { collectAsync, DEFAULT_CAPS, type FormatOptions, type ParsedItem } from '../shared/importers/index.js';
@@ -200,5 +201,18 @@ describe('ISO 20022 CAMT.053', () => {
   it('refuses hostile XML as a whole', () => {
     const evil = CAMT.replace('<Document', '<!DOCTYPE Document [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]>\n<Document').replace('Kasse 3', '&b;');
     expect(openSource({ name: 'evil.xml', bytes: Buffer.from(evil) }, DEFAULT_CAPS)).toMatchObject({ kind: 'failed' });
+  });
+});
+
+describe('CSV dates no preset knows (issue 17 point 6)', () => {
+  it('are read in the order the file itself shows, else the locker’s date order, and a guess is said', () => {
+    expect(inferDateFormat(['2/8/15', '2/24/15'])).toEqual({ format: 'M/D/YY', guessed: false });
+    expect(inferDateFormat(['24.02.2015', '01.03.2015'])).toEqual({ format: 'D.M.YYYY', guessed: false });
+    expect(inferDateFormat(['10/02/2018'])).toEqual({ format: 'M/D/YYYY', guessed: true });
+    expect(inferDateFormat(['10/02/2018'], 'dmy')).toEqual({ format: 'D/M/YYYY', guessed: true });
+    expect(inferDateFormat(['2018-02-25 12:34:56 +0000'])).toEqual({ format: 'YYYY-MM-DD', guessed: false });
+    // Both orders shown, or two layouts in one column: no format, so each row is reported rather than misread.
+    expect(inferDateFormat(['13/01/2018', '01/13/2018'])).toBeUndefined();
+    expect(inferDateFormat(['13/01/2018', '2018-01-13'])).toBeUndefined();
   });
 });

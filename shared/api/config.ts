@@ -42,6 +42,7 @@ export const CsvMappingSchema = z.object({
   reference: z.string().max(200).optional(),
   category: z.string().max(200).optional(),
   currencyColumn: z.string().max(200).optional(),
+  signColumn: z.string().max(200).optional(),
   currency: z.string().regex(/^[A-Za-z]{3}$/).optional(),
   dateFormat: z.string().regex(/^(?=.*(YYYY|YY))(?=.*M)(?=.*D)[YMD./ -]{4,12}$/, 'use YYYY or YY, MM or M, DD or D and separators, e.g. DD.MM.YYYY'),
   decimal: z.enum(['.', ',']),

@@ -94,7 +94,8 @@ export const camtImporter: Importer = {
       throw e;
     }
     const doc = root.children.find((c) => c.name === 'Document');
-    const body = doc?.children.find((c) => ROOTS.includes(c.name));
+    // Version 1 named its message elements with the version (BkToCstmrAcctRptV01, BkToCstmrStmtV01).
+    const body = doc?.children.find((c) => ROOTS.includes(c.name.replace(/V\d{2}$/, '')));
     if (!body) return failed('invalid', 'an ISO 20022 file that is no bank-to-customer statement, report or notification (BkToCstmrStmt)');
     const reports = body.children.filter((c) => REPORTS.includes(c.name));
     const items: ParsedItem[] = [];

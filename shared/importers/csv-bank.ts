@@ -15,8 +15,35 @@ export const PRESETS: readonly CsvMapping[] = [
   { name: 'n26', match: ['Date', 'Payee', 'Payment reference', 'Amount (EUR)'], date: 'Date', amount: 'Amount (EUR)', payee: 'Payee', memo: 'Payment reference', category: 'Transaction type', currency: 'EUR', dateFormat: 'YYYY-MM-DD', decimal: '.' },
   { name: 'sparkasse', match: ['Buchungstag', 'Verwendungszweck', 'Beguenstigter/Zahlungspflichtiger', 'Betrag'], date: 'Buchungstag', amount: 'Betrag', payee: 'Beguenstigter/Zahlungspflichtiger', memo: 'Verwendungszweck', currencyColumn: 'Waehrung', currency: 'EUR', category: 'Buchungstext', dateFormat: 'DD.MM.YY', decimal: ',' },
   { name: 'dkb', match: ['Buchungsdatum', 'Zahlungsempfänger*in', 'Verwendungszweck', 'Betrag (€)'], date: 'Buchungsdatum', amount: 'Betrag (€)', payee: 'Zahlungsempfänger*in', memo: 'Verwendungszweck', currency: 'EUR', dateFormat: 'DD.MM.YY', decimal: ',' },
-  { name: 'generic', match: ['Date', 'Description', 'Amount'], date: 'Date', amount: 'Amount', payee: 'Description', memo: 'Memo', currencyColumn: 'Currency', dateFormat: 'YYYY-MM-DD', decimal: '.' },
+  // N26 before 2020 (German header), and since 2020.
+  { name: 'n26-de', match: ['Datum', 'Empfänger', 'Verwendungszweck', 'Betrag (EUR)'], date: 'Datum', amount: 'Betrag (EUR)', payee: 'Empfänger', memo: 'Verwendungszweck', category: 'Kategorie', currency: 'EUR', dateFormat: 'YYYY-MM-DD', decimal: '.' },
+  { name: 'n26-2020', match: ['Booking Date', 'Partner Name', 'Amount (EUR)'], date: 'Booking Date', amount: 'Amount (EUR)', payee: 'Partner Name', memo: 'Payment Reference', category: 'Type', currency: 'EUR', dateFormat: 'YYYY-MM-DD', decimal: '.' },
+  { name: 'monzo', match: ['id', 'created', 'amount', 'currency', 'description'], date: 'created', amount: 'amount', payee: 'description', memo: 'notes', category: 'category', currencyColumn: 'currency', reference: 'id', dateFormat: 'YYYY-MM-DD', decimal: '.' },
+  // Mint writes amounts without a sign and says which way in "Transaction Type".
+  { name: 'mint', match: ['Date', 'Description', 'Original Description', 'Amount', 'Transaction Type'], date: 'Date', amount: 'Amount', signColumn: 'Transaction Type', payee: 'Description', memo: 'Notes', category: 'Category', dateFormat: 'auto', decimal: '.' },
+  { name: 'generic', match: ['Date', 'Description', 'Amount'], date: 'Date', amount: 'Amount', payee: 'Description', memo: 'Memo', currencyColumn: 'Currency', dateFormat: 'auto', decimal: '.' },
 ];
+
+/**
+ * The date format of a column whose layout no preset knows, from all its values: ISO (`2018-02-10`), or
+ * day and month in either order with `/`, `.` or `-` and a 2- or 4-digit year. A part over 12 decides the
+ * order; when none does, the locker's QIF date order (month first unless set) is taken, and `guessed` says so.
+ */
+export function inferDateFormat(values: readonly string[], order: 'mdy' | 'dmy' = 'mdy'): { format: string; guessed: boolean } | undefined {
+  const dates = values.map((v) => v.trim()).filter((v) => v !== '');
+  if (dates.length === 0) return undefined;
+  if (dates.every((v) => /^\d{4}-\d{2}-\d{2}(?:[ T].*)?$/.test(v))) return { format: 'YYYY-MM-DD', guessed: false };
+  const parts = dates.map((v) => /^(\d{1,2})([./-])(\d{1,2})\2(\d{2}|\d{4})(?:[ T].*)?$/.exec(v));
+  const first = parts[0];
+  if (!first || parts.some((p) => !p || p[2] !== first[2] || (p[4] ?? '').length !== (first[4] ?? '').length)) return undefined;
+  const dayFirst = parts.some((p) => Number(p?.[1]) > 12);
+  const monthFirst = parts.some((p) => Number(p?.[3]) > 12);
+  if (dayFirst && monthFirst) return undefined;
+  const sep = first[2] ?? '/';
+  const year = (first[4] ?? '').length === 4 ? 'YYYY' : 'YY';
+  const dmy = dayFirst || (!monthFirst && order === 'dmy');
+  return { format: dmy ? `D${sep}M${sep}${year}` : `M${sep}D${sep}${year}`, guessed: !dayFirst && !monthFirst };
+}
 
 const DELIMITERS = [',', ';', '\t', '|'] as const;
 
@@ -76,7 +103,7 @@ export const csvBankImporter: Importer = {
   mediaType: 'text/csv',
   parse(text: string, ctx: ImportContext): ParseResult {
     const source = text.replace(/^\uFEFF/, '');
-    const firstLine = source.split(/\r?\n/, 1)[0] ?? '';
+    const firstLine = source.split(/\r\n|\r|\n/, 1)[0] ?? '';
     const delimiter = ctx.options?.csvMap?.delimiter ?? guessDelimiter(firstLine);
     if (!delimiter) return failed('unrecognised', 'not a CSV file Locker can read (no delimiter in the first line)');
     let rows: string[][];
@@ -94,10 +121,17 @@ export const csvBankImporter: Importer = {
       );
     }
     const col = (name: string | undefined) => (name === undefined ? -1 : header.findIndex((h) => h.trim().toLowerCase() === name.toLowerCase()));
-    const idx = { date: col(mapping.date), amount: col(mapping.amount), debit: col(mapping.debit), credit: col(mapping.credit), payee: col(mapping.payee), memo: col(mapping.memo), currency: col(mapping.currencyColumn), reference: col(mapping.reference), category: col(mapping.category) };
+    const idx = { sign: col(mapping.signColumn), date: col(mapping.date), amount: col(mapping.amount), debit: col(mapping.debit), credit: col(mapping.credit), payee: col(mapping.payee), memo: col(mapping.memo), currency: col(mapping.currencyColumn), reference: col(mapping.reference), category: col(mapping.category) };
     if (idx.date < 0) return failed('invalid', `the mapping "${mapping.name}" needs a column "${mapping.date}" for the date, which this file does not have`);
     if (idx.amount < 0 && idx.debit < 0 && idx.credit < 0) return failed('invalid', `the mapping "${mapping.name}" needs a column for the amount (amount, or debit/credit), which this file does not have`);
     const cell = (row: string[], i: number) => (i >= 0 ? (row[i] ?? '').trim() : '');
+    const warnings: string[] = [];
+    let dateFormat = mapping.dateFormat;
+    if (dateFormat === 'auto') {
+      const inferred = inferDateFormat(rows.slice(1).map((row) => cell(row, idx.date)), ctx.options?.qifDateOrder);
+      dateFormat = inferred?.format ?? 'YYYY-MM-DD';
+      if (inferred?.guessed) warnings.push(`no date in this file says whether the day or the month comes first: read as ${inferred.format} (set the order with LOCKER_QIF_DATES, or a mapping with --csv-map)`);
+    }
     const items: ParsedItem[] = [];
     const occ = new Occurrences();
     for (let r = 1; r < rows.length; r++) {
@@ -107,9 +141,9 @@ export const csvBankImporter: Importer = {
       const line = r + 1;
       const at = { line, raw: row.join(delimiter) };
       const dateText = cell(row, idx.date);
-      const date = parseDateAs(mapping.dateFormat, dateText);
+      const date = parseDateAs(dateFormat, dateText);
       if (!date) {
-        items.push(skippedItem(at, `"${dateText.slice(0, 30)}" is not a date in the format ${mapping.dateFormat} (mapping "${mapping.name}")`));
+        items.push(skippedItem(at, `"${dateText.slice(0, 30)}" is not a date in the format ${dateFormat} (mapping "${mapping.name}")`));
         continue;
       }
       let amount: string | undefined;
@@ -125,6 +159,15 @@ export const csvBankImporter: Importer = {
         items.push(skippedItem(at, `no readable amount (mapping "${mapping.name}", decimal mark "${mapping.decimal}")`));
         continue;
       }
+      if (idx.sign >= 0) {
+        const way = cell(row, idx.sign).toLowerCase();
+        if (way !== 'debit' && way !== 'credit') {
+          items.push(skippedItem(at, `"${cell(row, idx.sign).slice(0, 20)}" in ${mapping.signColumn ?? 'the sign column'} is neither debit nor credit`));
+          continue;
+        }
+        const bare = amount.replace(/^-/, '');
+        amount = way === 'debit' && bare !== '0' ? `-${bare}` : bare;
+      }
       const stated = cell(row, idx.currency) || mapping.currency;
       const currency = (stated || ctx.options?.currency || '').toUpperCase();
       if (!currency) return { kind: 'failed', failure: { ...NEEDS_CURRENCY, message: 'this CSV statement has no currency column and its mapping names no currency, and this locker has no default currency yet' } };
@@ -133,6 +176,6 @@ export const csvBankImporter: Importer = {
       if (items.length > ctx.caps.maxRecordsPerFile) return failed('too-large', `more than ${ctx.caps.maxRecordsPerFile} rows in one file`);
     }
     if (items.length === 0) return failed('invalid', 'this CSV file has a header but no transactions');
-    return { kind: 'ok', parsed: { count: items.length, items } };
+    return { kind: 'ok', parsed: { count: items.length, items, ...(warnings.length > 0 && { warnings }) } };
   },
 };

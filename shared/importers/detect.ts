@@ -56,7 +56,7 @@ export function detectFormat(head: Uint8Array, fileName: string): Detection {
 
 /** A header line and at least one more line, split into three or more fields by the same delimiter. */
 function looksLikeCsv(text: string): boolean {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '').slice(0, 3);
+  const lines = text.split(/\r\n|\r|\n/).filter((l) => l.trim() !== '').slice(0, 3);
   if (lines.length < 2) return false;
   for (const d of [',', ';', '\t', '|']) {
     const counts = lines.map((l) => l.replace(/"[^"]*"/g, '').split(d).length);

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { iri, lit, namedNode, RecordBuilder, stableId } from '../model/index.js';
-import { checkDeadline, failed, type ImportContext, type Importer, type ParsedItem, type ParseResult } from './types.js';
+import { checkDeadline, failed, rawText, type ImportContext, type Importer, type ParsedItem, type ParseResult } from './types.js';
 
 const S = (l: string) => iri('schema', l);
 
@@ -32,7 +32,8 @@ export const goodreadsImporter: Importer = {
   parse(text: string, ctx: ImportContext): ParseResult {
     let rows: Array<Record<string, string>>;
     try {
-      rows = parse(text.replace(/^\uFEFF/, ''), { columns: true, relax_column_count: true, skip_empty_lines: true, bom: true, max_record_size: ctx.caps.maxLineBytes }) as Array<Record<string, string>>;
+      // Columns padded to line up (a spreadsheet saved as fixed-width CSV) are read trimmed, names and values alike.
+      rows = parse(text.replace(/^\uFEFF/, ''), { columns: (header: string[]) => header.map((h) => h.trim()), trim: true, relax_column_count: true, skip_empty_lines: true, bom: true, max_record_size: ctx.caps.maxLineBytes }) as Array<Record<string, string>>;
     } catch (e) {
       return failed('malformed', `not a valid CSV file: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
     }
@@ -40,7 +41,12 @@ export const goodreadsImporter: Importer = {
     rows.forEach((r, i) => {
       if (i % 2000 === 0) checkDeadline(ctx);
       const title = (r['Title'] ?? '').trim();
-      if (!title) return;
+      // Line numbers count records (a review with line breaks spans more lines than one).
+      const at = { line: i + 2, raw: rawText(Object.values(r).join(',')) };
+      if (!title) {
+        items.push({ skipped: { ...at, reason: `book ${r['Book Id'] ? `${r['Book Id'].slice(0, 20)} ` : ''}has no title` } });
+        return;
+      }
       const b = new RecordBuilder('reading', stableId('reading', `goodreads\u0000${r['Book Id'] ?? title}`));
       b.set(S('name'), lit.string(title.slice(0, 500)));
       const book = b.node('book');
@@ -83,7 +89,7 @@ export const goodreadsImporter: Importer = {
         }
       }
       for (const s of [shelf, ...(r['Bookshelves'] ?? '').split(',')].map((x) => x.trim()).filter(Boolean)) b.set(iri('lk', 'tag'), lit.string(s.slice(0, 100)));
-      items.push({ record: b.build() });
+      items.push({ record: b.build(), source: at });
     });
     if (items.length > ctx.caps.maxRecordsPerFile) return failed('too-large', `more than ${ctx.caps.maxRecordsPerFile} books in one file`);
     if (items.length === 0) return failed('invalid', 'this reading list has no books');

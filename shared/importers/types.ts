@@ -45,11 +45,13 @@ export interface CsvMapping {
   readonly memo?: string | undefined;
   readonly reference?: string | undefined;
   readonly category?: string | undefined;
+  /** A column saying `debit` or `credit`, for amounts written without a sign (Mint). */
+  readonly signColumn?: string | undefined;
   /** A column holding the currency code… */
   readonly currencyColumn?: string | undefined;
   /** …or the currency of every row. */
   readonly currency?: string | undefined;
-  /** e.g. `YYYY-MM-DD`, `DD.MM.YYYY`, `MM/DD/YY`. */
+  /** e.g. `YYYY-MM-DD`, `DD.MM.YYYY`, `MM/DD/YY`; `auto` (presets): found from the column's values (csv-bank.ts `inferDateFormat`). */
   readonly dateFormat: string;
   readonly decimal: '.' | ',';
   readonly delimiter?: string | undefined;
