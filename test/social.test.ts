@@ -108,3 +108,28 @@ describe('X/Twitter archive', () => {
     expect(all[1]?.turtle).toMatch(/a as:Like/);
   });
 });
+
+describe('one post that cannot be read does not cost the archive (issue 17 point 1)', () => {
+  it('an outbox Create without a time, and a tweet without one, are skipped with their place in the JSON; the rest imports', async () => {
+    const { home, files } = homeAndFiles('locker-social-');
+    const outbox = {
+      '@context': CONTEXT,
+      id: 'https://mastodon.example/users/ann/outbox',
+      type: 'OrderedCollection',
+      orderedItems: [
+        { id: 'https://mastodon.example/users/ann/statuses/1/activity', type: 'Create', published: '2024-03-01T10:00:00Z', object: { id: 'https://mastodon.example/users/ann/statuses/1', type: 'Note', content: '<p>first</p>' } },
+        { id: 'https://mastodon.example/users/ann/statuses/2/activity', type: 'Create', object: { id: 'https://mastodon.example/users/ann/statuses/2', type: 'Note', content: '<p>no time</p>' } },
+        { id: 'https://mastodon.example/users/ann/follow/3', type: 'Follow', published: '2024-03-02T10:00:00Z', object: 'https://other.example/users/bob' },
+      ],
+    };
+    writeFileSync(path.join(files, 'outbox.json'), JSON.stringify(outbox));
+    writeFileSync(path.join(files, 'tweets.js'), `window.YTD.tweets.part0 = ${JSON.stringify([{ tweet: { id_str: '1', created_at: 'Fri Mar 01 10:00:00 +0000 2024', full_text: 'hello' } }, { tweet: { id_str: '2', full_text: 'when?' } }])}`);
+    for (const [name, position] of [['outbox.json', 'orderedItems[1]'], ['tweets.js', '[1].tweet']] as const) {
+      const r = await locker(home, 'import', path.join(files, name), '--json');
+      expect(r.code, r.stderr).toBe(3);
+      const s = JSON.parse(r.stdout) as { imported: number; skipped: number; skippedItems: Array<{ position?: string; reason: string }> };
+      expect(s).toMatchObject({ imported: 1, skipped: 1 });
+      expect(s.skippedItems[0]?.position).toBe(position);
+    }
+  });
+});

@@ -1,6 +1,6 @@
 import { convert } from 'html-to-text';
 import { iri, lit, namedNode, RecordBuilder, stableId, type LockerRecord } from '../model/index.js';
-import { checkDeadline, failed, ImportAbort, type ImportContext, type Importer, type ParsedItem, type ParseResult } from './types.js';
+import { checkDeadline, failed, ImportAbort, rawText, type ImportContext, type Importer, type ParsedItem, type ParseResult } from './types.js';
 
 const AS = (l: string) => iri('as', l);
 
@@ -104,13 +104,22 @@ export const activityPubImporter: Importer = {
         const a = obj(it);
         const type = str(a?.['type']);
         const published = isoTime(a?.['published']);
-        if (!a || !published) return;
+        const at = { position: `orderedItems[${i}]`, raw: rawText(JSON.stringify(it) ?? '') };
+        // Posts and boosts are what an outbox holds; an activity of another kind (Follow, Delete…) is not an item.
+        if (type !== 'Announce' && type !== 'Create') return;
+        if (!a || !published) {
+          items.push({ skipped: { ...at, reason: `a ${type} without a readable "published" time` } });
+          return;
+        }
         if (type === 'Announce') {
           const target = webUrl(a['object']) ?? webUrl(obj(a['object'])?.['id']);
           push(items, postRecord({ key: `ap\u0000${str(a['id']) ?? `${target}\u0000${published}`}`, published, url: target, activity: { type: 'Announce', object: target } }), ctx);
         } else if (type === 'Create') {
           const note = obj(a['object']);
-          if (!note || (str(note['type']) !== 'Note' && str(note['type']) !== 'Question' && str(note['type']) !== 'Article')) return;
+          if (!note || (str(note['type']) !== 'Note' && str(note['type']) !== 'Question' && str(note['type']) !== 'Article')) {
+            items.push({ skipped: { ...at, reason: `a Create of ${note ? `a ${str(note['type']) ?? 'thing without a type'}` : 'an object given only by its address'}, not a post` } });
+            return;
+          }
           const html = str(note['content']) ?? '';
           const tags = arr(note['tag']).map((t) => obj(t)).filter((t) => str(t?.['type']) === 'Hashtag').map((t) => str(t?.['name']) ?? '').filter(Boolean);
           push(
@@ -166,7 +175,10 @@ export const twitterImporter: Importer = {
         if (tweet) {
           const idStr = str(tweet['id_str']) ?? str(tweet['id']);
           const published = isoTime(tweet['created_at']);
-          if (!idStr || !published) return;
+          if (!idStr || !published) {
+            items.push({ skipped: { position: `[${i}].tweet`, raw: rawText(JSON.stringify(tweet) ?? ''), reason: idStr ? `tweet ${idStr.slice(0, 30)} has no readable created_at` : 'a tweet without an id' } });
+            return;
+          }
           let content = str(tweet['full_text']) ?? str(tweet['text']) ?? '';
           // t.co links back to what they stand for (never fetched: the archive says it).
           for (const u of arr(obj(tweet['entities'])?.['urls']).map(obj)) {
@@ -194,7 +206,10 @@ export const twitterImporter: Importer = {
           );
         } else if (like) {
           const id = str(like['tweetId']);
-          if (!id) return;
+          if (!id) {
+            items.push({ skipped: { position: `[${i}].like`, raw: rawText(JSON.stringify(like) ?? ''), reason: 'a like without a tweetId' } });
+            return;
+          }
           const url = webUrl(like['expandedUrl']) ?? `https://x.com/i/status/${encodeURIComponent(id)}`;
           push(items, postRecord({ key: `tw-like\u0000${id}`, content: str(like['fullText']), url, activity: { type: 'Like', object: url } }), ctx);
         }
