@@ -41,6 +41,8 @@ const KNOWN_SHORT: Readonly<Record<string, string>> = {};
  */
 const NO_FILE_YET: Readonly<Record<string, string>> = {
   trig: "Locker's own export format: only Locker writes it, and the importer reads Locker exports only",
+  activitypub: 'no package ships a Mastodon outbox.json; the repositories that hold one carry no licence',
+  twitter: 'no package ships an X/Twitter archive tweets.js; the repositories that hold one carry no licence',
 };
 
 // QIF says no currency: the corpus locker has a default one, as a person sets it once (`locker config currency`).
