@@ -1,6 +1,6 @@
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { iri, lit, namedNode, RecordBuilder, stableId } from '../model/index.js';
-import { checkDeadline, ImportAbort, type ImportContext, type Importer, type ParsedItem, type ParseResult, type StreamSource } from './types.js';
+import { checkDeadline, ImportAbort, rawText, type ImportContext, type Importer, type ParsedItem, type ParseResult, type StreamSource } from './types.js';
 
 const S = (l: string) => iri('schema', l);
 
@@ -47,9 +47,25 @@ export function humanize(identifier: string): string {
 
 /** `2019-01-01 10:00:00 +0100` → `2019-01-01T10:00:00+01:00`. */
 export function appleDate(s: string | undefined): string | undefined {
-  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})\s*([+-])(\d{2}):?(\d{2})$/.exec((s ?? '').trim());
-  return m ? `${m[1]}T${m[2]}${m[3]}${m[4]}:${m[5]}` : undefined;
+  const t = (s ?? '').trim();
+  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})\s*([+-])(\d{2}):?(\d{2})$/.exec(t);
+  if (m) return `${m[1]}T${m[2]}${m[3]}${m[4]}:${m[5]}`;
+  // Exports of 2014–2015 (iOS 8) wrote them compact: 20141018163235+0100.
+  const c = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})([+-])(\d{2})(\d{2})$/.exec(t);
+  return c ? `${c[1]}-${c[2]}-${c[3]}T${c[4]}:${c[5]}:${c[6]}${c[7]}${c[8]}:${c[9]}` : undefined;
 }
+
+/**
+ * Early exports wrote a record's metadata as attributes whose names have spaces in them
+ * (`Health Mate App Version="2.6.2"`), which is not XML: the spaces become underscores so that the
+ * record is read. Applied to text that ends at a tag's end, so a name is never cut in two.
+ */
+export function repairAttributeNames(xml: string): string {
+  return xml.replace(/(\s)([A-Za-z][\w-]*(?: [A-Za-z0-9][\w-]*)+)(?==")/g, (_m, space: string, name: string) => `${space}${name.replace(/ /g, '_')}`);
+}
+
+/** A tag as it was written, for a skipped record. */
+const tagText = (name: string, a: Record<string, string>) => rawText(`<${name} ${Object.entries(a).map(([k, v]) => `${k}="${v}"`).join(' ')}/>`);
 
 const NUMBER = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
 
@@ -59,10 +75,10 @@ function decimal(v: string): string {
   return Number.isFinite(n) ? n.toFixed(10).replace(/\.?0+$/, '') : v;
 }
 
-function recordItem(a: Record<string, string>): ParsedItem | undefined {
+function recordItem(a: Record<string, string>, line: number): ParsedItem {
   const type = a['type'];
   const when = appleDate(a['startDate']) ?? appleDate(a['creationDate']);
-  if (!type || !when) return undefined;
+  if (!type || !when) return { skipped: { line, raw: tagText('Record', a), reason: type ? `a ${humanize(type)} record without a readable date (${JSON.stringify((a['startDate'] ?? '').slice(0, 40))})` : 'a record without a type' } };
   const raw = a['value'];
   const id = stableId('health', `apple-health\u0000${type}\u0000${a['startDate'] ?? ''}\u0000${a['endDate'] ?? ''}\u0000${raw ?? ''}\u0000${a['sourceName'] ?? ''}`);
   const b = new RecordBuilder('health', id);
@@ -77,13 +93,13 @@ function recordItem(a: Record<string, string>): ParsedItem | undefined {
   const end = appleDate(a['endDate']);
   const notes = [a['sourceName'] && `from ${a['sourceName']}`, end && end !== when && `until ${end}`].filter(Boolean).join(', ');
   if (notes) b.set(S('description'), lit.string(notes.slice(0, 500)));
-  return { record: b.build() };
+  return { record: b.build(), source: { line, raw: tagText('Record', a) } };
 }
 
-function workoutItem(a: Record<string, string>, stats: Record<string, string>): ParsedItem | undefined {
+function workoutItem(a: Record<string, string>, stats: Record<string, string>, line: number): ParsedItem {
   const when = appleDate(a['startDate']);
   const activity = a['workoutActivityType'];
-  if (!when || !activity) return undefined;
+  if (!when || !activity) return { skipped: { line, raw: tagText('Workout', a), reason: activity ? `a workout without a readable start (${JSON.stringify((a['startDate'] ?? '').slice(0, 40))})` : 'a workout without its activity type' } };
   const id = stableId('health', `apple-health-workout\u0000${activity}\u0000${a['startDate'] ?? ''}\u0000${a['endDate'] ?? ''}\u0000${a['sourceName'] ?? ''}`);
   const b = new RecordBuilder('health', id);
   b.set(S('name'), lit.string(`Workout: ${humanize(activity)}`));
@@ -101,15 +117,15 @@ function workoutItem(a: Record<string, string>, stats: Record<string, string>): 
     a['sourceName'] && `from ${a['sourceName']}`,
   ].filter(Boolean);
   if (notes.length) b.set(S('description'), lit.string(notes.join(', ').slice(0, 500)));
-  return { record: b.build() };
+  return { record: b.build(), source: { line, raw: tagText('Workout', a) } };
 }
 
 async function* items(src: StreamSource, ctx: ImportContext, progress: { bytes: number }): AsyncGenerator<ParsedItem> {
-  const parser = new SaxesParser<{ xmlns: false; position: false }>({ xmlns: false, position: false });
+  const parser = new SaxesParser<{ xmlns: false; position: true }>({ xmlns: false, position: true });
   const ready: ParsedItem[] = [];
   let failure: Error | undefined;
   let sawRoot = false;
-  let workout: { attrs: Record<string, string>; stats: Record<string, string> } | undefined;
+  let workout: { attrs: Record<string, string>; stats: Record<string, string>; line: number } | undefined;
   let count = 0;
   parser.on('opentag', (tag: SaxesTagPlain) => {
     const a = tag.attributes;
@@ -119,12 +135,11 @@ async function* items(src: StreamSource, ctx: ImportContext, progress: { bytes: 
         break;
       case 'Record': {
         if (workout) break; // samples inside a workout route are not separate observations
-        const item = recordItem(a);
-        if (item) ready.push(item);
+        ready.push(recordItem(a, parser.line));
         break;
       }
       case 'Workout':
-        workout = { attrs: a, stats: {} };
+        workout = { attrs: a, stats: {}, line: parser.line };
         break;
       case 'WorkoutStatistics':
         if (workout && /Distance/.test(a['type'] ?? '') && a['sum']) Object.assign(workout.stats, { distance: a['sum'], distanceUnit: a['unit'] ?? '' });
@@ -136,8 +151,7 @@ async function* items(src: StreamSource, ctx: ImportContext, progress: { bytes: 
   });
   parser.on('closetag', (tag: SaxesTagPlain) => {
     if (tag.name === 'Workout' && workout) {
-      const item = workoutItem(workout.attrs, workout.stats);
-      if (item) ready.push(item);
+      ready.push(workoutItem(workout.attrs, workout.stats, workout.line));
       workout = undefined;
     }
   });
@@ -146,9 +160,15 @@ async function* items(src: StreamSource, ctx: ImportContext, progress: { bytes: 
   });
   const decoder = new TextDecoder('utf-8');
   const abort = (e: Error) => new ImportAbort({ kind: 'malformed', message: `not a readable Apple Health export: ${e.message.split('\n')[0]?.slice(0, 200) ?? ''}` });
+  // Text is handed on up to the last '>' of what has come, so a tag is always repaired whole (the rest waits
+  // for the next chunk; past 16 MB without a '>' it goes on as it is and saxes judges it).
+  let pending = '';
   for await (const chunk of src.chunks()) {
     progress.bytes += chunk.byteLength;
-    parser.write(decoder.decode(chunk, { stream: true }));
+    pending += decoder.decode(chunk, { stream: true });
+    const cut = pending.length > 16 * 1024 * 1024 ? pending.length : pending.lastIndexOf('>') + 1;
+    parser.write(repairAttributeNames(pending.slice(0, cut)));
+    pending = pending.slice(cut);
     if (failure) throw abort(failure);
     if (!sawRoot && progress.bytes > 1024 * 1024) throw new ImportAbort({ kind: 'invalid', message: 'no <HealthData> element in the first megabyte: not an Apple Health export' });
     count += ready.length;
@@ -156,7 +176,7 @@ async function* items(src: StreamSource, ctx: ImportContext, progress: { bytes: 
     while (ready.length) yield ready.shift() as ParsedItem;
     checkDeadline(ctx);
   }
-  parser.write(decoder.decode());
+  parser.write(repairAttributeNames(pending + decoder.decode()));
   parser.close();
   if (failure) throw abort(failure);
   if (!sawRoot) throw new ImportAbort({ kind: 'invalid', message: 'no <HealthData> element: not an Apple Health export' });

@@ -31,6 +31,8 @@ export function detectFormat(head: Uint8Array, fileName: string): Detection {
     if (/activitystreams/.test(headText) && /"orderedItems"\s*:/.test(headText)) return { kind: 'format', format: 'activitypub' };
     if (/"(timelineObjects|semanticSegments)"\s*:/.test(headText) || (/"locations"\s*:/.test(headText) && /"latitudeE7"/.test(headText))) return { kind: 'format', format: 'takeout-location' };
   }
+  // The iPhone's Timeline export: a bare array of segments with "startTime" and a visit, activity or timelinePath.
+  if (/^\s*\[/.test(text) && /"startTime"\s*:/.test(headText) && /"(visit|activity|timelinePath)"\s*:/.test(headText)) return { kind: 'format', format: 'takeout-location' };
   if (/<gpx[\s>]/.test(headText) && (/^<\?XML/i.test(firstLine) || /^<GPX/.test(firstLine))) return { kind: 'format', format: 'gpx' };
   if (/<kml[\s>]/.test(headText) && (/^<\?XML/i.test(firstLine) || /^<KML/.test(firstLine))) return { kind: 'format', format: 'kml' };
   const rawHead = new TextDecoder('latin1').decode(head.subarray(0, 8192));

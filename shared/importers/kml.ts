@@ -61,6 +61,9 @@ export const kmlImporter: Importer = {
         else ignored++;
       });
       if (items.length > ctx.caps.maxRecordsPerFile) return failed('too-large', `more than ${ctx.caps.maxRecordsPerFile} records in one file`);
+      // A KML that only links to others (NetworkLink, as a KMZ's doc.kml often does) has nothing to import, and is no error.
+      const links = descendants(kml, 'NetworkLink').length;
+      if (items.length === 0 && links > 0 && ignored === 0) return { kind: 'ok', parsed: { count: 0, items: [], warnings: [`it only links to ${links} other file${links === 1 ? '' : 's'} (NetworkLink), which Locker never fetches`] } };
       if (items.length === 0) return failed('invalid', `this KML file has no placemarks with a point or a path${ignored ? ` (${ignored} with other shapes or none)` : ''}`);
       return { kind: 'ok', parsed: { count: items.length, items, ...(ignored > 0 && { warnings: [`${ignored} placemark${ignored === 1 ? '' : 's'} with no point or path (a polygon, or no geometry) ${ignored === 1 ? 'was' : 'were'} not read`] }) } };
     } catch (e) {

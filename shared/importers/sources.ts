@@ -141,6 +141,8 @@ async function* openArchive(file: string, input: InputFile, ctx: OpenContext): A
   try {
     const entries = [...archive.entries].sort((a, b) => a.name.localeCompare(b.name));
     const byName = new Map(entries.map((e) => [e.name, e]));
+    // A KMZ is one map: its KML files are read, its icons and overlays belong to the map (never photos).
+    const kmz = /\.kmz$/i.test(file) || byName.has('doc.kml');
     for (const entry of entries) {
       const label = `${file}/${entry.name}`;
       if (ctx.signal?.aborted) {
@@ -150,6 +152,10 @@ async function* openArchive(file: string, input: InputFile, ctx: OpenContext): A
       const base = entry.name.split('/').pop() ?? entry.name;
       const dirs = entry.name.split('/').slice(0, -1);
       if (base.startsWith('.') || dirs.includes('__MACOSX') || dirs.some((d) => d === 'files' || d.endsWith('.files'))) continue;
+      if (kmz && !/\.kml$/i.test(base)) {
+        yield { kind: 'ignored', label };
+        continue;
+      }
       let events: SourceEvent[];
       try {
         events = await openEntry(entry, label, base, dirs.join('/'), byName, input, ctx);

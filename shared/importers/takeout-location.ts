@@ -1,5 +1,5 @@
 import { parseTime, placeRecord, trackRecord, visitRecord, type GeoPoint } from './geo.js';
-import { checkDeadline, failed, ImportAbort, type ImportContext, type Importer, type ParsedItem, type ParseResult } from './types.js';
+import { checkDeadline, failed, ImportAbort, rawText, type ImportContext, type Importer, type ParsedItem, type ParseResult } from './types.js';
 
 /**
  * Google location history, in its three shapes:
@@ -26,11 +26,15 @@ function when(o: Json | undefined, key: string): number | undefined {
   return parseTime(str(o?.[key])) ?? num(o?.[`${key}Ms`]);
 }
 
-/** `"48.1374°, 11.5755°"` (the device Timeline format). */
+/** `"48.1374°, 11.5755°"` (Android's Timeline export) or `"geo:27.720022,-97.347951"` (the iPhone's), in range. */
 function latLng(s: unknown): GeoPoint | undefined {
-  const m = /^\s*(-?\d+(?:\.\d+)?)°?\s*,\s*(-?\d+(?:\.\d+)?)°?\s*$/.exec(typeof s === 'string' ? s : '');
-  return m ? { lat: Number(m[1]), lon: Number(m[2]) } : undefined;
+  const m = /^\s*(?:geo:)?(-?\d+(?:\.\d+)?)°?\s*,\s*(-?\d+(?:\.\d+)?)°?\s*$/.exec(typeof s === 'string' ? s : '');
+  const p = m ? { lat: Number(m[1]), lon: Number(m[2]) } : undefined;
+  return p && Math.abs(p.lat) <= 90 && Math.abs(p.lon) <= 180 ? p : undefined;
 }
+
+/** A position given as `{ latLng: "…" }` (Android) or as the string itself (iPhone). */
+const position = (v: unknown): GeoPoint | undefined => latLng(obj(v)?.['latLng'] ?? v);
 
 const MODE: Readonly<Record<string, string>> = {
   WALKING: 'Walk',
@@ -54,20 +58,26 @@ export const takeoutLocationImporter: Importer = {
   mediaType: 'application/json',
   parse(text: string, ctx: ImportContext): ParseResult {
     let doc: Json | undefined;
+    let bare = false;
     try {
-      doc = obj(JSON.parse(text));
+      const parsed: unknown = JSON.parse(text);
+      // The iPhone writes its Timeline export (location-history.json) as a bare array of segments.
+      bare = Array.isArray(parsed);
+      doc = bare ? { semanticSegments: parsed } : obj(parsed);
     } catch (e) {
       return failed('malformed', `not valid JSON: ${e instanceof Error ? e.message.slice(0, 120) : String(e)}`);
     }
     if (!doc) return failed('invalid', 'not a location history file');
     const items: ParsedItem[] = [];
+    const warnings: string[] = [];
+    const skip = (position: string, value: unknown, reason: string) => push({ skipped: { position, raw: rawText(JSON.stringify(value) ?? ''), reason } });
     const places = new Set<string>();
     const push = (item: ParsedItem) => {
       items.push(item);
       if (items.length > ctx.caps.maxRecordsPerFile) throw new ImportAbort({ kind: 'too-large', message: `more than ${ctx.caps.maxRecordsPerFile} records in one file` });
     };
-    const visit = (p: GeoPoint | undefined, name: string, address: string | undefined, placeId: string | undefined, start: number | undefined, end: number | undefined) => {
-      if (!p || start === undefined) return;
+    const visit = (at: string, value: unknown, p: GeoPoint | undefined, name: string, address: string | undefined, placeId: string | undefined, start: number | undefined, end: number | undefined) => {
+      if (!p || start === undefined) return skip(at, value, `a visit without ${p ? 'a start time' : 'a position'}`);
       push({ record: visitRecord({ name, lat: p.lat, lon: p.lon, address, start, end }, `takeout-visit\u0000${placeId ?? `${p.lat},${p.lon}`}\u0000${start}`) });
       const key = placeId ?? `${p.lat.toFixed(4)},${p.lon.toFixed(4)}`;
       if (!places.has(key)) {
@@ -79,14 +89,22 @@ export const takeoutLocationImporter: Importer = {
       if (Array.isArray(doc['locations'])) {
         // Raw fixes, grouped by UTC day into one track each.
         const days = new Map<string, GeoPoint[]>();
+        let unplaced = 0;
+        let coarse = 0;
         arr(doc['locations']).forEach((l, i) => {
           if (i % 20000 === 0) checkDeadline(ctx);
           const o = obj(l);
           const p = e7(o);
           const t = when(o, 'timestamp');
-          if (!p || t === undefined) return;
+          if (!p || t === undefined || Math.abs(p.lat) > 90 || Math.abs(p.lon) > 180) {
+            unplaced++;
+            return;
+          }
           const acc = num(o?.['accuracy']);
-          if (acc !== undefined && acc > 1000) return; // a cell-tower guess, not a place the person was
+          if (acc !== undefined && acc > 1000) {
+            coarse++; // a cell-tower guess, not a place the person was
+            return;
+          }
           const day = new Date(t).toISOString().slice(0, 10);
           const list = days.get(day) ?? [];
           list.push({ ...p, time: t });
@@ -94,9 +112,14 @@ export const takeoutLocationImporter: Importer = {
         });
         for (const [day, pts] of [...days].sort(([a], [b]) => a.localeCompare(b))) {
           pts.sort((a, b) => (a.time ?? 0) - (b.time ?? 0));
-          if (pts.length < 2) continue;
+          if (pts.length < 2) {
+            skip(`locations (${day})`, pts[0], `${day} has one fix: a day's track needs two`);
+            continue;
+          }
           push({ record: trackRecord({ name: `Location history, ${day}`, segments: [pts], tag: 'location history' }, `takeout-records\u0000${day}`) });
         }
+        if (coarse > 0) warnings.push(`${coarse} fix${coarse === 1 ? '' : 'es'} less accurate than 1 km (cell-tower guesses) ${coarse === 1 ? 'was' : 'were'} left out`);
+        if (unplaced > 0) warnings.push(`${unplaced} fix${unplaced === 1 ? '' : 'es'} without a valid position or time ${unplaced === 1 ? 'was' : 'were'} left out`);
       } else if (Array.isArray(doc['timelineObjects'])) {
         arr(doc['timelineObjects']).forEach((t, i) => {
           if (i % 5000 === 0) checkDeadline(ctx);
@@ -106,7 +129,7 @@ export const takeoutLocationImporter: Importer = {
           if (pv) {
             const loc = obj(pv['location']);
             const dur = obj(pv['duration']);
-            visit(e7(loc), str(loc?.['name']) ?? str(loc?.['address'])?.split('\n')[0] ?? 'Somewhere', str(loc?.['address'])?.replace(/\n/g, ', '), str(loc?.['placeId']), when(dur, 'startTimestamp'), when(dur, 'endTimestamp'));
+            visit(`timelineObjects[${i}]`, t, e7(loc), str(loc?.['name']) ?? str(loc?.['address'])?.split('\n')[0] ?? 'Somewhere', str(loc?.['address'])?.replace(/\n/g, ', '), str(loc?.['placeId']), when(dur, 'startTimestamp'), when(dur, 'endTimestamp'));
           } else if (as) {
             const dur = obj(as['duration']);
             const start = when(dur, 'startTimestamp');
@@ -121,7 +144,7 @@ export const takeoutLocationImporter: Importer = {
             const path = [raw, way, ends].map((l) => l.filter((p): p is GeoPoint => !!p)).find((l) => l.length >= 2) ?? [];
             const timed = path.every((p) => p.time !== undefined) ? path : path.map((p) => ({ lat: p.lat, lon: p.lon }));
             const type = str(as['activityType']);
-            if (start === undefined) return;
+            if (start === undefined) return skip(`timelineObjects[${i}]`, t, 'an activity segment without a start time');
             push({ record: trackRecord({ name: mode(type), segments: [timed], start, end, distanceMeters: num(as['distance']), tag: type?.toLowerCase() }, `takeout-segment\u0000${start}\u0000${end ?? ''}\u0000${type ?? ''}`) });
           }
         });
@@ -133,22 +156,26 @@ export const takeoutLocationImporter: Importer = {
           const end = parseTime(str(o?.['endTime']));
           const v = obj(obj(o?.['visit'])?.['topCandidate']);
           const a = obj(o?.['activity']);
+          const at = bare ? `[${i}]` : `semanticSegments[${i}]`;
           const path = arr(o?.['timelinePath'])
             .map((p): GeoPoint | undefined => {
               const g = latLng(obj(p)?.['point']);
-              return g && { ...g, time: parseTime(str(obj(p)?.['time'])) };
+              // Android gives each point its time; the iPhone minutes from the segment's start.
+              const offset = num(obj(p)?.['durationMinutesOffsetFromStartTime']);
+              return g && { ...g, time: parseTime(str(obj(p)?.['time'])) ?? (start !== undefined && offset !== undefined ? start + offset * 60_000 : undefined) };
             })
             .filter((p): p is GeoPoint => !!p);
           if (v) {
-            const p = latLng(obj(v['placeLocation'])?.['latLng']);
+            const p = position(v['placeLocation']);
             const label = str(v['semanticType'])?.replace(/_/g, ' ').toLowerCase();
-            visit(p, label ? label.replace(/^./, (c) => c.toUpperCase()) : 'Somewhere', undefined, str(v['placeId']), start, end);
+            visit(at, s, p, label ? label.replace(/^./, (c) => c.toUpperCase()) : 'Somewhere', undefined, str(v['placeId']) ?? str(v['placeID']), start, end);
           } else if (a) {
             const type = str(obj(a['topCandidate'])?.['type']);
-            const ends = [latLng(obj(a['start'])?.['latLng']), latLng(obj(a['end'])?.['latLng'])].filter((p): p is GeoPoint => !!p);
-            if (start === undefined) return;
-            push({ record: trackRecord({ name: mode(type), segments: [ends], start, end, distanceMeters: num(a['distanceMeters']), tag: type?.toLowerCase() }, `timeline-activity\u0000${start}\u0000${end ?? ''}\u0000${type ?? ''}`) });
-          } else if (path.length >= 2 && start !== undefined) {
+            const ends = [position(a['start']), position(a['end'])].filter((p): p is GeoPoint => !!p);
+            if (start === undefined) return skip(at, s, 'an activity without a start time');
+            push({ record: trackRecord({ name: mode(type?.toUpperCase()), segments: [ends], start, end, distanceMeters: num(a['distanceMeters']), tag: type?.toLowerCase() }, `timeline-activity\u0000${start}\u0000${end ?? ''}\u0000${type ?? ''}`) });
+          } else if (Array.isArray(o?.['timelinePath'])) {
+            if (path.length < 2 || start === undefined) return skip(at, s, start === undefined ? 'a path without a start time' : `a path of ${path.length === 0 ? 'no points' : 'one point'}: it needs two`);
             push({ record: trackRecord({ name: `Path, ${new Date(start).toISOString().slice(0, 10)}`, segments: [path], start, end, tag: 'location history' }, `timeline-path\u0000${start}`) });
           }
         });
@@ -157,7 +184,7 @@ export const takeoutLocationImporter: Importer = {
       if (e instanceof ImportAbort) return { kind: 'failed', failure: e.failure };
       throw e;
     }
-    if (items.length === 0) return failed('invalid', 'this location history holds no places or journeys Locker can read');
-    return { kind: 'ok', parsed: { count: items.length, items } };
+    if (items.length === 0) return failed('invalid', `this location history holds no places or journeys Locker can read${warnings.length ? ` (${warnings.join('; ')})` : ''}`);
+    return { kind: 'ok', parsed: { count: items.length, items, ...(warnings.length > 0 && { warnings }) } };
   },
 };
