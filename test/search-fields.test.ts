@@ -1,7 +1,7 @@
 /**
  * Search finds what people look for, in files other software wrote: a phone
  * number as they type it, the file a record came from, the camera a photo
- * was taken with, a place's name, an e-mail address and a tag.
+ * was taken with, a place's name, an e-mail address, a tag and a payee.
  */
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -51,5 +51,11 @@ describe('search over real files', () => {
     expect(t.locker.search('dwalt@supernet.com', { type: 'contact' })).toHaveLength(1);
     // A GPX waypoint's symbol is its tag ("Danger Area" appears nowhere else in those waypoints).
     expect(t.locker.search('Danger Area', { type: 'place' }).length).toBeGreaterThan(0);
+  });
+
+  it('finds a purchase by its payee, from a bank CSV and from a CAMT statement', async () => {
+    await t.locker.importFiles([path.join(CORPUS, 'camt/genkgo-camt053.v2.multi.statement.xml'), path.join(CORPUS, 'csv-bank/bank2ynab-MonzoDataExport_February2018_2018-02-26_174335.csv')]);
+    expect(t.locker.search('tesco', { type: 'purchase' }).map((r) => r.title)).toEqual(['Tesco']);
+    expect(t.locker.search('Company Name 2', { type: 'purchase' })).toHaveLength(1);
   });
 });
