@@ -2,6 +2,7 @@ import type { GrantView } from '../shared/api/index.js';
 import type { Door } from './call.js';
 import { failureText, fieldText } from './hints.js';
 import { PodUsageError, type PodIo } from './pod.js';
+import { displayText } from '../shared/consent/index.js';
 
 export interface GrantOptions {
   json?: boolean | undefined;
@@ -103,6 +104,7 @@ export async function auditCommand(o: GrantOptions, door: Door, io: PodIo): Prom
     io.out(`${rule.flagged ? '!' : ' '} ${rule.resource} [${rule.scope}]: ${who}${apps} may ${rule.allow.join(', ') || 'nothing'}${deny} — ${rule.by}${rule.note ? ` (${rule.note})` : ''}\n`);
   }
   for (const i of r.report.inheriting) io.out(`  ${i}: no rules of its own (inherits)\n`);
+  for (const f of r.report.foreign) io.out(`  ${displayText(f, 300)}: another app's file in Locker's folders (left alone)\n`);
   const flagged = r.report.rules.filter((x) => x.flagged).length;
   io.out(flagged ? `${flagged} rule${flagged === 1 ? '' : 's'} marked ! were not written by Locker (or outlived their grant)\n` : 'every rule is yours or a grant you gave\n');
   return 0;

@@ -1,5 +1,6 @@
 import { accessDocOf, acpRules, readAccessDoc, wacRules, type FoundRule } from '../consent/index.js';
 import { HttpError, httpFailure, type PodFailure } from '../pod/index.js';
+import { foreignDocuments } from '../sync/index.js';
 import type { Locker } from './locker.js';
 import { withPod, type PodEnv } from './pod.js';
 
@@ -15,6 +16,8 @@ export interface AuditReport {
   readonly rules: AuditRule[];
   /** Resources with no rules of their own: they inherit from the container above. */
   readonly inheriting: string[];
+  /** Documents other apps put into Locker's containers, as the last sync found them: Locker leaves them alone. */
+  readonly foreign: string[];
 }
 
 /** `locker audit`: the rules actually on the pod for the locker's containers, flagging what Locker did not write. */
@@ -67,6 +70,6 @@ export async function auditPod(locker: Locker, penv: PodEnv): Promise<{ kind: 'o
       if (e instanceof HttpError) return httpFailure(e);
       throw e;
     }
-    return { kind: 'ok' as const, report: { accessControl: layout.accessControl, rules, inheriting } };
+    return { kind: 'ok' as const, report: { accessControl: layout.accessControl, rules, inheriting, foreign: foreignDocuments(locker.store) } };
   });
 }

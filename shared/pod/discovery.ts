@@ -8,6 +8,8 @@ const SOLID = 'http://www.w3.org/ns/solid/terms#';
 const PIM_STORAGE = 'http://www.w3.org/ns/pim/space#storage';
 const PIM_STORAGE_TYPE = 'http://www.w3.org/ns/pim/space#Storage';
 const RDF_TYPE = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type';
+const PIM_PREFERENCES = 'http://www.w3.org/ns/pim/space#preferencesFile';
+const PIM_CONFIGURATION = 'http://www.w3.org/ns/pim/space#ConfigurationFile';
 
 export type AccessControl = 'wac' | 'acp' | 'unknown';
 
@@ -62,21 +64,61 @@ async function detectAccessControl(ctx: PodContext, url: string): Promise<Access
 }
 
 /**
- * Ensures the private type index exists and is linked from the profile.
- * The profile is only ever PATCHed (never overwritten).
+ * The preferences file (`pim:preferencesFile`), where the Solid Type Indexes spec links the private type
+ * index from and where SolidOS, Solid Data Modules and PodOS look for it: the profile's own when it names
+ * one that exists (never rewritten), else a new one beside the type index, created owner-only (it inherits
+ * the storage's private default) and linked from the profile with a PATCH.
  */
-async function ensureTypeIndex(ctx: PodContext, webId: string, profile: string, storage: string, created: string[]): Promise<string> {
-  const linked = objects(profile, docOf(webId), webId, `${SOLID}privateTypeIndex`)[0];
+async function ensurePreferences(ctx: PodContext, webId: string, profile: string, storage: string, created: string[]): Promise<{ url: string; body: string } | undefined> {
+  const linked = objects(profile, docOf(webId), webId, PIM_PREFERENCES)[0];
   if (linked) {
     const existing = await getResource(ctx, linked);
-    if (existing.kind === 'ok') return linked;
+    if (existing.kind === 'ok') return { url: linked, body: existing.body };
   }
-  const url = linked ?? `${storage}settings/privateTypeIndex.ttl`;
-  const put = await putResource(ctx, url, `<> a <${SOLID}TypeIndex>, <${SOLID}UnlistedDocument>.\n`, 'text/turtle', { mode: 'create' });
+  const url = linked ?? `${storage}settings/prefs.ttl`;
+  const body = `<> a <${PIM_CONFIGURATION}>.\n`;
+  const put = await putResource(ctx, url, body, 'text/turtle', { mode: 'create' });
   if (put.kind === 'ok') created.push(url);
+  else {
+    // Someone else's file at that address: read it, never overwrite it.
+    const existing = await getResource(ctx, url);
+    if (existing.kind !== 'ok') return undefined;
+    if (!linked) await patchResource(ctx, docOf(webId), { inserts: `<${webId}> <${PIM_PREFERENCES}> <${url}>.` });
+    return { url, body: existing.body };
+  }
   if (!linked) {
+    await patchResource(ctx, docOf(webId), { inserts: `<${webId}> <${PIM_PREFERENCES}> <${url}>.` });
+    created.push(`${docOf(webId)} (linked the preferences file)`);
+  }
+  return { url, body };
+}
+
+/**
+ * Ensures the private type index exists and is linked from the preferences file (as the spec says) and
+ * from the profile (as older apps look for it). An index that SolidOS or another app made — linked from
+ * either — is the one used; the profile and preferences file are only ever PATCHed.
+ */
+async function ensureTypeIndex(ctx: PodContext, webId: string, profile: string, storage: string, created: string[]): Promise<string> {
+  const prefs = await ensurePreferences(ctx, webId, profile, storage, created);
+  const fromProfile = objects(profile, docOf(webId), webId, `${SOLID}privateTypeIndex`)[0];
+  const fromPrefs = prefs ? objects(prefs.body, prefs.url, webId, `${SOLID}privateTypeIndex`)[0] : undefined;
+  let url: string | undefined;
+  for (const candidate of [fromPrefs, fromProfile]) {
+    if (candidate === undefined || url !== undefined) continue;
+    if ((await getResource(ctx, candidate)).kind === 'ok') url = candidate;
+  }
+  if (url === undefined) {
+    url = fromPrefs ?? fromProfile ?? `${storage}settings/privateTypeIndex.ttl`;
+    const put = await putResource(ctx, url, `<> a <${SOLID}TypeIndex>, <${SOLID}UnlistedDocument>.\n`, 'text/turtle', { mode: 'create' });
+    if (put.kind === 'ok') created.push(url);
+  }
+  if (fromProfile !== url) {
     await patchResource(ctx, docOf(webId), { inserts: `<${webId}> <${SOLID}privateTypeIndex> <${url}>.` });
     created.push(`${docOf(webId)} (linked the type index)`);
+  }
+  if (prefs && fromPrefs !== url) {
+    await patchResource(ctx, prefs.url, { inserts: `<${webId}> <${SOLID}privateTypeIndex> <${url}>.` });
+    created.push(`${prefs.url} (linked the type index)`);
   }
   return url;
 }
@@ -99,9 +141,13 @@ async function ensureRegistrations(ctx: PodContext, typeIndex: string, container
   for (const type of RECORD_TYPES) {
     const cls = TYPES[type].class;
     const container = containers[type];
-    if (registered.has(`${cls} ${container}`)) continue;
-    const reg = `<${typeIndex}#locker-${type}>`;
-    inserts.push(`${reg} <${RDF_TYPE}> <${SOLID}TypeRegistration>; <${SOLID}forClass> <${cls}>; <${SOLID}instanceContainer> <${container}>.`);
+    // Apps built on soukai (Media Kraken, Umai) look schema.org classes up under https://: registered both ways.
+    const classes = cls.startsWith('http://schema.org/') ? [cls, `https://schema.org/${cls.slice('http://schema.org/'.length)}`] : [cls];
+    classes.forEach((c, i) => {
+      if (registered.has(`${c} ${container}`)) return;
+      const reg = `<${typeIndex}#locker-${type}${i === 0 ? '' : '-https'}>`;
+      inserts.push(`${reg} <${RDF_TYPE}> <${SOLID}TypeRegistration>; <${SOLID}forClass> <${c}>; <${SOLID}instanceContainer> <${container}>.`);
+    });
   }
   if (inserts.length === 0) return;
   await patchResource(ctx, typeIndex, { inserts: inserts.join('\n') });

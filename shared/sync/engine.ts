@@ -49,6 +49,20 @@ const TURTLE = 'text/turtle';
 const ROOT_KEY = 'sync.root';
 const ETAG_SCHEME_KEY = 'sync.etag-scheme';
 const LAST_SYNC_KEY = 'sync.last';
+/** Documents of other apps found in Locker's containers, said once (in the sync that first meets them) and in the audit. */
+const FOREIGN_KEY = 'sync.foreign';
+const MAX_FOREIGN_KEPT = 10_000;
+
+/** The other apps' documents sync has met in Locker's containers (left alone, never overwritten or deleted). */
+export function foreignDocuments(store: Store): string[] {
+  try {
+    const v: unknown = JSON.parse(store.sync.meta(FOREIGN_KEY) ?? '[]');
+    return Array.isArray(v) ? v.filter((u): u is string => typeof u === 'string') : [];
+  } catch (e) {
+    if (e instanceof SyntaxError) return [];
+    throw e;
+  }
+}
 const MAX_ATTEMPTS = 4;
 /** Up to this many pushed documents in a container are confirmed with a HEAD each, more with one listing. */
 const HEAD_CONFIRM_LIMIT = 32;
@@ -88,6 +102,9 @@ class SyncRun {
   private readonly layout: PodLayout;
   private readonly concurrency: number;
   private readonly summary: SyncSummary = { pushed: 0, pulled: 0, conflicts: 0, deletedLocal: 0, deletedRemote: 0, skipped: [], errors: [] };
+  /** Other apps' documents already said in an earlier sync, and those met in this one. */
+  private foreignKnown = new Set<string>();
+  private foreignNow: string[] = [];
   private readonly pushed = new Map<string, Pushed>();
   private etagScheme: 'modified-ms' | 'opaque' | undefined;
 
@@ -173,6 +190,8 @@ class SyncRun {
     const rows = new Map<string, SyncRow>();
     for (const r of this.store.sync.rows()) rows.set(r.id, r);
     const seen = new Set<string>();
+    this.foreignKnown = new Set(foreignDocuments(this.store));
+    this.foreignNow = [];
     const toFetch: Array<{ id: string; type: RecordType; url: string; modified: number | undefined }> = [];
     for (const [type, members] of listings) {
       const container = this.layout.containers[type];
@@ -180,7 +199,7 @@ class SyncRun {
         if (m.isContainer) continue;
         const id = idOfMember(container, m.url);
         if (!id) {
-          this.summary.skipped.push({ url: m.url, message: 'not a Locker record (its name is not <id>.ttl)' });
+          this.noteForeign(m.url, 'its name is not <id>.ttl');
           continue;
         }
         if (seen.has(id)) {
@@ -212,6 +231,14 @@ class SyncRun {
       }
       this.progress('pulling', ++done, total);
     });
+    const now = this.foreignNow.slice(0, MAX_FOREIGN_KEPT);
+    if (now.length !== this.foreignKnown.size || now.some((u) => !this.foreignKnown.has(u))) this.store.transaction(() => this.store.sync.setMeta(FOREIGN_KEY, JSON.stringify(now)));
+  }
+
+  /** Another app's document in one of Locker's containers: left alone, and said once rather than on every sync. */
+  private noteForeign(url: string, why: string): void {
+    this.foreignNow.push(url);
+    if (!this.foreignKnown.has(url)) this.summary.skipped.push({ url, message: `not a Locker record (${why}): left alone; said once, and listed in the audit` });
   }
 
   /** GETs one record from the pod and folds it into the local store. Returns false when it could not be read as a record. */
@@ -238,11 +265,14 @@ class SyncRun {
       }
       const modified = this.modifiedOf(got.etag, listedModified);
       if (!isRecord(remote)) {
-        // Empty, or no record in it: a damaged copy (a write cut off mid-body is stored like that by CSS).
+        // A document of another app that happens to have a Locker-like name, never known here: left alone.
+        if (!this.store.sync.row(id)) {
+          this.noteForeign(url, `no Locker ${type} record in it`);
+          return false;
+        }
+        // Empty, or no record in it: a damaged copy of a record of ours (a write cut off mid-body is stored like that by CSS).
         this.summary.skipped.push({ url, message: `the pod's copy is empty or not a Locker ${type} record; Locker writes its own version back` });
-        this.store.transaction(() => {
-          if (this.store.sync.row(id)) this.store.sync.markForRepair(id, got.etag, modified);
-        });
+        this.store.transaction(() => this.store.sync.markForRepair(id, got.etag, modified));
         return false;
       }
       const binaries = await this.missingBinaries(remote);

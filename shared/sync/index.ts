@@ -1,2 +1,2 @@
-export { syncLocker, lastSync, type SyncOptions, type SyncProgress, type SyncPhase, type SyncResult, type SyncSummary, type SyncIssue } from './engine.js';
+export { syncLocker, lastSync, foreignDocuments, type SyncOptions, type SyncProgress, type SyncPhase, type SyncResult, type SyncSummary, type SyncIssue } from './engine.js';
 export { resolveConflict, type ResolveChoice, type ResolveOutcome } from './resolve.js';

@@ -3,6 +3,8 @@ import type { Quad, Term } from '@rdfjs/types';
 import { docIri, LOCAL_ROOT, type LockerRecord, type RecordType } from '../model/index.js';
 
 const { namedNode, quad } = DataFactory;
+const HTTP_SCHEMA = 'http://schema.org/';
+const HTTPS_SCHEMA = 'https://schema.org/';
 
 /** Record ids that can be file names on any pod (and in local IRIs). */
 const SAFE_ID = /^[A-Za-z0-9_-]{1,128}$/;
@@ -32,11 +34,18 @@ export function idOfMember(containerUrl: string, memberUrl: string): string | un
 export function parseRemoteRecord(type: RecordType, id: string, text: string, podRoot: string): LockerRecord {
   const localDoc = docIri(type, id);
   const parsed = new Parser({ baseIRI: localDoc, format: 'text/turtle', blankNodePrefix: '' }).parse(text);
-  const map = (t: Term): Term => (t.termType === 'NamedNode' && t.value.startsWith(podRoot) ? namedNode(LOCAL_ROOT + t.value.slice(podRoot.length)) : t);
+  // Absolute IRIs under the pod's root come home; schema.org written as https:// (soukai apps) is the http:// Locker reads.
+  const map = (t: Term): Term => {
+    if (t.termType !== 'NamedNode') return t;
+    if (t.value.startsWith(podRoot)) return namedNode(LOCAL_ROOT + t.value.slice(podRoot.length));
+    if (t.value.startsWith(HTTPS_SCHEMA)) return namedNode(HTTP_SCHEMA + t.value.slice(HTTPS_SCHEMA.length));
+    return t;
+  };
   const quads: Quad[] = parsed.map((q) => {
     const s = map(q.subject);
+    const p = map(q.predicate);
     const o = map(q.object);
-    return s === q.subject && o === q.object ? q : quad(s as Quad['subject'], q.predicate, o as Quad['object']);
+    return s === q.subject && p === q.predicate && o === q.object ? q : quad(s as Quad['subject'], p as Quad['predicate'], o as Quad['object']);
   });
   return { id, type, quads };
 }

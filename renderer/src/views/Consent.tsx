@@ -242,6 +242,19 @@ function Audit() {
                 ))}
               </tbody>
             </table>
+            {r.report.foreign.length > 0 && (
+              <section data-testid="foreign-documents">
+                <h2>Other apps’ files in Locker’s folders</h2>
+                <p>Locker leaves these alone: it never overwrites or deletes them.</p>
+                <ul>
+                  {r.report.foreign.map((url) => (
+                    <li key={url}>
+                      <code>{url}</code>
+                    </li>
+                  ))}
+                </ul>
+              </section>
+            )}
           </>
         )
       }
