@@ -55,6 +55,8 @@ for (const flavour of ['wac', 'acp'] as Flavour[]) {
         for (const doc of [prefs ?? '', index ?? '']) expect([401, 403]).toContain((await fetch(doc)).status);
         expect(await containerFor(s, index ?? '', 'http://schema.org/Event')).toBe(`${account.podUrl}locker/events/`);
         expect(await containerFor(s, index ?? '', 'https://schema.org/Event')).toBe(`${account.podUrl}locker/events/`);
+        // Every registered container exists, records in it or not (a type-index client must not meet a 404).
+        for (const c of ['notes', 'reading', 'bookmarks', 'events']) expect((await s.fetch(`${account.podUrl}locker/${c}/`, { method: 'HEAD' })).status).toBe(200);
         // A second sync adds no second link or registration.
         await sync(a);
         const profile = new Parser({ baseIRI: account.webId }).parse(await (await s.fetch(account.webId)).text());

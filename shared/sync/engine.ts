@@ -180,6 +180,8 @@ class SyncRun {
     await pool(types, this.concurrency, async (type) => {
       const url = this.layout.containers[type];
       const listed = await listContainer(this.pod, url);
+      // A registered container always exists, so an app that follows the type index finds it empty rather than a 404.
+      if (listed.kind === 'absent') await putResource(this.pod, url, '', TURTLE, { mode: 'create' });
       out.set(type, listed.kind === 'ok' ? listed.members : []);
       this.progress('listing', ++done, types.length);
     });
