@@ -2,6 +2,7 @@ import type { ConnectResult, LockerEvent } from '../shared/api/index.js';
 import type { SyncProgress, SyncResult, SyncSummary } from '../shared/sync/index.js';
 import { failureText } from './hints.js';
 import type { Door } from './call.js';
+import { displayText } from '../shared/consent/index.js';
 
 export class PodUsageError extends Error {}
 
@@ -21,7 +22,12 @@ export interface PodOptions {
   pod?: string | undefined;
   watch?: boolean | undefined;
   keep?: string | undefined;
+  'accept-deletions'?: boolean | undefined;
+  'restore-deletions'?: boolean | undefined;
 }
+
+/** `locker sync` exit status when the pod deleted more records at once than Locker applies without asking. */
+export const EXIT_DELETIONS_HELD = 4;
 
 function reportConnect(r: ConnectResult, io: PodIo, json: boolean): number {
   if (r.kind === 'error') {
@@ -92,6 +98,12 @@ function reportSync(r: SyncResult, io: PodIo, json: boolean): number {
       io.out(`${summaryLine(s)}\n`);
       if (s.moved) io.out(`copied to the new pod: ${s.moved.verified ? 'all records are there' : 'SOME RECORDS ARE MISSING'} (${Object.entries(s.moved.counts).map(([k, v]) => `${k} ${v.pod}/${v.local}`).join(', ')})\n`);
       if (s.conflicts) io.out('see them with `locker conflicts`; settle each with `locker resolve <id> --keep local|remote|merged`\n');
+      if (s.held) {
+        io.err(`locker: the pod no longer has ${s.held.count} of your records (another app may have deleted them); nothing was deleted here:\n`);
+        for (const h of s.held.records.slice(0, 10)) io.err(`  ${h.type} ${h.id}  ${displayText(h.title, 80)}\n`);
+        if (s.held.count > 10) io.err(`  … and ${s.held.count - 10} more (all of them: --json)\n`);
+        io.err('locker: delete them here too with `locker sync --accept-deletions`, or put them back on the pod with `locker sync --restore-deletions`\n');
+      }
     }
     for (const e of s.errors) io.err(`locker: ${e.message}\n`);
     for (const k of s.skipped) io.err(`locker: skipped ${k.url}: ${k.message}\n`);
@@ -100,7 +112,8 @@ function reportSync(r: SyncResult, io: PodIo, json: boolean): number {
     io.err(`locker: sync failed: ${failureText(r)}\n`);
     return 1;
   }
-  return r.summary.errors.length > 0 ? 1 : 0;
+  if (r.summary.errors.length > 0) return 1;
+  return r.summary.held ? EXIT_DELETIONS_HELD : 0;
 }
 
 export async function syncCommand(o: PodOptions, door: Door, io: PodIo, stopSignal?: AbortSignal): Promise<number> {
@@ -114,7 +127,12 @@ export async function syncCommand(o: PodOptions, door: Door, io: PodIo, stopSign
       }
     : undefined;
   if (!o.watch) {
-    const r = await door.call('sync.run', {}, { onEvent });
+    if (o['accept-deletions'] && o['restore-deletions']) {
+      io.err('locker: --accept-deletions and --restore-deletions exclude each other\n');
+      return 2;
+    }
+    const deletions = o['accept-deletions'] ? 'accept' : o['restore-deletions'] ? 'restore' : undefined;
+    const r = await door.call('sync.run', deletions ? { deletions } : {}, { onEvent });
     if (lastLen) io.err(`\r${' '.repeat(lastLen)}\r`);
     const code = reportSync(r, io, o.json === true);
     // Every run revokes grants whose time is up.
@@ -145,6 +163,7 @@ export async function syncCommand(o: PodOptions, door: Door, io: PodIo, stopSign
           if (o.json) io.out(`${JSON.stringify({ reason, ...(s ?? {}), ...(r.kind === 'error' && { error: r.message, code: r.code, ...(r.status !== undefined && { status: r.status }) }) })}\n`);
           else if (r.kind === 'error') io.err(`locker: sync failed (${reason}): ${failureText(r)}\n`);
           else if (s && (s.pushed || s.pulled || s.conflicts || s.deletedLocal || s.deletedRemote)) io.out(`${new Date().toISOString()} ${reason}: ${summaryLine(s)}\n`);
+          if (!o.json && s?.held) io.err(`locker: the pod no longer has ${s.held.count} of your records; nothing was deleted here (run \`locker sync --accept-deletions\` or \`--restore-deletions\`)\n`);
           return;
         }
         default:

@@ -327,6 +327,24 @@ describe.skipIf(!exe)('the app in a browser (locker serve + a real pod)', { time
     expect(after).not.toContain('(laptop)');
   });
 
+  it('holds a mass deletion another app made on the pod, lists what it would take, and puts it back on the word of the person', async () => {
+    const ids = r.locker.list({ type: 'event' }).slice(0, 8).map((e) => e.id);
+    expect(ids).toHaveLength(8);
+    const doc = (id: string) => `${owner.podUrl}locker/events/${id}.ttl`;
+    for (const id of ids) expect((await ownerSession.fetch(doc(id), { method: 'DELETE' })).status).toBeLessThan(300);
+    await goto('pod');
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    const held = page.getByTestId('held-deletions');
+    await expect(held).toContainText('8 of your records are gone from the pod', { timeout: 60_000 });
+    await expect(held.locator('li')).toHaveCount(8);
+    expect(r.locker.list({ type: 'event' }).filter((e) => ids.includes(e.id))).toHaveLength(8);
+    await saveShot(page, 'held-deletions');
+    await held.getByRole('button', { name: 'Put them back on the pod' }).click();
+    await expect(page.getByTestId('sync-result')).toContainText('8 sent', { timeout: 60_000 });
+    await expect(page.getByTestId('held-deletions')).toHaveCount(0);
+    for (const id of ids) expect((await ownerSession.fetch(doc(id), { method: 'HEAD' })).status).toBe(200);
+  });
+
   it('a grant made in the UI lets the bot read, and revoking it stops the bot', async () => {
     const ev = await idOf('Dentist');
     const doc = `${owner.podUrl}locker/events/${ev}.ttl`;

@@ -10,7 +10,17 @@ import { listConflicts, resolve, syncWithPod } from '../shared/api/index.js';
 import { iri, lit, RecordBuilder, recordFromTurtle, recordToJson } from '../shared/model/index.js';
 import { withSeed } from './helpers/faults.js';
 import { newAccount } from './helpers/pod.js';
-import { PLAIN, replica, snapshotOf, sync, type Replica } from './helpers/sync.js';
+import { PLAIN, replica, snapshotOf, type Replica } from './helpers/sync.js';
+
+/**
+ * The replicas are the person's own lockers: a batch of deletions one of them made is what the person
+ * meant, so each sync accepts them (test/sync-deletions.test.ts shows what is held when it doesn't).
+ */
+async function sync(r: Replica) {
+  const res = await syncWithPod(r.locker, { env: PLAIN }, { deletions: 'accept' });
+  if (res.kind !== 'ok' || res.summary.errors.length) throw new Error(`sync failed: ${res.kind === 'error' ? res.message : JSON.stringify(res.summary.errors)}`);
+  return res.summary;
+}
 
 // 1,000 by default: each sync lists every type's container (12 now), so 2,000 ops took ~6 min on 2 cores.
 // LOCKER_RANDOM_OPS=5000 runs a deeper search.
@@ -100,7 +110,7 @@ describe('three replicas, random edits', () => {
           settledAt.set(c.id, op);
           counts.resolve++;
         } else {
-          const res = await syncWithPod(r.locker, { env: PLAIN });
+          const res = await syncWithPod(r.locker, { env: PLAIN }, { deletions: 'accept' });
           if (res.kind !== 'ok' || res.summary.errors.length) throw new Error(`sync failed: ${res.kind === 'error' ? res.message : JSON.stringify(res.summary.errors)}`);
           counts.sync++;
         }

@@ -25,7 +25,7 @@ export { CallRunner } from './runner.js';
 export { APP_CSP, CALL_ID, IPC_CHANNELS, type CallResult, type LockerBridge, type PickedFile, type TaggedEvent } from './transport.js';
 export { UploadArea } from './uploads.js';
 export type { RecordSummary } from '../store/index.js';
-export type { SyncResult, SyncProgress } from '../sync/index.js';
+export type { SyncResult, SyncProgress, SyncSummary } from '../sync/index.js';
 export { readRequest, type RequestPlan, type RequestPlanResult, type PlannedNeed, type RequestView, type RequestNeedView, type RequestGrantResult } from './request.js';
 export { DEFAULT_SETTINGS, exportFileName, readSettings, settingsFile, type AppSettings, type DeleteEverythingResult, type ExportEverythingResult, type HostHooks, type SettingsView } from './settings.js';
 export type { PodErrorCode, PodFailure } from '../pod/index.js';

@@ -188,12 +188,14 @@ export async function withPod<T>(
 }
 
 /** `locker sync`: log in, find the layout (remembered from connect), run one two-way sync. */
-export async function syncWithPod(locker: Locker, penv: PodEnv = {}, opts: { onProgress?: (p: SyncProgress) => void; signal?: AbortSignal; session?: PodSession } = {}): Promise<SyncResult> {
+export async function syncWithPod(locker: Locker, penv: PodEnv = {}, opts: { onProgress?: (p: SyncProgress) => void; signal?: AbortSignal; session?: PodSession; deletions?: 'hold' | 'accept' | 'restore' } = {}): Promise<SyncResult> {
   return withPod(
     locker,
     penv,
     ({ layout, ctx }) =>
-      locker.exclusive(() => syncLocker({ store: locker.store, pod: ctx, layout, ...(penv.concurrency && { concurrency: penv.concurrency }), ...(opts.onProgress && { onProgress: opts.onProgress }) })),
+      locker.exclusive(() =>
+        syncLocker({ store: locker.store, pod: ctx, layout, ...(penv.concurrency && { concurrency: penv.concurrency }), ...(opts.onProgress && { onProgress: opts.onProgress }), ...(opts.deletions && { deletions: opts.deletions }) }),
+      ),
     { ...(opts.session && { session: opts.session }), ...(opts.signal && { signal: opts.signal }) },
   );
 }

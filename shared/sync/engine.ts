@@ -29,6 +29,12 @@ export interface SyncSummary {
   skipped: SyncIssue[];
   /** Requests that failed after their retries. */
   errors: SyncIssue[];
+  /**
+   * Deletions made on the pod that this sync did not apply here because there were too many at once (more
+   * than a few, or a whole container): another app's mistake must not empty the locker. Applied with
+   * `deletions: 'accept'`, undone on the pod (the records written back) with `deletions: 'restore'`.
+   */
+  held?: { readonly count: number; readonly records: ReadonlyArray<{ readonly id: string; readonly type: RecordType; readonly title: string }> };
   /** Set when this sync copied the locker to a newly connected pod: counts per type, local and on the pod. */
   moved?: { readonly from: string | undefined; readonly verified: boolean; readonly counts: Record<string, { local: number; pod: number }> };
 }
@@ -40,6 +46,8 @@ export interface SyncOptions {
   /** Requests in flight (8 is fastest on CSS here). */
   readonly concurrency?: number;
   readonly onProgress?: (p: SyncProgress) => void;
+  /** What to do with deletions on the pod too many to apply quietly: hold them (the default), accept them, or restore them on the pod. */
+  readonly deletions?: 'hold' | 'accept' | 'restore';
 }
 
 /** A failed sync keeps what it did before it stopped, and why it stopped (the pod's code and HTTP status, or `internal`). */
@@ -64,6 +72,10 @@ export function foreignDocuments(store: Store): string[] {
   }
 }
 const MAX_ATTEMPTS = 4;
+/** Deletions on the pod applied here without asking, per sync; more (or a whole container) are held. */
+export const QUIET_DELETIONS = 5;
+/** Records named in `held` (the count says how many there are). */
+const HELD_LISTED = 200;
 /** Up to this many pushed documents in a container are confirmed with a HEAD each, more with one listing. */
 const HEAD_CONFIRM_LIMIT = 32;
 
@@ -105,6 +117,10 @@ class SyncRun {
   /** Other apps' documents already said in an earlier sync, and those met in this one. */
   private foreignKnown = new Set<string>();
   private foreignNow: string[] = [];
+  /** Records of ours, unchanged here, that the pod no longer has (confirmed by a 404): applied, held or restored after the pull. */
+  private remoteDeletions: Array<{ id: string; type: RecordType }> = [];
+  /** Containers that had records of ours and are gone from the pod as a whole. */
+  private vanished = new Set<RecordType>();
   private readonly pushed = new Map<string, Pushed>();
   private etagScheme: 'modified-ms' | 'opaque' | undefined;
 
@@ -181,7 +197,10 @@ class SyncRun {
       const url = this.layout.containers[type];
       const listed = await listContainer(this.pod, url);
       // A registered container always exists, so an app that follows the type index finds it empty rather than a 404.
-      if (listed.kind === 'absent') await putResource(this.pod, url, '', TURTLE, { mode: 'create' });
+      if (listed.kind === 'absent') {
+        if (this.store.sync.rows().some((r) => r.type === type && r.hasBase)) this.vanished.add(type);
+        await putResource(this.pod, url, '', TURTLE, { mode: 'create' });
+      }
       out.set(type, listed.kind === 'ok' ? listed.members : []);
       this.progress('listing', ++done, types.length);
     });
@@ -233,6 +252,7 @@ class SyncRun {
       }
       this.progress('pulling', ++done, total);
     });
+    this.settleRemoteDeletions();
     const now = this.foreignNow.slice(0, MAX_FOREIGN_KEPT);
     if (now.length !== this.foreignKnown.size || now.some((u) => !this.foreignKnown.has(u))) this.store.transaction(() => this.store.sync.setMeta(FOREIGN_KEY, JSON.stringify(now)));
   }
@@ -249,7 +269,10 @@ class SyncRun {
     for (let attempt = 0; ; attempt++) {
       const got = await getResource(this.pod, url);
       if (got.kind === 'absent') {
-        this.applyRemoteDeleted(id);
+        const row = this.store.sync.row(id);
+        // An unchanged record of ours is what a deletion there would take from here: decided after the pull.
+        if (row && row.hasBase && !row.deleted && !row.inConflict && row.state === 'synced') this.remoteDeletions.push({ id, type });
+        else this.applyRemoteDeleted(id);
         return true;
       }
       this.learnEtagScheme(got.etag, got.modifiedMs);
@@ -366,6 +389,32 @@ class SyncRun {
       else sync.acceptMerged(record, remoteRdf, remoteHash, etag, modified, binaries);
       this.summary.pulled++;
     });
+  }
+
+  /**
+   * A few deletions on the pod are applied here; more than QUIET_DELETIONS at once, or any from a container
+   * that is gone as a whole, are held (and listed in the summary) unless the person accepted them, or asked
+   * for them to be undone: then the records are written back to the pod by this sync's push.
+   */
+  private settleRemoteDeletions(): void {
+    const all = this.remoteDeletions;
+    if (all.length === 0) return;
+    const mass = all.length > QUIET_DELETIONS || all.some((d) => this.vanished.has(d.type));
+    const choice = this.opts.deletions ?? 'hold';
+    if (!mass || choice === 'accept') {
+      for (const d of all) this.applyRemoteDeleted(d.id);
+      return;
+    }
+    if (choice === 'restore') {
+      this.store.transaction(() => {
+        for (const d of all) this.store.sync.clearBase(d.id);
+      });
+      return;
+    }
+    this.summary.held = {
+      count: all.length,
+      records: all.slice(0, HELD_LISTED).map((d) => ({ id: d.id, type: d.type, title: this.store.get(d.id)?.title ?? d.id })),
+    };
   }
 
   private applyRemoteDeleted(id: string): void {

@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-import type { ConflictView, PodFailure, SyncProgress, SyncResult } from '../../../shared/api/index.js';
+import type { ConflictView, PodFailure, SyncProgress, SyncResult, SyncSummary } from '../../../shared/api/index.js';
 import { bridge, call, newCallId } from '../api/client.js';
 import { ErrorBox, Page, Show } from '../ui/bits.js';
 import { useLoad } from '../ui/hooks.js';
@@ -15,7 +15,7 @@ export function PodView({ changed }: { changed: () => void }) {
   const otherPod = useRef<HTMLDetailsElement>(null);
   const [sync, setSync] = useState<{ kind: 'idle' } | { kind: 'running'; callId: string; progress?: SyncProgress } | { kind: 'done'; result: SyncResult }>({ kind: 'idle' });
 
-  const runSync = async () => {
+  const runSync = async (deletions?: 'accept' | 'restore') => {
     const callId = newCallId();
     setSync({ kind: 'running', callId });
     const off = bridge.onEvent((e) => {
@@ -25,7 +25,7 @@ export function PodView({ changed }: { changed: () => void }) {
       }
     });
     try {
-      setSync({ kind: 'done', result: await call('sync.run', {}, callId) });
+      setSync({ kind: 'done', result: await call('sync.run', deletions ? { deletions } : {}, callId) });
     } catch (e) {
       setSync({ kind: 'done', result: { kind: 'error', code: 'internal', message: e instanceof Error ? e.message : String(e) } });
     } finally {
@@ -70,6 +70,7 @@ export function PodView({ changed }: { changed: () => void }) {
                   <progress max={sync.progress?.total || undefined} value={sync.progress?.total ? sync.progress.done : undefined} aria-label="Sync progress" />
                 </div>
               )}
+              {sync.kind === 'done' && sync.result.kind === 'ok' && sync.result.summary.held && <HeldDeletions held={sync.result.summary.held} decide={(d) => void runSync(d)} />}
               {sync.kind === 'done' &&
                 (sync.result.kind === 'ok' ? (
                   <p role="status" data-testid="sync-result">
@@ -121,6 +122,37 @@ export function PodView({ changed }: { changed: () => void }) {
 }
 
 /** A failed sync, said by its code: "log in again" (with the way to do it) is not "the server is down". */
+/**
+ * The pod lost many records at once (another app deleting a folder, a mistake): nothing was deleted here.
+ * The person sees which, and chooses: delete them here too, or put them back on the pod.
+ */
+function HeldDeletions({ held, decide }: { held: NonNullable<SyncSummary['held']>; decide: (d: 'accept' | 'restore') => void }) {
+  return (
+    <section className="held-deletions" role="alert" data-testid="held-deletions" aria-labelledby="held-title">
+      <h2 id="held-title">
+        {held.count} of your records are gone from the pod
+      </h2>
+      <p>Another app (or a person) deleted them there, all at once. Locker deleted nothing here: choose what should happen.</p>
+      <ul>
+        {held.records.slice(0, 50).map((r) => (
+          <li key={r.id}>
+            <a href={href('record', r.id)}>{r.title}</a> <span className="muted">({typeLabel(r.type)})</span>
+          </li>
+        ))}
+        {held.count > 50 && <li className="muted">… and {held.count - 50} more</li>}
+      </ul>
+      <div className="actions">
+        <button type="button" className="primary" onClick={() => decide('restore')}>
+          Put them back on the pod
+        </button>
+        <button type="button" className="danger" onClick={() => decide('accept')}>
+          Delete them here too
+        </button>
+      </div>
+    </section>
+  );
+}
+
 function SyncFailed({ failure, loginAgain }: { failure: PodFailure; loginAgain: () => void }) {
   const words = podErrorWords(failure);
   return (
