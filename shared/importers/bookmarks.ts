@@ -110,6 +110,8 @@ export const bookmarksImporter: Importer = {
     }
     flush();
     if (items.length === 0) return failed('invalid', `no web bookmarks in this file${skipped ? ` (${skipped} bookmarklets or internal links passed over)` : ''}`);
-    return { kind: 'ok', parsed: { count: items.length, items } };
+    // Bookmarklets (javascript:) and browser-internal links (place:, chrome://) are not web pages: said, not kept.
+    const warnings = skipped > 0 ? [`${skipped} bookmarklet${skipped === 1 ? '' : 's'} or browser-internal link${skipped === 1 ? '' : 's'} ${skipped === 1 ? 'was' : 'were'} passed over`] : [];
+    return { kind: 'ok', parsed: { count: items.length, items, ...(warnings.length > 0 && { warnings }) } };
   },
 };

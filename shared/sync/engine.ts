@@ -196,11 +196,8 @@ class SyncRun {
     await pool(types, this.concurrency, async (type) => {
       const url = this.layout.containers[type];
       const listed = await listContainer(this.pod, url);
-      // A registered container always exists, so an app that follows the type index finds it empty rather than a 404.
-      if (listed.kind === 'absent') {
-        if (this.store.sync.rows().some((r) => r.type === type && r.hasBase)) this.vanished.add(type);
-        await putResource(this.pod, url, '', TURTLE, { mode: 'create' });
-      }
+      // A container that had records of ours and is gone as a whole: its deletions are held (settleRemoteDeletions).
+      if (listed.kind === 'absent' && this.store.sync.rows().some((r) => r.type === type && r.hasBase)) this.vanished.add(type);
       out.set(type, listed.kind === 'ok' ? listed.members : []);
       this.progress('listing', ++done, types.length);
     });
