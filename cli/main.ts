@@ -469,7 +469,8 @@ function configCommand(home: string, args: readonly string[], io: Io): number {
   const r = saveDefaultCurrency(home, value);
   if (r.kind !== 'ok') {
     io.err(`locker: ${r.message}\n`);
-    return r.kind === 'invalid' && !r.message.includes(r.file) ? 2 : 1;
+    // A code that is not one is a usage error; a config.json Locker cannot read is a failure.
+    return r.kind === 'not-a-currency' ? 2 : 1;
   }
   io.out(`default currency: ${r.currency}: statements that don't say their currency are read in it, each record marked as assumed${note}\n`);
   return 0;

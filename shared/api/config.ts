@@ -128,9 +128,9 @@ export function defaultCurrency(home: string): { readonly kind: 'ok'; readonly c
 }
 
 /** Keeps the default currency (a malformed config.json is left as it is and reported). */
-export function saveDefaultCurrency(home: string, currency: string): { readonly kind: 'ok'; readonly currency: string } | ConfigError | { readonly kind: 'invalid'; readonly file: string; readonly message: string } {
+export function saveDefaultCurrency(home: string, currency: string): { readonly kind: 'ok'; readonly currency: string } | ConfigError | { readonly kind: 'not-a-currency'; readonly message: string } {
   const parsed = CurrencySchema.safeParse(currency);
-  if (!parsed.success) return { kind: 'invalid', file: configFile(home), message: parsed.error.issues[0]?.message ?? 'not a currency code' };
+  if (!parsed.success) return { kind: 'not-a-currency', message: parsed.error.issues[0]?.message ?? 'not a currency code' };
   const read = readConfig(home);
   if (read.kind !== 'ok') return read;
   writeConfig(home, { ...read.config, importOptions: { ...read.config.importOptions, currency: parsed.data } });
