@@ -124,7 +124,6 @@ export function ofxDate(s: string): string | undefined {
   return `${date}T${String(hh).padStart(2, '0')}:${String(mi).padStart(2, '0')}:${String(ss).padStart(2, '0')}${offset}`;
 }
 
-
 export const ofxImporter: Importer = {
   id: 'ofx',
   mediaType: 'application/x-ofx',

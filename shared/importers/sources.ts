@@ -15,7 +15,7 @@ import { openZip, isZip, type ArchiveEntry } from './archive.js';
 import { detectFormat } from './detect.js';
 import { formatBytes, isStreamingFormat, openSource, openStreamSource, type OpenedSource } from './pipeline.js';
 import { backupNeeds, isSealedBackup, openSealedBackup, type BackupNeeds, type BackupProtection } from './sealed.js';
-import type { FormatOptions, ImportCaps } from './types.js';
+import type { FormatOptions, ImportCaps, ImportFailure } from './types.js';
 
 export interface OpenContext {
   readonly caps: ImportCaps;
@@ -58,6 +58,12 @@ export type SourceEvent =
 
 /** See `ImportErrorCode` (shared/ingest): the same codes. */
 export type RefusalCode = 'needs-secret' | 'too-large' | 'cancelled' | 'needs-currency';
+
+/** The refusal code an importer's failure carries to the person (a size cap, a currency to name), if any. */
+function refusalCode(failure: ImportFailure): { readonly code?: RefusalCode } {
+  if (failure.kind === 'too-large') return { code: 'too-large' };
+  return failure.code ? { code: failure.code } : {};
+}
 
 const MAX_FILES = 100_000;
 const HEAD_BYTES = 65536;
@@ -108,7 +114,7 @@ async function* openDiskFile(file: string, size: number, head: Uint8Array, input
     // Too big to hold whole (Apple Health exports run to gigabytes): read in chunks, twice (digest, then records).
     const opened = await openStreamSource({ name, size, head, chunks: () => createReadStream(file, { highWaterMark: 32 * 1024 }) as AsyncIterable<Uint8Array> }, ctx.caps, ctx.formats);
     if (opened) {
-      yield opened.kind === 'ok' ? { kind: 'source', source: { label: file, fileName: name, size, input, whole: true, opened } } : { kind: 'refused', label: file, input, message: opened.failure.message, ...(opened.failure.kind === 'too-large' ? { code: 'too-large' as const } : opened.failure.code && { code: opened.failure.code }) };
+      yield opened.kind === 'ok' ? { kind: 'source', source: { label: file, fileName: name, size, input, whole: true, opened } } : { kind: 'refused', label: file, input, message: opened.failure.message, ...refusalCode(opened.failure) };
       return;
     }
   }
@@ -184,7 +190,7 @@ async function openEntry(entry: ArchiveEntry, label: string, base: string, dir: 
   if (entry.size > ctx.caps.maxFileBytes || isStreamingFormat(head, base)) {
     const opened = await openStreamSource({ name: base, size: entry.size, head, chunks: () => entry.chunks() }, ctx.caps, ctx.formats);
     if (!opened) return [{ kind: 'refused', label, code: 'too-large', message: `the file is ${formatBytes(entry.size)}, larger than the ${formatBytes(ctx.caps.maxFileBytes)} limit` }];
-    if (opened.kind === 'failed') return [{ kind: 'refused', label, message: opened.failure.message, ...(opened.failure.kind === 'too-large' ? { code: 'too-large' as const } : opened.failure.code && { code: opened.failure.code }) }];
+    if (opened.kind === 'failed') return [{ kind: 'refused', label, message: opened.failure.message, ...refusalCode(opened.failure) }];
     return [{ kind: 'source', source: { label, fileName: base, size: entry.size, input, whole: false, opened } }];
   }
   const bytes = await entry.read();
@@ -240,7 +246,7 @@ async function* openWhole(f: WholeFile, ctx: OpenContext): AsyncGenerator<Source
     name = 'locker.trig';
   }
   const opened = openSource({ name, bytes: content, readSibling: siblings }, ctx.caps, ctx.formats);
-  yield opened.kind === 'ok' ? { kind: 'source', source: { label: f.label, fileName: f.name, size: f.size, input: f.input, whole: f.whole, opened } } : refuse(opened.failure.message, opened.failure.kind === 'too-large' ? { code: 'too-large' } : opened.failure.code ? { code: opened.failure.code } : {});
+  yield opened.kind === 'ok' ? { kind: 'source', source: { label: f.label, fileName: f.name, size: f.size, input: f.input, whole: f.whole, opened } } : refuse(opened.failure.message, refusalCode(opened.failure));
 }
 
 /** The folders a TriG export keeps its binaries in: `<stem>.files/` (what `locker export` writes) or `files/`. */

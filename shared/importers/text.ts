@@ -57,20 +57,14 @@ export function declaredCharset(format: string, bytes: Uint8Array): string | und
 export function decodeAs(bytes: Uint8Array, utf8Only: boolean, declared?: string): { text: string; replaced: number } {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), replaced: 0 };
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), replaced: 0 };
-  // A legacy charset the file declares is how it is read, unless its bytes are UTF-8 after all (a declaration
-  // left over from a template); a declared UTF-8 is held to, as a mandated one is.
-  if (declared !== undefined && declared !== 'utf-8' && !utf8Only) {
-    try {
-      return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes), replaced: 0 };
-    } catch {
-      return { text: new TextDecoder(declared).decode(bytes), replaced: 0 };
-    }
-  }
-  if (declared === 'utf-8') utf8Only = true;
+  // Bytes that are UTF-8 are read as such whatever the file declares (a declaration left over from a template).
+  // Otherwise a legacy charset the file declares is how it is read, else Windows-1252 — but a declared UTF-8 is
+  // held to, as a mandated one is.
+  const strict = utf8Only || declared === 'utf-8';
   try {
     return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes), replaced: 0 };
   } catch {
-    if (!utf8Only) return { text: new TextDecoder('windows-1252').decode(bytes), replaced: 0 };
+    if (!strict) return { text: new TextDecoder(declared ?? 'windows-1252').decode(bytes), replaced: 0 };
     const text = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false }).decode(bytes);
     let replaced = 0;
     for (let i = text.indexOf('\uFFFD'); i >= 0; i = text.indexOf('\uFFFD', i + 1)) replaced++;

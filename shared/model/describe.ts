@@ -91,24 +91,23 @@ export function indexRecord(record: LockerRecord): RecordIndex {
 }
 
 /**
- * A phone number as people type it into a search box: the whole number with its country code
- * (`+15551212` → `15551212`) and, for a number with one, the national part as well (`5551212`), so that
- * a prefix of either finds it; and its last seven and four digits.
- */
-/**
  * Letters the search index's diacritic folding leaves alone because they are letters of their own, not a
  * letter with a mark (Polish ł, Danish ø, German ß…): a folded copy of text holding them is indexed too, so
  * "lukasz" finds "Łukasz" as "zurich" finds "Zürich". Undefined when there is nothing to fold.
  */
 const FOLDS: Readonly<Record<string, string>> = { ł: 'l', Ł: 'L', ø: 'o', Ø: 'O', đ: 'd', Đ: 'D', ß: 'ss', æ: 'ae', Æ: 'AE', œ: 'oe', Œ: 'OE', þ: 'th', Þ: 'Th', ð: 'd', Ð: 'D', ı: 'i', ħ: 'h', Ħ: 'H' };
-const FOLDABLE = /[łŁøØđĐßæÆœŒþÞðÐıħĦ]/g;
+const FOLDABLE = new RegExp(`[${Object.keys(FOLDS).join('')}]`, 'g');
 
-export function foldLetters(text: string): string | undefined {
-  FOLDABLE.lastIndex = 0;
-  if (!FOLDABLE.test(text)) return undefined;
-  return text.replace(FOLDABLE, (c) => FOLDS[c] ?? c);
+function foldLetters(text: string): string | undefined {
+  const folded = text.replace(FOLDABLE, (c) => FOLDS[c] ?? c);
+  return folded === text ? undefined : folded;
 }
 
+/**
+ * A phone number as people type it into a search box: the whole number with its country code
+ * (`+15551212` → `15551212`) and, for a number with one, the national part as well (`5551212`), so that
+ * a prefix of either finds it; and its last seven and four digits.
+ */
 function phoneForms(raw: string): string[] {
   // tel: URI parameters (`;ext=102`) are not part of the number.
   const digits = decodeURIComponent(raw.split(';')[0] ?? '').replace(/[^0-9+]/g, '');
