@@ -76,15 +76,14 @@ async function ensurePreferences(ctx: PodContext, webId: string, profile: string
     if (existing.kind === 'ok') return { url: linked, body: existing.body };
   }
   const url = linked ?? `${storage}settings/prefs.ttl`;
-  const body = `<> a <${PIM_CONFIGURATION}>.\n`;
+  let body = `<> a <${PIM_CONFIGURATION}>.\n`;
   const put = await putResource(ctx, url, body, 'text/turtle', { mode: 'create' });
   if (put.kind === 'ok') created.push(url);
   else {
     // Someone else's file at that address: read it, never overwrite it.
     const existing = await getResource(ctx, url);
     if (existing.kind !== 'ok') return undefined;
-    if (!linked) await patchResource(ctx, docOf(webId), { inserts: `<${webId}> <${PIM_PREFERENCES}> <${url}>.` });
-    return { url, body: existing.body };
+    body = existing.body;
   }
   if (!linked) {
     await patchResource(ctx, docOf(webId), { inserts: `<${webId}> <${PIM_PREFERENCES}> <${url}>.` });

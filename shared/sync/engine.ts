@@ -61,6 +61,14 @@ const LAST_SYNC_KEY = 'sync.last';
 const FOREIGN_KEY = 'sync.foreign';
 const MAX_FOREIGN_KEPT = 10_000;
 
+const MAX_ATTEMPTS = 4;
+/** Deletions on the pod applied here without asking, per sync; more (or a whole container) are held. */
+const QUIET_DELETIONS = 5;
+/** Records named in `held` (the count says how many there are). */
+const HELD_LISTED = 200;
+/** Up to this many pushed documents in a container are confirmed with a HEAD each, more with one listing. */
+const HEAD_CONFIRM_LIMIT = 32;
+
 /** The other apps' documents sync has met in Locker's containers (left alone, never overwritten or deleted). */
 export function foreignDocuments(store: Store): string[] {
   try {
@@ -71,13 +79,6 @@ export function foreignDocuments(store: Store): string[] {
     throw e;
   }
 }
-const MAX_ATTEMPTS = 4;
-/** Deletions on the pod applied here without asking, per sync; more (or a whole container) are held. */
-export const QUIET_DELETIONS = 5;
-/** Records named in `held` (the count says how many there are). */
-const HELD_LISTED = 200;
-/** Up to this many pushed documents in a container are confirmed with a HEAD each, more with one listing. */
-const HEAD_CONFIRM_LIMIT = 32;
 
 interface Pushed {
   readonly type: RecordType;
@@ -196,9 +197,8 @@ class SyncRun {
     await pool(types, this.concurrency, async (type) => {
       const url = this.layout.containers[type];
       const listed = await listContainer(this.pod, url);
-      // A container that had records of ours and is gone as a whole: its deletions are held (settleRemoteDeletions).
-      if (listed.kind === 'absent' && this.store.sync.rows().some((r) => r.type === type && r.hasBase)) this.vanished.add(type);
-      out.set(type, listed.kind === 'ok' ? listed.members : []);
+      // undefined: the container itself is gone from the pod (pull tells a vanished container from an empty one).
+      out.set(type, listed.kind === 'ok' ? listed.members : undefined);
       this.progress('listing', ++done, types.length);
     });
     return out;
@@ -207,6 +207,8 @@ class SyncRun {
   private async pull(listings: Map<RecordType, readonly Member[] | undefined>): Promise<void> {
     const rows = new Map<string, SyncRow>();
     for (const r of this.store.sync.rows()) rows.set(r.id, r);
+    // A container that had records of ours and is gone as a whole: its deletions are held (settleRemoteDeletions).
+    for (const r of rows.values()) if (r.hasBase && listings.has(r.type) && listings.get(r.type) === undefined) this.vanished.add(r.type);
     const seen = new Set<string>();
     this.foreignKnown = new Set(foreignDocuments(this.store));
     this.foreignNow = [];
