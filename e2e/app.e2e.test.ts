@@ -291,7 +291,7 @@ describe.skipIf(!exe)('the app in a browser (locker serve + a real pod)', { time
     await page.getByRole('button', { name: 'Sync now' }).click();
     await expect(page.getByTestId('sync-result')).toContainText('sent', { timeout: 120_000 });
     const id = await idOf('Bartosz');
-    const res = await ownerSession.fetch(`${owner.podUrl}locker/contacts/${id}.ttl`);
+    const res = await ownerSession.fetch(`${owner.podUrl}locker/contacts/Person/${id}/index.ttl`);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('Bartosz Wójcik-Nowak');
     await expect(page.getByTestId('last-sync')).not.toHaveText('never');
@@ -300,7 +300,7 @@ describe.skipIf(!exe)('the app in a browser (locker serve + a real pod)', { time
 
   it('shows a conflict side by side and settles it field by field', async () => {
     const id = await idOf('Inês');
-    const url = `${owner.podUrl}locker/contacts/${id}.ttl`;
+    const url = `${owner.podUrl}locker/contacts/Person/${id}/index.ttl`;
     // Someone changes the name on the pod…
     const remote = await ownerSession.fetch(url);
     const body = (await remote.text()).replace('Inês Carvalho', 'Inês Carvalho (pod)');
@@ -370,7 +370,7 @@ describe.skipIf(!exe)('the app in a browser (locker serve + a real pod)', { time
 
   it('“Fire” ends every grant of one agent at once', async () => {
     const ev = `${owner.podUrl}locker/events/${await idOf('Dentist')}.ttl`;
-    const ct = `${owner.podUrl}locker/contacts/${await idOf('Kenji')}.ttl`;
+    const ct = `${owner.podUrl}locker/contacts/Person/${await idOf('Kenji')}/index.ttl`;
     const until = Date.now() + 86_400_000;
     for (const types of [['event'], ['contact']] as const) {
       const g = await createGrant(r.locker, { env: PLAIN }, { agent: bot.webId, types: [...types], paths: [], modes: ['read'], purpose: 'https://w3id.org/dpv#ServiceProvision', untilMs: until });

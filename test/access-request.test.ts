@@ -171,7 +171,7 @@ describe('locker grant --request', () => {
       const ev = events[0]?.id ?? '';
       expect((await botSession.fetch(`${owner.podUrl}locker/events/${ev}.ttl`)).status).toBe(200);
       const ct = r.locker.list({ type: 'contact' })[0]?.id ?? '';
-      expect((await botSession.fetch(`${owner.podUrl}locker/contacts/${ct}.ttl`)).status).toBe(403);
+      expect((await botSession.fetch(`${owner.podUrl}locker/contacts/Person/${ct}/index.ttl`)).status).toBe(403);
       // The ledger says which request the grant answered.
       const ledger = await botSession.fetch(`${owner.podUrl}locker/consent/${id}.ttl`);
       expect(await ledger.text()).toContain(`${base}coach/id`);

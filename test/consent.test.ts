@@ -94,7 +94,7 @@ for (const flavour of ['wac', 'acp'] as const satisfies readonly Flavour[]) {
       await sessions.owner.fetch(`${owner.podUrl}locker/notes/`, { method: 'PUT', headers: { 'content-type': 'text/turtle' } });
       const ev = r.locker.list({ type: 'event' })[0]?.id;
       const ct = r.locker.list({ type: 'contact' })[0]?.id;
-      w = { owner, bot, r, sessions, eventDoc: `${owner.podUrl}locker/events/${ev}.ttl`, contactDoc: `${owner.podUrl}locker/contacts/${ct}.ttl` };
+      w = { owner, bot, r, sessions, eventDoc: `${owner.podUrl}locker/events/${ev}.ttl`, contactDoc: `${owner.podUrl}locker/contacts/Person/${ct}/index.ttl` };
     });
     afterAll(async () => {
       for (const c of closers.reverse()) await c();

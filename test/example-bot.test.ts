@@ -70,7 +70,7 @@ describe('the example bot', () => {
       const s = await login(bot);
       try {
         const ct = r.locker.list({ type: 'contact' })[0]?.id ?? '';
-        expect((await s.fetch(`${owner.podUrl}locker/contacts/${ct}.ttl`)).status).toBe(403);
+        expect((await s.fetch(`${owner.podUrl}locker/contacts/Person/${ct}/index.ttl`)).status).toBe(403);
         expect((await locker(r.home, 'revoke', '--agent', bot.webId)).code).toBe(0);
         expect((await s.fetch(`${owner.podUrl}locker/events/soon1.ttl`)).status).toBe(403);
       } finally {

@@ -113,7 +113,7 @@ for (const flavour of ['wac', 'acp'] as Flavour[]) {
   describe(`other apps' files in Locker's containers (${flavour})`, () => {
     it('are never overwritten or deleted, are said in the first sync that meets them only, and are listed by the audit', async () => {
       const { account, a, s } = await syncedPod(flavour);
-      const note = `${account.podUrl}locker/contacts/notes-from-another-app.txt`;
+      const note = `${account.podUrl}locker/contacts/Person/notes-from-another-app.txt`;
       const lookalike = `${account.podUrl}locker/events/other-app.ttl`;
       const lookalikeBody = '<#it> a <http://example.org/Reminder>; <http://example.org/text> "not an event".\n';
       try {

@@ -14,6 +14,11 @@ export function recordToTurtle(record: LockerRecord): string {
   return writeRecordTurtle(record.quads, { doc: docIri(record.type, record.id), root: LOCAL_ROOT });
 }
 
+/** A record's quads as Turtle relative to another document and root (its copy on a pod, whose layout can differ from the store's). */
+export function quadsToTurtleAt(quads: readonly Quad[], doc: string, root: string): string {
+  return writeRecordTurtle(quads, { doc, root });
+}
+
 export function recordFromTurtle(type: RecordType, id: string, text: string, root?: string): LockerRecord {
   return { id, type, quads: parseTurtle(text, docIri(type, id, root)) };
 }

@@ -2,6 +2,7 @@ import { Parser } from 'n3';
 import { RECORD_TYPES, TYPES, type RecordType } from '../model/index.js';
 import { HttpError } from './http.js';
 import { httpFailure, podError, type PodFailure } from './failure.js';
+import { addressBookUrls } from './placement.js';
 import { getResource, headResource, parseLinks, patchResource, putResource, type PodContext } from './resources.js';
 
 const SOLID = 'http://www.w3.org/ns/solid/terms#';
@@ -10,6 +11,8 @@ const PIM_STORAGE_TYPE = 'http://www.w3.org/ns/pim/space#Storage';
 const RDF_TYPE = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type';
 const PIM_PREFERENCES = 'http://www.w3.org/ns/pim/space#preferencesFile';
 const PIM_CONFIGURATION = 'http://www.w3.org/ns/pim/space#ConfigurationFile';
+const VCARD = 'http://www.w3.org/2006/vcard/ns#';
+const DC_TITLE = 'http://purl.org/dc/elements/1.1/title';
 
 export type AccessControl = 'wac' | 'acp' | 'unknown';
 
@@ -136,6 +139,7 @@ async function ensureRegistrations(ctx: PodContext, typeIndex: string, container
     byReg.set(q.subject.value, e);
   }
   for (const e of byReg.values()) if (e.forClass && e.container) registered.add(`${e.forClass} ${e.container}`);
+  for (const q of quads) if (q.predicate.value === `${SOLID}instance`) registered.add(`instance ${q.object.value}`);
   const inserts: string[] = [];
   for (const type of RECORD_TYPES) {
     const cls = TYPES[type].class;
@@ -148,9 +152,30 @@ async function ensureRegistrations(ctx: PodContext, typeIndex: string, container
       inserts.push(`${reg} <${RDF_TYPE}> <${SOLID}TypeRegistration>; <${SOLID}forClass> <${c}>; <${SOLID}instanceContainer> <${container}>.`);
     });
   }
+  // The address book, as SolidOS and Solid Data Modules look for one (`solid:instance`, not a container).
+  const book = addressBookUrls({ containers }).book;
+  if (!registered.has(`instance ${book}`)) inserts.push(`<${typeIndex}#locker-addressbook> <${RDF_TYPE}> <${SOLID}TypeRegistration>; <${SOLID}forClass> <${VCARD}AddressBook>; <${SOLID}instance> <${book}>.`);
   if (inserts.length === 0) return;
   await patchResource(ctx, typeIndex, { inserts: inserts.join('\n') });
   created.push(`${typeIndex} (${inserts.length} type registrations)`);
+}
+
+/**
+ * The address book's own documents, created when absent and never rewritten here: the book (its title may
+ * be changed by another app), the people index and the group index, which sync keeps up to date.
+ */
+async function ensureAddressBook(ctx: PodContext, containers: Readonly<Record<RecordType, string>>, created: string[]): Promise<void> {
+  const urls = addressBookUrls({ containers });
+  const docs: Array<[string, string]> = [
+    [urls.bookDoc, `<#this> a <${VCARD}AddressBook>; <${DC_TITLE}> "Contacts"; <${VCARD}nameEmailIndex> <people.ttl>; <${VCARD}groupIndex> <groups.ttl>.\n`],
+    [urls.people, ''],
+    [urls.groups, ''],
+  ];
+  for (const [url, body] of docs) {
+    if ((await headResource(ctx, url)).kind === 'ok') continue;
+    const put = await putResource(ctx, url, body, 'text/turtle', { mode: 'create' });
+    if (put.kind === 'ok') created.push(url);
+  }
 }
 
 function layoutFor(webId: string, storage: string, typeIndex: string, accessControl: AccessControl, rootName = 'locker/'): PodLayout {
@@ -174,6 +199,7 @@ export async function discoverPod(ctx: PodContext, webId: string, opts: { podUrl
     const typeIndex = await ensureTypeIndex(ctx, webId, profile.body, storage, created);
     const accessControl = await detectAccessControl(ctx, storage);
     const layout = layoutFor(webId, storage, typeIndex, accessControl);
+    await ensureAddressBook(ctx, layout.containers, created);
     await ensureRegistrations(ctx, typeIndex, layout.containers, created);
     return { kind: 'ok', layout, created };
   } catch (e) {

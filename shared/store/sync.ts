@@ -71,6 +71,8 @@ export class SyncTable {
          WHERE id = @id`,
       ),
       setRemoteMeta: db.prepare('UPDATE records SET remote_modified = ?, base_etag = COALESCE(?, base_etag) WHERE id = ?'),
+      forgetRemoteAddress: db.prepare('UPDATE records SET base_etag = NULL, remote_modified = NULL WHERE id = ?'),
+      forgetConflictAddress: db.prepare('UPDATE conflicts SET remote_etag = NULL, remote_modified = NULL WHERE id = ?'),
       clearBase: db.prepare("UPDATE records SET base_rdf = NULL, base_etag = NULL, remote_modified = NULL, sync_state = 'local' WHERE id = ? AND deleted = 0"),
       putConflict: db.prepare(
         `INSERT INTO conflicts (id, remote_rdf, remote_etag, remote_modified, remote_deleted, fields, detected_ms) VALUES (@id, @rdf, @etag, @modified, @deleted, @fields, @now)
@@ -208,6 +210,17 @@ export class SyncTable {
    */
   markForRepair(id: string, etag: string | undefined, modifiedMs: number | undefined): void {
     this.stmts.repair.run(etag ?? null, modifiedMs ?? null, id);
+  }
+
+  /**
+   * The record's pod document moved (same content, a new address): its ETag and modified time there are
+   * forgotten, in its conflict too, so the next sync reads them from the new address before writing.
+   */
+  forgetRemoteAddress(id: string): void {
+    this.tx(() => {
+      this.stmts.forgetRemoteAddress.run(id);
+      this.stmts.forgetConflictAddress.run(id);
+    });
   }
 
   /** Forgets that the record was ever on the pod: it will be created there again. */

@@ -1,8 +1,10 @@
 import { docIri, indexRecord, recordFromTurtle, recordToTurtle, sha256Hex, TYPES, type LockerRecord, type RecordType } from '../model/index.js';
-import { getBytes, getResource, headResource, HttpError, httpFailure, listContainer, podError, pool, putResource, deleteResource, type Member, type PodContext, type PodFailure, type PodLayout } from '../pod/index.js';
+import { getBytes, getResource, headResource, HttpError, httpFailure, idOfListed, inFolders, listContainer, listingUrl, podError, pool, putResource, deleteResource, recordFolder, recordUrl, type Member, type PodContext, type PodFailure, type PodLayout } from '../pod/index.js';
 import type { BinaryWrite, Store, SyncRow } from '../store/index.js';
 import { merge3, sameGraph, singleValued } from './merge.js';
-import { idOfMember, parseRemoteRecord, SAFE_BINARY } from './remote-doc.js';
+import { maintainAddressBook } from './address-book.js';
+import { CURRENT_LAYOUT, LAYOUT_KEY, moveFlatContacts } from './migrate.js';
+import { parseRemoteRecord, podBody, SAFE_BINARY } from './remote-doc.js';
 
 export type SyncPhase = 'listing' | 'pulling' | 'pushing' | 'confirming' | 'verifying' | 'done';
 
@@ -139,7 +141,7 @@ class SyncRun {
   }
 
   private docUrl(type: RecordType, id: string): string {
-    return `${this.layout.containers[type]}${id}.ttl`;
+    return recordUrl(this.layout, type, id);
   }
 
   /** An ETag for a version whose `dc:modified` we know, where the server's ETags are built from it (CSS). */
@@ -157,10 +159,12 @@ class SyncRun {
   async run(): Promise<SyncResult> {
     try {
       const moved = this.prepare();
+      await moveFlatContacts({ store: this.store, pod: this.pod, layout: this.layout, concurrency: this.concurrency, summary: this.summary });
       const listings = await this.list();
       await this.pull(listings);
       await this.push();
       await this.confirm();
+      this.summary.errors.push(...(await maintainAddressBook({ store: this.store, pod: this.pod, layout: this.layout })));
       if (moved.moved) this.summary.moved = { from: moved.from, ...(await this.verify()) };
       this.store.sync.setMeta(LAST_SYNC_KEY, new Date().toISOString());
       this.summary.conflicts = this.store.sync.conflicts().length;
@@ -184,6 +188,8 @@ class SyncRun {
       if (previous !== undefined) this.store.sync.reset();
       this.store.sync.setMeta(ROOT_KEY, this.layout.root);
       this.store.sync.setMeta(ETAG_SCHEME_KEY, '');
+      // A pod this locker has not synced with gets today's layout straight away: nothing to move.
+      this.store.sync.setMeta(LAYOUT_KEY, CURRENT_LAYOUT);
     });
     this.etagScheme = undefined;
     return { moved: previous !== undefined, from: previous };
@@ -195,8 +201,7 @@ class SyncRun {
     let done = 0;
     this.progress('listing', 0, types.length);
     await pool(types, this.concurrency, async (type) => {
-      const url = this.layout.containers[type];
-      const listed = await listContainer(this.pod, url);
+      const listed = await listContainer(this.pod, listingUrl(this.layout, type));
       // undefined: the container itself is gone from the pod (pull tells a vanished container from an empty one).
       out.set(type, listed.kind === 'ok' ? listed.members : undefined);
       this.progress('listing', ++done, types.length);
@@ -214,12 +219,12 @@ class SyncRun {
     this.foreignNow = [];
     const toFetch: Array<{ id: string; type: RecordType; url: string; modified: number | undefined }> = [];
     for (const [type, members] of listings) {
-      const container = this.layout.containers[type];
+      const folders = inFolders(type);
       for (const m of members ?? []) {
-        if (m.isContainer) continue;
-        const id = idOfMember(container, m.url);
+        if (m.isContainer && !folders) continue;
+        const id = idOfListed(this.layout, type, m);
         if (!id) {
-          this.noteForeign(m.url, 'its name is not <id>.ttl');
+          this.noteForeign(m.url, folders ? 'not a folder <id>/ holding index.ttl' : 'its name is not <id>.ttl');
           continue;
         }
         if (seen.has(id)) {
@@ -232,8 +237,9 @@ class SyncRun {
           this.summary.skipped.push({ url: m.url, message: `the local record ${id} is a ${row.type}` });
           continue;
         }
-        const unchanged = row !== undefined && row.hasBase && m.modifiedMs !== undefined && row.remoteModified === m.modifiedMs;
-        if (!unchanged) toFetch.push({ id, type, url: m.url, modified: m.modifiedMs });
+        // A folder's listed time does not change when the card in it is edited: cards in folders are read every sync.
+        const unchanged = !folders && row !== undefined && row.hasBase && m.modifiedMs !== undefined && row.remoteModified === m.modifiedMs;
+        if (!unchanged) toFetch.push({ id, type, url: this.docUrl(type, id), modified: folders ? undefined : m.modifiedMs });
       }
     }
     // Missing from the listing: deleted on the pod. Each is confirmed by a 404 before it is applied,
@@ -277,7 +283,7 @@ class SyncRun {
       this.learnEtagScheme(got.etag, got.modifiedMs);
       let remote: LockerRecord;
       try {
-        remote = parseRemoteRecord(type, id, got.body, this.layout.root);
+        remote = parseRemoteRecord(type, id, got.body, this.layout);
       } catch (e) {
         // A body cut short in transit parses badly too: read it once more before calling it broken.
         if (attempt < 1) continue;
@@ -487,6 +493,9 @@ class SyncRun {
           await this.fetchAndApply(id, type);
           continue;
         }
+        // The card's folder goes too when nothing else is in it (a server refuses to delete a folder that is not empty).
+        const folder = recordFolder(this.layout, type, id);
+        if (folder) await deleteEmptyFolder(this.pod, folder);
         this.store.sync.remove(id);
         this.summary.deletedRemote++;
         return;
@@ -498,13 +507,14 @@ class SyncRun {
         await this.fetchAndApply(id, type);
         continue;
       }
-      const put = await putResource(this.pod, url, stored.rdf, TURTLE, row.hasBase ? { mode: 'update', etag: row.baseEtag } : { mode: 'create' });
+      const body = podBody(this.layout, type, id, stored.rdf);
+      const put = await putResource(this.pod, url, body, TURTLE, row.hasBase ? { mode: 'update', etag: row.baseEtag } : { mode: 'create' });
       if (put.kind === 'precondition-failed') {
         await this.fetchAndApply(id, type);
         continue;
       }
       this.store.sync.setBase(id, stored.rdf, stored.contentHash, put.etag, undefined);
-      this.pushed.set(id, { type, dateMs: put.dateMs, size: byteLength(stored.rdf) });
+      this.pushed.set(id, { type, dateMs: put.dateMs, size: byteLength(body) });
       this.summary.pushed++;
       return;
     }
@@ -521,6 +531,8 @@ class SyncRun {
     if (this.pushed.size === 0) return;
     const byType = new Map<RecordType, string[]>();
     for (const [id, p] of this.pushed) {
+      // Cards in folders are read at every sync anyway (their folder's listing says nothing of edits).
+      if (inFolders(p.type)) continue;
       const list = byType.get(p.type);
       if (list) list.push(id);
       else byType.set(p.type, [id]);
@@ -548,7 +560,7 @@ class SyncRun {
         if (listed.kind === 'ok') {
           this.store.transaction(() => {
             for (const m of listed.members) {
-              const id = idOfMember(container, m.url);
+              const id = idOfListed(this.layout, type, m);
               const p = id ? this.pushed.get(id) : undefined;
               if (!id || !p || m.modifiedMs === undefined) continue;
               if (ours(p, m.modifiedMs, m.size)) this.store.sync.setRemoteMeta(id, m.modifiedMs, this.etagFor(m.modifiedMs));
@@ -562,7 +574,7 @@ class SyncRun {
 
   /** One HEAD of a pushed document tells whether this server's ETags are built from the modified time. */
   private async probeEtagScheme(): Promise<void> {
-    const [id, p] = [...this.pushed.entries()][0] ?? [];
+    const [id, p] = [...this.pushed.entries()].find(([, q]) => !inFolders(q.type)) ?? [];
     if (!id || !p) return;
     const url = this.docUrl(p.type, id);
     const head = await headResource(this.pod, url);
@@ -585,13 +597,22 @@ class SyncRun {
     const types = Object.keys(this.layout.containers) as RecordType[];
     this.progress('verifying', 0, types.length);
     await pool(types, this.concurrency, async (type) => {
-      const listed = await listContainer(this.pod, this.layout.containers[type]);
-      const pod = listed.kind === 'ok' ? listed.members.filter((m) => idOfMember(this.layout.containers[type], m.url)).length : 0;
+      const listed = await listContainer(this.pod, listingUrl(this.layout, type));
+      const pod = listed.kind === 'ok' ? listed.members.filter((m) => idOfListed(this.layout, type, m)).length : 0;
       const n = local[type] ?? 0;
       if (n > 0 || pod > 0) counts[TYPES[type].container] = { local: n, pod };
       if (pod < n) verified = false;
     });
     return { verified, counts };
+  }
+}
+
+/** Deletes a folder that should be empty now; one that another app put files into (409) is left alone. */
+async function deleteEmptyFolder(pod: PodContext, url: string): Promise<void> {
+  try {
+    await deleteResource(pod, url, undefined);
+  } catch (e) {
+    if (!(e instanceof HttpError) || e.status !== 409) throw e;
   }
 }
 

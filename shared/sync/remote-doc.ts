@@ -1,51 +1,57 @@
 import { DataFactory, Parser } from 'n3';
 import type { Quad, Term } from '@rdfjs/types';
-import { docIri, LOCAL_ROOT, type LockerRecord, type RecordType } from '../model/index.js';
+import { quadsToTurtleAt, recordFromTurtle, type LockerRecord, type RecordType } from '../model/index.js';
+import { needsPodRewrite, recordUrl, toLocalIri, toPodIri, type PodLayout } from '../pod/index.js';
 
 const { namedNode, quad } = DataFactory;
 const HTTP_SCHEMA = 'http://schema.org/';
 const HTTPS_SCHEMA = 'https://schema.org/';
 
-/** Record ids that can be file names on any pod (and in local IRIs). */
-const SAFE_ID = /^[A-Za-z0-9_-]{1,128}$/;
 /** Binary names under `files/`. */
 export const SAFE_BINARY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/;
 
-/** The record id of a member URL `…/<id>.ttl`, or undefined when it isn't one of Locker's names. */
-export function idOfMember(containerUrl: string, memberUrl: string): string | undefined {
-  if (!memberUrl.startsWith(containerUrl)) return undefined;
-  let name: string;
-  try {
-    name = decodeURIComponent(memberUrl.slice(containerUrl.length));
-  } catch {
-    return undefined;
-  }
-  if (!name.endsWith('.ttl')) return undefined;
-  const id = name.slice(0, -4);
-  return SAFE_ID.test(id) ? id : undefined;
-}
-
-/**
- * Parses a record document fetched from the pod into a local record:
- * relative IRIs resolve as if the document lived in the local root, and
- * absolute IRIs under the pod's locker root are mapped to the local root.
- * Throws on a syntax error (callers turn it into a value).
- */
-export function parseRemoteRecord(type: RecordType, id: string, text: string, podRoot: string): LockerRecord {
-  const localDoc = docIri(type, id);
-  const parsed = new Parser({ baseIRI: localDoc, format: 'text/turtle', blankNodePrefix: '' }).parse(text);
-  // Absolute IRIs under the pod's root come home; schema.org written as https:// (soukai apps) is the http:// Locker reads.
-  const map = (t: Term): Term => {
-    if (t.termType !== 'NamedNode') return t;
-    if (t.value.startsWith(podRoot)) return namedNode(LOCAL_ROOT + t.value.slice(podRoot.length));
-    if (t.value.startsWith(HTTPS_SCHEMA)) return namedNode(HTTP_SCHEMA + t.value.slice(HTTPS_SCHEMA.length));
-    return t;
-  };
-  const quads: Quad[] = parsed.map((q) => {
+function mapQuads(quads: readonly Quad[], map: (t: Term) => Term): Quad[] {
+  return quads.map((q) => {
     const s = map(q.subject);
     const p = map(q.predicate);
     const o = map(q.object);
     return s === q.subject && p === q.predicate && o === q.object ? q : quad(s as Quad['subject'], p as Quad['predicate'], o as Quad['object']);
   });
-  return { id, type, quads };
+}
+
+/**
+ * Parses a record document fetched from the pod into a local record:
+ * relative IRIs resolve against the document's pod address, and IRIs under
+ * the pod's locker root are mapped to the local root (a contact's
+ * `Person/<id>/index.ttl#this` to `contacts/<id>.ttl#it`).
+ * `at` is where the document was read (its record address unless it is being moved).
+ * Throws on a syntax error (callers turn it into a value).
+ */
+export function parseRemoteRecord(type: RecordType, id: string, text: string, layout: PodLayout, at: string = recordUrl(layout, type, id)): LockerRecord {
+  const parsed = new Parser({ baseIRI: at, format: 'text/turtle', blankNodePrefix: '' }).parse(text);
+  // schema.org written as https:// (soukai apps) is the http:// Locker reads.
+  const map = (t: Term): Term => {
+    if (t.termType !== 'NamedNode') return t;
+    const local = toLocalIri(layout, t.value);
+    if (local !== t.value) return namedNode(local);
+    if (t.value.startsWith(HTTPS_SCHEMA)) return namedNode(HTTP_SCHEMA + t.value.slice(HTTPS_SCHEMA.length));
+    return t;
+  };
+  return { id, type, quads: mapQuads(parsed, map) };
+}
+
+/**
+ * The body Locker writes to a record's pod document: the stored Turtle as it
+ * is where the pod's layout is the store's (relative IRIs mean the same in
+ * both), else written afresh with every IRI at its pod address.
+ */
+export function podBody(layout: PodLayout, type: RecordType, id: string, stored: string): string {
+  if (!needsPodRewrite(type, stored)) return stored;
+  const record = recordFromTurtle(type, id, stored);
+  const map = (t: Term): Term => {
+    if (t.termType !== 'NamedNode') return t;
+    const pod = toPodIri(layout, t.value);
+    return pod === t.value ? t : namedNode(pod);
+  };
+  return quadsToTurtleAt(mapQuads(record.quads, map), recordUrl(layout, type, id), layout.root);
 }
