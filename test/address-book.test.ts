@@ -194,5 +194,46 @@ for (const flavour of ['wac', 'acp'] as Flavour[]) {
         await s.close();
       }
     });
+
+    it('moves the cards of a pod synced before they had folders, with an edit made there meanwhile, once, leaving nothing behind', async () => {
+      const { account, a, s } = await lockerWithContacts(flavour);
+      try {
+        const pod = `${account.podUrl}locker/contacts/`;
+        const ids = a.locker.list({ type: 'contact' }).map((c) => c.id);
+        // The pod as the previous layout left it: each card flat in contacts/, written as the store keeps it.
+        for (const id of ids) {
+          const stored = a.locker.store.get(id)?.rdf ?? '';
+          expect((await s.fetch(`${pod}${id}.ttl`, { method: 'PUT', headers: { 'content-type': 'text/turtle' }, body: stored })).status).toBe(201);
+          expect((await s.fetch(`${pod}Person/${id}/index.ttl`, { method: 'DELETE' })).status).toBe(205);
+          expect((await s.fetch(`${pod}Person/${id}/`, { method: 'DELETE' })).status).toBe(205);
+        }
+        a.locker.store.transaction(() => {
+          a.locker.store.sync.setMeta('sync.layout', '');
+          for (const id of ids) a.locker.store.sync.forgetRemoteAddress(id);
+        });
+        // Another app edits one flat card before Locker moves it.
+        const joerg = idByName(a, 'Dr. Jörg Müller');
+        const patch = `@prefix solid: <http://www.w3.org/ns/solid/terms#>.\n_:p a solid:InsertDeletePatch; solid:inserts { <#it> <${VCARD}nickname> "Jörgi". }.`;
+        expect((await s.fetch(`${pod}${joerg}.ttl`, { method: 'PATCH', headers: { 'content-type': 'text/n3' }, body: patch })).status).toBe(205);
+
+        const moved = await sync(a);
+        expect(moved.held).toBeUndefined();
+        expect(moved).toMatchObject({ deletedLocal: 0, deletedRemote: 0, pulled: 1 });
+        expect(a.locker.list({ type: 'contact' }).map((c) => c.id).sort()).toEqual([...ids].sort());
+        expect(JSON.stringify(a.locker.show(joerg))).toContain('Jörgi');
+        for (const id of ids) {
+          expect((await s.fetch(`${pod}${id}.ttl`)).status).toBe(404);
+          expect((await s.fetch(`${pod}Person/${id}/index.ttl`)).status).toBe(200);
+        }
+        expect(await sync(a)).toMatchObject({ pushed: 0, pulled: 0 });
+        // Told to move again (as after a sync stopped before it could note the move): nothing is read twice or lost.
+        a.locker.store.transaction(() => a.locker.store.sync.setMeta('sync.layout', ''));
+        expect(await sync(a)).toMatchObject({ pushed: 0, pulled: 0, deletedLocal: 0 });
+        const read = await new ContactsModule(rdflibAs(s)).readAddressBook(`${pod}index.ttl#this`);
+        expect(read.contacts).toHaveLength(ids.length);
+      } finally {
+        await s.close();
+      }
+    });
   });
 }
