@@ -14,6 +14,7 @@ import { askSecret } from './prompt.js';
 import { electronMain, electronRuntime, launchElectron, serveCommand, stopSignal } from './start.js';
 import { importErrorText } from './hints.js';
 import { conflictsCommand, podCommand, PodUsageError, resolveCommand, syncCommand } from './pod.js';
+import { trashCommand } from './trash.js';
 
 const USAGE = `usage: locker [--home DIR] <command>
 
@@ -28,7 +29,9 @@ const USAGE = `usage: locker [--home DIR] <command>
   search <text> [--type T] [--json]   words match as prefixes, accents ignored
   show <id> [--format text|turtle|json]
   edit <id> --set <prop>=<value>...   prop: the shape's property name (name, startDate, fn…)
-  delete <id>
+  delete <id>                         it goes to the trash for 30 days
+  trash [--json]                      what was deleted here or on the pod in the last 30 days
+  trash restore <id>...               put it back (the next sync writes it to the pod again)
   export --out <file.trig|dir>
   export --encrypt --out <file.locker> [--backup-key F]
                                       one encrypted file (age): passphrase or key file
@@ -192,7 +195,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       return e instanceof KeyUsageError ? 2 : 1;
     }
   }
-  const known = ['serve', 'start', 'import', 'list', 'search', 'show', 'edit', 'delete', 'export', 'backup', 'duplicates', 'merge', 'pod', 'sync', 'conflicts', 'resolve', 'grant', 'grants', 'revoke', 'audit'];
+  const known = ['serve', 'start', 'import', 'list', 'search', 'show', 'edit', 'delete', 'trash', 'export', 'backup', 'duplicates', 'merge', 'pod', 'sync', 'conflicts', 'resolve', 'grant', 'grants', 'revoke', 'audit'];
   if (!known.includes(command)) {
     io.err(`locker: unknown command "${command}" (try: locker help)\n`);
     return 2;
@@ -237,6 +240,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         return await syncCommand(o, door, io, lockWatch?.signal);
       case 'conflicts':
         return await conflictsCommand(o, door, io);
+      case 'trash':
+        return await trashCommand(args, o, door, io);
       case 'resolve':
         return await resolveCommand(args, o, door, io);
       case 'grant':

@@ -101,6 +101,8 @@ describe('the CLI calls every operation through the handler map', () => {
     { args: () => ['merge', ids[0] ?? '', 'nosuchid'], ops: ['duplicates.merge'], code: 1 },
     { args: () => ['conflicts'], ops: ['conflicts.list'] },
     { args: () => ['resolve', 'nope', '--keep', 'local'], ops: ['conflicts.resolve'], code: 1 },
+    { args: () => ['trash'], ops: ['trash.list'] },
+    { args: () => ['trash', 'restore', 'aaaaaaaaaaaaaaaaaaaa'], ops: ['trash.restore'], code: 1 },
     { args: () => ['pod', 'status'], ops: ['pod.status'] },
     {
       args: () => ['pod', 'connect', '--issuer', 'https://idp.example/', '--client-id', 'id', '--client-secret', 'secret'],

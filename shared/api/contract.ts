@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ExportSummary } from '../export/index.js';
 import type { SealSummary } from '../seal/index.js';
 import { propertySpecs, RECORD_TYPES, recordToJson, type PropertySpec, type RecordJson, type RecordType } from '../model/index.js';
-import type { RecordSummary } from '../store/index.js';
+import type { RecordSummary, TrashEntry } from '../store/index.js';
 import type { PodFailure } from '../pod/index.js';
 import { emptySummary } from '../ingest/index.js';
 import type { EditOutcome, ImportOptions, ImportProgress, ImportSummary, Locker, ShowResult } from './locker.js';
@@ -47,6 +47,10 @@ export const Inputs = {
   'records.save': z.object({ id: Id, set: z.array(z.object({ name: z.string().min(1).max(100), value: z.string().max(1_000_000) }).strict()).min(1).max(200) }).strict(),
   'records.delete': z.object({ id: Id }).strict(),
   'records.counts': z.object({}).strict(),
+  /** Records deleted here or on the pod in the last 30 days. */
+  'trash.list': z.object({}).strict(),
+  /** Puts one back; the next sync writes it to the pod again. */
+  'trash.restore': z.object({ id: Id }).strict(),
   search: z.object({ text: z.string().max(1000), type: RecordTypeSchema.optional(), limit: z.number().int().positive().max(1000).optional() }).strict(),
   // currency: for statements that don't say theirs (QIF, CSV), this import only.
   'import.start': z.object({ paths: z.array(LocalPath).min(1).max(10_000), csvMap: CsvMappingSchema.optional(), currency: CurrencySchema.optional() }).strict(),
@@ -123,6 +127,8 @@ export interface Outputs {
   'records.save': EditOutcome;
   'records.delete': { kind: 'deleted' } | { kind: 'absent'; id: string };
   'records.counts': Partial<Record<RecordType, number>>;
+  'trash.list': TrashEntry[];
+  'trash.restore': { kind: 'restored'; id: string; type: RecordType; title: string } | { kind: 'absent'; id: string } | { kind: 'exists'; id: string };
   search: RecordSummary[];
   'import.start': ImportSummary;
   'import.uploads': ImportSummary;
@@ -262,6 +268,11 @@ export function createHandlers(locker: Locker, opts: HandlerOptions = {}): Locke
     'records.save': async ({ id, set }) => locker.edit(id, set),
     'records.delete': async ({ id }) => locker.delete(id),
     'records.counts': async () => locker.store.counts(),
+    'trash.list': async () => locker.store.trash(),
+    'trash.restore': async ({ id }) => {
+      const r = await locker.exclusive(() => locker.store.restoreFromTrash(id));
+      return r.kind === 'restored' ? { kind: 'restored', id, type: r.type, title: r.title } : { kind: r.kind, id };
+    },
     search: async ({ text, type, limit }) => locker.search(text, { ...(type && { type }), ...(limit && { limit }) }),
     'import.start': async ({ paths, csvMap, currency }, ctx) =>
       locker.importFiles(paths, {

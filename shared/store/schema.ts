@@ -1,5 +1,5 @@
 /** The SQLite schema. One row per record; side tables for time, emails and binaries; FTS5 for search. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -96,6 +96,24 @@ CREATE TABLE IF NOT EXISTS grants (
   request TEXT
 ) STRICT;
 
+-- Records deleted here, or deleted on the pod and so here, kept for 30 days to be restored; the binaries
+-- they link to are kept as long (the binaries' clean-up skips them).
+CREATE TABLE IF NOT EXISTS trash (
+  id TEXT PRIMARY KEY,
+  type TEXT NOT NULL,
+  title TEXT NOT NULL,
+  rdf TEXT NOT NULL,
+  deleted_ms INTEGER NOT NULL,
+  source TEXT NOT NULL CHECK (source IN ('here', 'pod'))
+) STRICT;
+CREATE INDEX IF NOT EXISTS trash_deleted ON trash (deleted_ms);
+CREATE TABLE IF NOT EXISTS trash_binaries (
+  id TEXT NOT NULL REFERENCES trash (id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  PRIMARY KEY (id, name)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS trash_binaries_name ON trash_binaries (name);
+
 CREATE VIRTUAL TABLE IF NOT EXISTS records_fts USING fts5 (
   title, body,
   content = '',
@@ -111,4 +129,6 @@ export const MIGRATIONS: Readonly<Record<number, string>> = {
   2: `ALTER TABLE records ADD COLUMN remote_modified INTEGER; ALTER TABLE records ADD COLUMN pushing_rdf TEXT;`,
   // 2 → 3: the timeline's order as indexes (SCHEMA_SQL creates them)
   3: ``,
+  // 3 → 4: the trash (SCHEMA_SQL creates it)
+  4: ``,
 };

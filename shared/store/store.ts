@@ -59,6 +59,29 @@ export type OpenResult = { readonly kind: 'ok'; readonly store: Store } | { read
 /** How many full-text hits get ranked by bm25 at most: ranking every hit of a common word is what costs time at 100k records. */
 const RANK_WINDOW = 2000;
 
+/** How long a deleted record stays in the trash. */
+export const TRASH_DAYS = 30;
+
+/** Deleted here (by the person), or deleted on the pod by another app or device and so removed here. */
+export type TrashSource = 'here' | 'pod';
+
+export interface TrashEntry {
+  readonly id: string;
+  readonly type: RecordType;
+  readonly title: string;
+  readonly deletedMs: number;
+  readonly source: TrashSource;
+}
+
+interface TrashRow {
+  id: string;
+  type: string;
+  title: string;
+  rdf: string;
+  deleted_ms: number;
+  source: string;
+}
+
 interface RecordRow {
   seq: number;
   id: string;
@@ -125,7 +148,10 @@ export function openStore(file: string, opts: OpenStoreOptions = {}): OpenResult
         conn.pragma(`user_version = ${SCHEMA_VERSION}`);
       }).immediate();
     }
-    return { kind: 'ok', store: new Store(db) };
+    const store = new Store(db);
+    // What was deleted more than 30 days ago leaves the trash when the locker opens.
+    store.purgeTrash();
+    return { kind: 'ok', store };
   } catch (e) {
     db?.close();
     const message = e instanceof Error ? e.message : String(e);
@@ -188,7 +214,13 @@ export class Store {
       linkInsert: db.prepare('INSERT OR IGNORE INTO record_binaries (record_id, name) VALUES (?, ?)'),
       binaryInsert: db.prepare('INSERT OR IGNORE INTO binaries (name, media_type, sha256, size, bytes) VALUES (?, ?, ?, ?, ?)'),
       binaryGet: db.prepare<[string], { name: string; media_type: string; sha256: string; size: number; bytes: Buffer }>('SELECT * FROM binaries WHERE name = ?'),
-      orphans: db.prepare('DELETE FROM binaries WHERE name NOT IN (SELECT name FROM record_binaries)'),
+      orphans: db.prepare('DELETE FROM binaries WHERE name NOT IN (SELECT name FROM record_binaries) AND name NOT IN (SELECT name FROM trash_binaries)'),
+      trashPut: db.prepare('INSERT OR REPLACE INTO trash (id, type, title, rdf, deleted_ms, source) VALUES (?, ?, ?, ?, ?, ?)'),
+      trashLinks: db.prepare('INSERT OR IGNORE INTO trash_binaries (id, name) SELECT record_id, name FROM record_binaries WHERE record_id = ?'),
+      trashDrop: db.prepare('DELETE FROM trash WHERE id = ?'),
+      trashGet: db.prepare<[string], TrashRow>('SELECT id, type, title, rdf, deleted_ms, source FROM trash WHERE id = ?'),
+      trashList: db.prepare<[], Omit<TrashRow, 'rdf'>>('SELECT id, type, title, deleted_ms, source FROM trash ORDER BY deleted_ms DESC, id'),
+      trashPurge: db.prepare('DELETE FROM trash WHERE deleted_ms < ?'),
       hardDelete: db.prepare('DELETE FROM records WHERE id = ?'),
       tombstone: db.prepare("UPDATE records SET deleted = 1, sync_state = 'deleted', updated_ms = ? WHERE id = ?"),
       counts: db.prepare<[], { type: string; n: number }>('SELECT type, count(*) AS n FROM records WHERE deleted = 0 GROUP BY type'),
@@ -206,10 +238,11 @@ export class Store {
     );
   }
 
-  /** Removes a row and everything indexed for it (no tombstone). */
+  /** Removes a row and everything indexed for it (no tombstone). A live record (the pod deleted it) goes to the trash first. */
   private removeRow(id: string): void {
     const existing = this.stmts.byId.get(id);
     if (!existing) return;
+    if (existing.deleted === 0) this.toTrash(existing, 'pod', Date.now());
     if (existing.deleted === 0) this.stmts.ftsDelete.run(existing.seq);
     this.stmts.emailsDelete.run(id);
     this.stmts.linksDelete.run(id);
@@ -234,7 +267,8 @@ export class Store {
     this.transaction(() => {
       this.db.exec(`INSERT INTO records_fts (records_fts) VALUES ('delete-all');
         DELETE FROM conflicts; DELETE FROM record_binaries; DELETE FROM record_emails; DELETE FROM records;
-        DELETE FROM binaries; DELETE FROM binaries_on_pod; DELETE FROM grants; DELETE FROM meta;`);
+        DELETE FROM binaries; DELETE FROM binaries_on_pod; DELETE FROM grants; DELETE FROM meta;
+        DELETE FROM trash_binaries; DELETE FROM trash;`);
     });
     this.db.exec('VACUUM');
     this.db.pragma('wal_checkpoint(TRUNCATE)');
@@ -317,6 +351,8 @@ export class Store {
       content_hash: index.contentHash,
     };
     let seq: number;
+    // Made again (imported, restored): no longer in the trash.
+    if (!existing || existing.deleted === 1) this.stmts.trashDrop.run(record.id);
     if (existing) {
       this.stmts.update.run(row);
       if (existing.deleted === 0) this.stmts.ftsDelete.run(existing.seq);
@@ -337,6 +373,7 @@ export class Store {
     return this.transaction(() => {
       const existing = this.stmts.byId.get(id);
       if (!existing || existing.deleted === 1) return { kind: 'absent' } as const;
+      this.toTrash(existing, 'here', now);
       this.stmts.ftsDelete.run(existing.seq);
       this.stmts.emailsDelete.run(id);
       this.stmts.linksDelete.run(id);
@@ -344,6 +381,50 @@ export class Store {
       else this.stmts.tombstone.run(now, id);
       this.stmts.orphans.run();
       return { kind: 'deleted' } as const;
+    });
+  }
+
+  /** Keeps a record about to be deleted (and its binaries) in the trash. Call before its binary links are removed. */
+  private toTrash(row: RecordRow, source: TrashSource, now: number): void {
+    this.stmts.trashDrop.run(row.id);
+    this.stmts.trashPut.run(row.id, row.type, row.title, row.rdf, now, source);
+    this.stmts.trashLinks.run(row.id);
+  }
+
+  /** What the trash holds, most recently deleted first. */
+  trash(): TrashEntry[] {
+    const out: TrashEntry[] = [];
+    for (const r of this.stmts.trashList.all()) {
+      if (!isRecordType(r.type)) continue;
+      out.push({ id: r.id, type: r.type, title: r.title, deletedMs: r.deleted_ms, source: r.source === 'pod' ? 'pod' : 'here' });
+    }
+    return out;
+  }
+
+  /**
+   * Puts a record from the trash back, as a change made here: the next sync writes it to the pod again.
+   * `exists`: a record with that id is in the locker again (made anew or imported since): the trash keeps its copy.
+   */
+  restoreFromTrash(id: string, now: number = Date.now()): { readonly kind: 'restored'; readonly type: RecordType; readonly title: string } | { readonly kind: 'absent' } | { readonly kind: 'exists' } {
+    return this.transaction(() => {
+      const t = this.stmts.trashGet.get(id);
+      if (!t || !isRecordType(t.type)) return { kind: 'absent' } as const;
+      const live = this.stmts.byId.get(id);
+      if (live && live.deleted === 0) return { kind: 'exists' } as const;
+      const record = recordFromTurtle(t.type, t.id, t.rdf);
+      this.putOne(record, indexRecord(record), now);
+      this.stmts.trashDrop.run(id);
+      this.stmts.orphans.run();
+      return { kind: 'restored', type: t.type, title: t.title } as const;
+    });
+  }
+
+  /** Empties the trash of what was deleted before `beforeMs` (30 days ago by default), and the binaries only those records linked to. */
+  purgeTrash(beforeMs: number = Date.now() - TRASH_DAYS * 86_400_000): number {
+    return this.transaction(() => {
+      const n = this.stmts.trashPurge.run(beforeMs).changes;
+      if (n > 0) this.stmts.orphans.run();
+      return n;
     });
   }
 
