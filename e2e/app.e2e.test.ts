@@ -286,6 +286,20 @@ describe.skipIf(!exe)('the app in a browser (locker serve + a real pod)', { time
     await expect.poll(() => r.locker.show(place).kind, { timeout: 5_000 }).toBe('absent');
   });
 
+  it('keeps what was deleted in the trash, and Restore puts it back', async () => {
+    const drop = r.locker.store.trash().find((t) => t.title.includes('Amara'))?.id ?? '';
+    expect(drop).not.toBe('');
+    await goto('trash');
+    const table = page.getByRole('table', { name: 'Deleted records' });
+    await expect(table).toContainText('Amara');
+    await expect(table).toContainText('Bo-Kaap');
+    await saveShot(page, 'trash');
+    await page.getByRole('button', { name: /^Restore Amara/ }).click();
+    await expect(page.getByRole('status')).toContainText('is back');
+    await expect(table).not.toContainText('Amara');
+    expect(r.locker.show(drop).kind).toBe('ok');
+  });
+
   it('syncs from the UI, and the pod has the change', async () => {
     await goto('pod');
     await page.getByRole('button', { name: 'Sync now' }).click();
@@ -482,7 +496,7 @@ describe.skipIf(!exe)('the app in a browser (locker serve + a real pod)', { time
     await p.goto(server.mintLaunchUrl());
     const axe = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
     const found: string[] = [];
-    for (const route of ['home', 'timeline', 'type/contact', 'type/event', 'type/place', 'type/photo', 'type/purchase', 'type/health', 'import', 'pod', 'sharing/grants', 'sharing/new', 'duplicates', `record/${await idOf('Kenji')}`]) {
+    for (const route of ['home', 'timeline', 'type/contact', 'type/event', 'type/place', 'type/photo', 'type/purchase', 'type/health', 'import', 'pod', 'sharing/grants', 'sharing/new', 'duplicates', 'trash', `record/${await idOf('Kenji')}`]) {
       await p.goto(`${server.url}#/${route}`);
       await p.locator('#page-title').waitFor();
       await p.waitForTimeout(400);

@@ -15,6 +15,7 @@ import { ImportView } from './views/Import.js';
 import { PodView } from './views/Pod.js';
 import { ConsentView } from './views/Consent.js';
 import { DuplicatesView } from './views/Duplicates.js';
+import { TrashView } from './views/Trash.js';
 import { DropImport } from './views/DropImport.js';
 import { SettingsPage } from './views/Settings.js';
 import { ErrorBoundary } from './ui/ErrorBoundary.js';
@@ -119,6 +120,9 @@ export function App() {
     case 'duplicates':
       view = <DuplicatesView changed={reloadStatus} />;
       break;
+    case 'trash':
+      view = <TrashView changed={reloadStatus} />;
+      break;
     case 'settings':
       view = <SettingsPage changed={reloadStatus} />;
       break;
@@ -155,6 +159,7 @@ export function App() {
           <ul>
             <li><a href={href('import')} aria-current={section === 'import' ? 'page' : undefined}>Import</a></li>
             <li><a href={href('duplicates')} aria-current={section === 'duplicates' ? 'page' : undefined}>Duplicates</a></li>
+            <li><a href={href('trash')} aria-current={section === 'trash' ? 'page' : undefined}>Trash</a></li>
             <li><a href={href('pod')} aria-current={section === 'pod' ? 'page' : undefined}>Pod &amp; sync</a></li>
             <li><a href={href('sharing')} aria-current={section === 'sharing' ? 'page' : undefined}>Sharing</a></li>
             <li><a href={href('settings')} aria-current={section === 'settings' ? 'page' : undefined}>Settings</a></li>
