@@ -9,6 +9,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { Parser } from 'n3';
 import { afterEach, describe, expect, it } from 'vitest';
 import ContactsModule from '@solid-data-modules/contacts-rdflib';
 import { Fetcher, graph, sym, UpdateManager, type IndexedFormula, type NamedNode } from 'rdflib';
@@ -109,6 +110,10 @@ for (const flavour of ['wac', 'acp'] as Flavour[]) {
         (solidLogicSingleton.store.fetcher as unknown as { _fetch: typeof fetch })._fetch = s.fetch;
         const found: Array<{ instance: NamedNode }> = await solidLogicSingleton.typeIndex.getScopedAppInstances(sym(`${VCARD}AddressBook`), sym(account.webId));
         expect(found.map((f) => f.instance.value)).toContain(book);
+        // solid-logic makes a public type index when the profile links none: it found Locker's and made no other.
+        const profile = new Parser({ baseIRI: account.webId }).parse(await (await s.fetch(account.webId)).text());
+        const links = profile.filter((q) => q.predicate.value === 'http://www.w3.org/ns/solid/terms#publicTypeIndex').map((q) => q.object.value);
+        expect(links).toEqual([`${account.podUrl}settings/publicTypeIndex.ttl`]);
 
         const contacts = new ContactsModule(rdflibAs(s));
         const books = await contacts.listAddressBooks(account.webId);

@@ -60,10 +60,26 @@ for (const flavour of ['wac', 'acp'] as Flavour[]) {
         for (const doc of [prefs ?? '', index ?? '']) expect([401, 403]).toContain((await fetch(doc)).status);
         expect(await containerFor(s, index ?? '', 'http://schema.org/Event')).toBe(`${account.podUrl}locker/events/`);
         expect(await containerFor(s, index ?? '', 'https://schema.org/Event')).toBe(`${account.podUrl}locker/events/`);
+        // A public type index, linked from the profile and readable by anyone (nothing of Locker's in it).
+        const pub = await objectOf(s, account.webId, account.webId, `${SOLID}publicTypeIndex`);
+        expect(pub).toBe(`${account.podUrl}settings/publicTypeIndex.ttl`);
+        const anonymous = await fetch(pub ?? '');
+        expect(anonymous.status).toBe(200);
+        expect(await anonymous.text()).not.toContain('locker/');
+        expect([401, 403]).toContain((await fetch(pub ?? '', { method: 'PUT', headers: { 'content-type': 'text/turtle' }, body: '' })).status);
         // A second sync adds no second link or registration.
         await sync(a);
         const profile = new Parser({ baseIRI: account.webId }).parse(await (await s.fetch(account.webId)).text());
         expect(profile.filter((q) => q.predicate.value === `${PIM}preferencesFile`)).toHaveLength(1);
+        expect(profile.filter((q) => q.predicate.value === `${SOLID}publicTypeIndex`)).toHaveLength(1);
+        // A locker that remembers a layout found by an older Locker discovers again: what is missing is added.
+        const book = `${account.podUrl}locker/contacts/index.ttl`;
+        expect((await s.fetch(book, { method: 'DELETE' })).status).toBe(205);
+        const remembered = JSON.parse(a.locker.store.sync.meta('pod.layout') ?? '{}') as Record<string, unknown>;
+        delete remembered['discoveryVersion'];
+        a.locker.store.transaction(() => a.locker.store.sync.setMeta('pod.layout', JSON.stringify(remembered)));
+        await sync(a);
+        expect(await (await s.fetch(book)).text()).toContain('AddressBook');
       } finally {
         await s.close();
       }
@@ -78,6 +94,9 @@ for (const flavour of ['wac', 'acp'] as Flavour[]) {
         expect((await s.fetch(index, put(`<> a <${SOLID}TypeIndex>, <${SOLID}UnlistedDocument>.\n<#notes> a <${SOLID}TypeRegistration>; <${SOLID}forClass> <http://example.org/Note>; <${SOLID}instanceContainer> <${account.podUrl}notes/>.\n`))).status).toBeLessThan(300);
         expect((await s.fetch(prefs, put(`<> a <${PIM}ConfigurationFile>.\n<${account.webId}> <${SOLID}privateTypeIndex> <${index}>; <http://example.org/theme> "dark".\n`))).status).toBeLessThan(300);
         expect((await s.fetch(account.webId.split('#')[0] ?? '', patch(`<${account.webId}> <${PIM}preferencesFile> <${prefs}>.`))).status).toBeLessThan(300);
+        const pub = `${account.podUrl}profile/publicTypeIndex.ttl`;
+        expect((await s.fetch(pub, put(`<> a <${SOLID}TypeIndex>, <${SOLID}ListedDocument>.\n<#books> a <${SOLID}TypeRegistration>; <${SOLID}forClass> <http://example.org/Book>; <${SOLID}instance> <${account.podUrl}public/books.ttl>.\n`))).status).toBeLessThan(300);
+        expect((await s.fetch(account.webId.split('#')[0] ?? '', patch(`<${account.webId}> <${SOLID}publicTypeIndex> <${pub}>.`))).status).toBeLessThan(300);
 
         const a = await replica(account);
         open.push(a);
@@ -89,6 +108,9 @@ for (const flavour of ['wac', 'acp'] as Flavour[]) {
         expect(await containerFor(s, index, 'http://schema.org/Event')).toBe(`${account.podUrl}locker/events/`);
         // No second index of Locker's own beside the one the other app made.
         expect((await s.fetch(`${account.podUrl}settings/privateTypeIndex.ttl`)).status).toBe(404);
+        expect(await objectOf(s, account.webId, account.webId, `${SOLID}publicTypeIndex`)).toBe(pub);
+        expect(await (await s.fetch(pub)).text()).toContain('example.org/Book');
+        expect((await s.fetch(`${account.podUrl}settings/publicTypeIndex.ttl`)).status).toBe(404);
       } finally {
         await s.close();
       }

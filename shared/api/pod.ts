@@ -1,10 +1,17 @@
 import { loginInteractive, loginWithClientCredentials, loginWithRefreshToken, openVault, readConnection, secretKey, writeConnection, type LoginFailure, type PodConnection, type PodSession, type Sealer, type TokenVault, type VaultKey } from '../auth/index.js';
-import { discoverPod, podError, type PodContext, type PodErrorCode, type PodFailure, type PodLayout, type RetryPolicy, type TransferStats } from '../pod/index.js';
+import { ensurePublicTypeIndex } from '../consent/index.js';
+import { discoverPod, HttpError, httpFailure, podError, type PodContext, type PodErrorCode, type PodFailure, type PodLayout, type RetryPolicy, type TransferStats } from '../pod/index.js';
 import { lastSync, resolveConflict, syncLocker, type ResolveChoice, type ResolveOutcome, type SyncProgress, type SyncResult } from '../sync/index.js';
 import { recordFromTurtle, recordToJson, type RecordJson } from '../model/index.js';
 import type { Locker } from './locker.js';
 
 const LAYOUT_KEY = 'pod.layout';
+/**
+ * What discovery sets up on a pod, by version: a layout remembered by an older one is discovered again
+ * (discovery only adds what is missing), so an upgraded Locker registers its address book and makes its
+ * public type index on pods it connected to before.
+ */
+const DISCOVERY_VERSION = 2;
 
 /** A logged-in session, or why there is none (`not-connected`, `needs-login`, `unreachable`…, with the HTTP status when a server answered). */
 export type SessionResult = { readonly kind: 'ok'; readonly session: PodSession; readonly connection: PodConnection; readonly vault: TokenVault } | PodFailure;
@@ -97,10 +104,19 @@ export type ConnectResult =
 
 /** Discovers the pod's layout (creating the type index and registrations when absent) and remembers it. */
 async function discoverAndRemember(locker: Locker, session: PodSession, penv: PodEnv, podUrl?: string): Promise<{ kind: 'ok'; layout: PodLayout; created: readonly string[] } | PodFailure> {
-  const found = await discoverPod(podContext(session, penv), session.webId, podUrl ? { podUrl } : {});
+  const ctx = podContext(session, penv);
+  const found = await discoverPod(ctx, session.webId, podUrl ? { podUrl } : {});
   if (found.kind === 'error') return found;
-  locker.store.sync.setMeta(LAYOUT_KEY, JSON.stringify(found.layout));
-  return found;
+  let created = found.created;
+  try {
+    const pub = await ensurePublicTypeIndex(ctx, found.layout);
+    if (pub?.created) created = [...created, pub.url];
+  } catch (e) {
+    if (!(e instanceof HttpError)) throw e;
+    return httpFailure(e);
+  }
+  locker.store.sync.setMeta(LAYOUT_KEY, JSON.stringify({ ...found.layout, discoveryVersion: DISCOVERY_VERSION }));
+  return { ...found, created };
 }
 
 /** `locker pod connect` with client credentials: log in, discover, keep the secret in the vault. */
@@ -150,8 +166,8 @@ function rememberedLayout(locker: Locker, webId: string): PodLayout | undefined 
   const text = locker.store.sync.meta(LAYOUT_KEY);
   if (!text) return undefined;
   try {
-    const layout = JSON.parse(text) as PodLayout;
-    return layout.webId === webId ? layout : undefined;
+    const layout = JSON.parse(text) as PodLayout & { discoveryVersion?: number };
+    return layout.webId === webId && layout.discoveryVersion === DISCOVERY_VERSION ? layout : undefined;
   } catch {
     return undefined;
   }

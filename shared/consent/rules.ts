@@ -168,6 +168,36 @@ export async function setOwnerOnly(ctx: PodContext, system: AccessSystem, owner:
   throw new HttpError(409, doc, `${doc} kept changing while Locker tried to make ${resource} private; try again`);
 }
 
+/**
+ * Makes one document readable by everyone (its owner keeps Read/Write/Control), with an access-control
+ * document of its own: for the public type index, which apps read before anyone logs in.
+ */
+export async function setPublicRead(ctx: PodContext, system: AccessSystem, owner: string, resource: string): Promise<{ doc: string }> {
+  const doc = await accessDocOf(ctx, resource);
+  const pub: Triple[] =
+    system === 'wac'
+      ? [
+          [iri(`${doc}#locker-public`), iri(RDF_TYPE), iri(`${ACL}Authorization`)],
+          [iri(`${doc}#locker-public`), iri(`${ACL}agentClass`), iri(`${ACCESS_NS.foaf}Agent`)],
+          [iri(`${doc}#locker-public`), iri(`${ACL}accessTo`), iri(resource)],
+          [iri(`${doc}#locker-public`), iri(`${ACL}mode`), iri(`${ACL}Read`)],
+        ]
+      : [
+          [iri(doc), iri(`${ACP}accessControl`), iri(`${doc}#locker-public`)],
+          [iri(`${doc}#locker-public`), iri(RDF_TYPE), iri(`${ACP}AccessControl`)],
+          [iri(`${doc}#locker-public`), iri(`${ACP}apply`), iri(`${doc}#locker-public-policy`)],
+          [iri(`${doc}#locker-public-policy`), iri(RDF_TYPE), iri(`${ACP}Policy`)],
+          [iri(`${doc}#locker-public-policy`), iri(`${ACP}allow`), iri(`${ACL}Read`)],
+          [iri(`${doc}#locker-public-policy`), iri(`${ACP}anyOf`), iri(`${doc}#locker-public-matcher`)],
+          [iri(`${doc}#locker-public-matcher`), iri(RDF_TYPE), iri(`${ACP}Matcher`)],
+          [iri(`${doc}#locker-public-matcher`), iri(`${ACP}agent`), iri(`${ACP}PublicAgent`)],
+        ];
+  const body = `${toText([...ownerTriples(system, doc, owner, resource, false), ...pub])}\n`;
+  const current = await readAccessDoc(ctx, doc);
+  await putResource(ctx, doc, body, 'text/turtle', current.kind === 'absent' ? { mode: 'create' } : { mode: 'overwrite' });
+  return { doc };
+}
+
 function termText(t: Quad['object']): string {
   if (t.termType === 'NamedNode') return iri(t.value);
   if (t.termType === 'Literal') {
