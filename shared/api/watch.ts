@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
-import { findWebSocketService, subscribeWebSocket } from '../pod/index.js';
+import { findWebSocketService, listingUrl, subscribeWebSocket } from '../pod/index.js';
+import { RECORD_TYPES } from '../model/index.js';
 import type { SyncResult } from '../sync/index.js';
 import type { Locker } from './locker.js';
 import { settleGrants } from './grants.js';
@@ -94,7 +95,8 @@ export async function watchPod(locker: Locker, penv: PodEnv, opts: WatchOptions)
   };
 
   const service = await findWebSocketService(ctx, layout.storage).catch(() => undefined);
-  if (service) await Promise.all(Object.values(layout.containers).map((c) => subscribe(c, service)));
+  // The containers whose members are records (a contact's folder is a member of `contacts/Person/`).
+  if (service) await Promise.all(RECORD_TYPES.map((t) => subscribe(listingUrl(layout, t), service)));
   else notice('this pod offers no WebSocket notifications: polling for changes');
 
   runSync('start');
