@@ -16,7 +16,7 @@ import { Fetcher, graph, sym, UpdateManager, type IndexedFormula, type NamedNode
 import { solidLogicSingleton } from 'solid-logic';
 import { login, newAccount, type Flavour } from './helpers/pod.js';
 import { replica, sync, type Replica } from './helpers/sync.js';
-import { syncWithPod } from '../shared/api/index.js';
+import { createGrant, syncWithPod } from '../shared/api/index.js';
 import { PLAIN } from './helpers/sync.js';
 
 const VCARD = 'http://www.w3.org/2006/vcard/ns#';
@@ -196,6 +196,28 @@ for (const flavour of ['wac', 'acp'] as Flavour[]) {
         const back = await new ContactsModule(rdflibAs(s)).readAddressBook(book.value);
         expect(back.contacts.map((c) => c.name).sort()).toEqual(a.locker.list({ type: 'contact' }).map((c) => c.title).sort());
       } finally {
+        await s.close();
+      }
+    });
+
+    it('is shared exactly as contacts are: a grant on contacts opens the address book and the cards, nothing else', async () => {
+      const { account, a, s } = await lockerWithContacts(flavour);
+      const botAccount = await newAccount(flavour, 'bot');
+      const bot = await login(botAccount);
+      try {
+        const book = `${account.podUrl}locker/contacts/index.ttl#this`;
+        const before = new ContactsModule(rdflibAs(bot));
+        await expect(before.readAddressBook(book)).rejects.toThrow();
+        const g = await createGrant(a.locker, { env: PLAIN }, { agent: botAccount.webId, types: ['contact'], paths: [], modes: ['read'], purpose: 'https://w3id.org/dpv#ServiceProvision', untilMs: Date.now() + 86_400_000 });
+        expect(g.kind).toBe('ok');
+        const read = await new ContactsModule(rdflibAs(bot)).readAddressBook(book);
+        expect(read.contacts).toHaveLength(5);
+        expect((await bot.fetch(`${account.podUrl}locker/contacts/Person/${idByName(a, 'Ann Lee')}/index.ttl`)).status).toBe(200);
+        expect((await bot.fetch(`${account.podUrl}locker/events/`)).status).toBe(403);
+        // Read only: the bot cannot add to the address book.
+        expect((await bot.fetch(`${account.podUrl}locker/contacts/people.ttl`, { method: 'PUT', headers: { 'content-type': 'text/turtle' }, body: '' })).status).toBe(403);
+      } finally {
+        await bot.close();
         await s.close();
       }
     });
