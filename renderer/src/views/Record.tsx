@@ -39,7 +39,7 @@ export function RecordPage({ id, changed }: { id: string; changed: () => void })
                   onClick={() => {
                     // Deleting waits for the Undo window to pass: an undone delete never touched the store.
                     const pending = deleteLater(id, UNDO_MS, (res) => (res.ok ? changed() : toast({ text: `Could not delete: ${res.message}`, tone: 'error' })));
-                    toast({ text: `Deleted “${r.json.title}”.`, action: { label: 'Undo', run: () => (pending.undo(), go(href('record', id))) } }, UNDO_MS);
+                    toast({ text: `Deleted “${r.json.title}” (kept 30 days in the Trash).`, action: { label: 'Undo', run: () => (pending.undo(), go(href('record', id))) } }, UNDO_MS);
                     go(href('type', r.json.type));
                   }}
                 >
