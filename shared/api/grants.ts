@@ -1,5 +1,5 @@
 import { addRules, endDocument, grantDocument, ledgerUrl, parseDuration, parseModes, parsePurpose, removeRules, revocationUrl, timeLeft, purposeLabel, writeLedgerDocument, type AccessSystem, type GrantMode } from '../consent/index.js';
-import { isRecordType, randomId, RECORD_TYPES, TYPES, type RecordType } from '../model/index.js';
+import { isRecordType, randomId, RECORD_TYPES, TYPES, typeOfContainer, type RecordType } from '../model/index.js';
 import { headResource, HttpError, putResource, recordUrl, type PodContext, type PodLayout, httpFailure, type PodErrorCode, type PodFailure } from '../pod/index.js';
 import type { GrantRow, GrantTarget } from '../store/index.js';
 import type { Locker } from './locker.js';
@@ -144,7 +144,7 @@ function resolveTargets(layout: PodLayout, types: readonly RecordType[], paths: 
     if (!m || !container || !containers.has(container)) {
       return { kind: 'error', field: 'paths', message: `a path must be one of Locker's containers (${Object.values(TYPES).map((t) => `${t.container}/`).join(', ')}, files/) or a record in one (events/<id>.ttl); got "${raw.slice(0, 80)}"` };
     }
-    const type = RECORD_TYPES.find((t) => TYPES[t].container === m[1]);
+    const type = typeOfContainer(m[1] ?? '');
     // A record's pod document: `<container><id>.ttl`, or a contact's card in its own folder.
     const url = m[2] ? (type ? recordUrl(layout, type, m[2]) : `${container}${m[2]}.ttl`) : container;
     out.set(url, { url, container: !m[2], label: p });

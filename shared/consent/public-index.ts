@@ -1,5 +1,4 @@
-import { Parser } from 'n3';
-import { getResource, patchResource, putResource, type PodContext, type PodLayout } from '../pod/index.js';
+import { getResource, patchResource, turtleObjects, putResource, type PodContext, type PodLayout } from '../pod/index.js';
 import { setPublicRead } from './rules.js';
 
 const SOLID = 'http://www.w3.org/ns/solid/terms#';
@@ -15,9 +14,7 @@ export async function ensurePublicTypeIndex(ctx: PodContext, layout: PodLayout):
   const profileDoc = layout.webId.split('#')[0] ?? layout.webId;
   const profile = await getResource(ctx, profileDoc);
   if (profile.kind !== 'ok') return undefined;
-  const linked = new Parser({ baseIRI: profileDoc, format: 'text/turtle' })
-    .parse(profile.body)
-    .find((q) => q.subject.value === layout.webId && q.predicate.value === `${SOLID}publicTypeIndex`)?.object.value;
+  const linked = turtleObjects(profile.body, profileDoc, layout.webId, `${SOLID}publicTypeIndex`)[0];
   if (linked && (await getResource(ctx, linked)).kind === 'ok') return { url: linked, created: false };
   const url = linked ?? `${layout.storage}settings/publicTypeIndex.ttl`;
   const put = await putResource(ctx, url, `<> a <${SOLID}TypeIndex>, <${SOLID}ListedDocument>.\n`, 'text/turtle', { mode: 'create' });

@@ -159,13 +159,17 @@ export async function addRules(ctx: PodContext, system: AccessSystem, owner: str
  */
 export async function setOwnerOnly(ctx: PodContext, system: AccessSystem, owner: string, resource: string): Promise<{ doc: string }> {
   const doc = await accessDocOf(ctx, resource);
-  const body = `${toText(ownerTriples(system, doc, owner, resource, true))}\n`;
+  return replaceAccessDoc(ctx, doc, `${toText(ownerTriples(system, doc, owner, resource, true))}\n`, `make ${resource} private`);
+}
+
+/** Writes an access-control document whole, whatever was there (created if absent; tried again if it appeared meanwhile). */
+async function replaceAccessDoc(ctx: PodContext, doc: string, body: string, what: string): Promise<{ doc: string }> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const current = await readAccessDoc(ctx, doc);
     const put = await putResource(ctx, doc, body, 'text/turtle', current.kind === 'absent' ? { mode: 'create' } : { mode: 'overwrite' });
     if (put.kind === 'ok') return { doc };
   }
-  throw new HttpError(409, doc, `${doc} kept changing while Locker tried to make ${resource} private; try again`);
+  throw new HttpError(409, doc, `${doc} kept changing while Locker tried to ${what}; try again`);
 }
 
 /**
@@ -192,10 +196,7 @@ export async function setPublicRead(ctx: PodContext, system: AccessSystem, owner
           [iri(`${doc}#locker-public-matcher`), iri(RDF_TYPE), iri(`${ACP}Matcher`)],
           [iri(`${doc}#locker-public-matcher`), iri(`${ACP}agent`), iri(`${ACP}PublicAgent`)],
         ];
-  const body = `${toText([...ownerTriples(system, doc, owner, resource, false), ...pub])}\n`;
-  const current = await readAccessDoc(ctx, doc);
-  await putResource(ctx, doc, body, 'text/turtle', current.kind === 'absent' ? { mode: 'create' } : { mode: 'overwrite' });
-  return { doc };
+  return replaceAccessDoc(ctx, doc, `${toText([...ownerTriples(system, doc, owner, resource, false), ...pub])}\n`, `make ${resource} readable by everyone`);
 }
 
 function termText(t: Quad['object']): string {

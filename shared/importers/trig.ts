@@ -1,7 +1,7 @@
 import { Parser } from 'n3';
 import type { Quad } from '@rdfjs/types';
 import { DataFactory } from 'n3';
-import { binaryIri, LOCAL_ROOT, parseDocIri, RECORD_TYPES, RDF_TYPE, sha256Hex, TYPES, type LockerRecord } from '../model/index.js';
+import { binaryIri, LOCAL_ROOT, parseDocIri, RDF_TYPE, sha256Hex, TYPES, typeOfContainer, type LockerRecord } from '../model/index.js';
 import type { BinaryWrite } from '../model/index.js';
 import { sniffImage } from './media.js';
 import { checkDeadline, failed, type ImportContext, type Importer, type ParseResult } from './types.js';
@@ -34,7 +34,7 @@ export const trigImporter: Importer = {
     const filesPrefix = binaryIri('');
     for (const [graph, list] of graphs) {
       const where = parseDocIri(graph);
-      const type = where && RECORD_TYPES.find((t) => TYPES[t].container === where.container);
+      const type = where && typeOfContainer(where.container);
       if (!where || !type) return failed('invalid', `not a Locker export: graph <${graph}> is not a record document`);
       const typed = list.some((q) => q.subject.value === `${graph}#it` && q.predicate.value === RDF_TYPE && q.object.value === TYPES[type].class);
       if (!typed) return failed('invalid', `record <${graph}> does not say it is a ${TYPES[type].label.toLowerCase()}`);

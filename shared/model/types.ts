@@ -45,3 +45,8 @@ export function isRecordType(value: string): value is RecordType {
 export function typeOfClass(classIri: string): RecordType | undefined {
   return RECORD_TYPES.find((t) => TYPES[t].class === classIri);
 }
+
+/** The record type kept in a container of that name (`events` → `event`). */
+export function typeOfContainer(name: string): RecordType | undefined {
+  return RECORD_TYPES.find((t) => TYPES[t].container === name);
+}

@@ -37,14 +37,15 @@ function docOf(iri: string): string {
   return i < 0 ? iri : iri.slice(0, i);
 }
 
-function objects(turtle: string, base: string, subject: string, predicate: string): string[] {
+/** The objects of `subject predicate ?` in a Turtle document read from `base`. Throws on a syntax error. */
+export function turtleObjects(turtle: string, base: string, subject: string, predicate: string): string[] {
   const quads = new Parser({ baseIRI: base, format: 'text/turtle' }).parse(turtle);
   return quads.filter((q) => q.subject.value === subject && q.predicate.value === predicate).map((q) => q.object.value);
 }
 
 /** The storage root: `pim:storage` in the profile, else the nearest ancestor of the WebID typed `pim:Storage`. */
 async function findStorage(ctx: PodContext, webId: string, profile: string): Promise<string | undefined> {
-  const declared = objects(profile, docOf(webId), webId, PIM_STORAGE)[0];
+  const declared = turtleObjects(profile, docOf(webId), webId, PIM_STORAGE)[0];
   if (declared) return declared.endsWith('/') ? declared : `${declared}/`;
   let url = new URL('./', docOf(webId));
   for (;;) {
@@ -73,7 +74,7 @@ async function detectAccessControl(ctx: PodContext, url: string): Promise<Access
  * the storage's private default) and linked from the profile with a PATCH.
  */
 async function ensurePreferences(ctx: PodContext, webId: string, profile: string, storage: string, created: string[]): Promise<{ url: string; body: string } | undefined> {
-  const linked = objects(profile, docOf(webId), webId, PIM_PREFERENCES)[0];
+  const linked = turtleObjects(profile, docOf(webId), webId, PIM_PREFERENCES)[0];
   if (linked) {
     const existing = await getResource(ctx, linked);
     if (existing.kind === 'ok') return { url: linked, body: existing.body };
@@ -102,8 +103,8 @@ async function ensurePreferences(ctx: PodContext, webId: string, profile: string
  */
 async function ensureTypeIndex(ctx: PodContext, webId: string, profile: string, storage: string, created: string[]): Promise<string> {
   const prefs = await ensurePreferences(ctx, webId, profile, storage, created);
-  const fromProfile = objects(profile, docOf(webId), webId, `${SOLID}privateTypeIndex`)[0];
-  const fromPrefs = prefs ? objects(prefs.body, prefs.url, webId, `${SOLID}privateTypeIndex`)[0] : undefined;
+  const fromProfile = turtleObjects(profile, docOf(webId), webId, `${SOLID}privateTypeIndex`)[0];
+  const fromPrefs = prefs ? turtleObjects(prefs.body, prefs.url, webId, `${SOLID}privateTypeIndex`)[0] : undefined;
   let url: string | undefined;
   for (const candidate of [fromPrefs, fromProfile]) {
     if (candidate === undefined || url !== undefined) continue;
@@ -172,7 +173,7 @@ async function ensureAddressBook(ctx: PodContext, containers: Readonly<Record<Re
     [urls.groups, ''],
   ];
   for (const [url, body] of docs) {
-    if ((await headResource(ctx, url)).kind === 'ok') continue;
+    // Only if absent (If-None-Match: *): one there already is left as it is.
     const put = await putResource(ctx, url, body, 'text/turtle', { mode: 'create' });
     if (put.kind === 'ok') created.push(url);
   }

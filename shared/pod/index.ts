@@ -18,6 +18,6 @@ export {
   type PutCondition,
 } from './resources.js';
 export { boundedGet, untrustedAddress, type AddressCheck, type BoundedAnswer, type BoundedErrorCode, type BoundedFailure, type BoundedGetOptions } from './bounded.js';
-export { discoverPod, type PodLayout, type AccessControl, type DiscoveryResult } from './discovery.js';
+export { discoverPod, turtleObjects, type PodLayout, type AccessControl, type DiscoveryResult } from './discovery.js';
 export { findWebSocketService, subscribeWebSocket, type ChannelResult } from './notifications.js';
 export { inFolders, listingUrl, recordUrl, recordFolder, idOfListed, toPodIri, toLocalIri, needsPodRewrite, addressBookUrls, type AddressBookUrls } from './placement.js';

@@ -215,7 +215,7 @@ export class Store {
       binaryInsert: db.prepare('INSERT OR IGNORE INTO binaries (name, media_type, sha256, size, bytes) VALUES (?, ?, ?, ?, ?)'),
       binaryGet: db.prepare<[string], { name: string; media_type: string; sha256: string; size: number; bytes: Buffer }>('SELECT * FROM binaries WHERE name = ?'),
       orphans: db.prepare('DELETE FROM binaries WHERE name NOT IN (SELECT name FROM record_binaries) AND name NOT IN (SELECT name FROM trash_binaries)'),
-      trashPut: db.prepare('INSERT OR REPLACE INTO trash (id, type, title, rdf, deleted_ms, source) VALUES (?, ?, ?, ?, ?, ?)'),
+      trashPut: db.prepare('INSERT INTO trash (id, type, title, rdf, deleted_ms, source) VALUES (?, ?, ?, ?, ?, ?)'),
       trashLinks: db.prepare('INSERT OR IGNORE INTO trash_binaries (id, name) SELECT record_id, name FROM record_binaries WHERE record_id = ?'),
       trashDrop: db.prepare('DELETE FROM trash WHERE id = ?'),
       trashGet: db.prepare<[string], TrashRow>('SELECT id, type, title, rdf, deleted_ms, source FROM trash WHERE id = ?'),
@@ -242,8 +242,10 @@ export class Store {
   private removeRow(id: string): void {
     const existing = this.stmts.byId.get(id);
     if (!existing) return;
-    if (existing.deleted === 0) this.toTrash(existing, 'pod', Date.now());
-    if (existing.deleted === 0) this.stmts.ftsDelete.run(existing.seq);
+    if (existing.deleted === 0) {
+      this.toTrash(existing, 'pod', Date.now());
+      this.stmts.ftsDelete.run(existing.seq);
+    }
     this.stmts.emailsDelete.run(id);
     this.stmts.linksDelete.run(id);
     this.stmts.hardDelete.run(id);
@@ -384,7 +386,7 @@ export class Store {
     });
   }
 
-  /** Keeps a record about to be deleted (and its binaries) in the trash. Call before its binary links are removed. */
+  /** Keeps a record about to be deleted (and its binaries) in the trash, in place of an older copy. Call before its binary links are removed. */
   private toTrash(row: RecordRow, source: TrashSource, now: number): void {
     this.stmts.trashDrop.run(row.id);
     this.stmts.trashPut.run(row.id, row.type, row.title, row.rdf, now, source);

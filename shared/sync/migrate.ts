@@ -1,8 +1,7 @@
-import { recordToTurtle } from '../model/index.js';
 import { deleteResource, getResource, HttpError, pool, putResource, recordUrl, type PodContext, type PodLayout } from '../pod/index.js';
 import type { Store } from '../store/index.js';
 import type { SyncSummary } from './engine.js';
-import { parseRemoteRecord, podBody } from './remote-doc.js';
+import { parseRemoteRecord, podTurtle } from './remote-doc.js';
 
 /** Which layout of Locker's documents the pod has: set once everything is where today's code looks for it. */
 export const LAYOUT_KEY = 'sync.layout';
@@ -38,7 +37,7 @@ export async function moveFlatContacts(o: MoveOptions): Promise<void> {
       if (got.kind !== 'ok') return;
       let body: string;
       try {
-        body = podBody(layout, 'contact', r.id, recordToTurtle(parseRemoteRecord('contact', r.id, got.body, layout, flat)));
+        body = podTurtle(layout, parseRemoteRecord('contact', r.id, got.body, layout, flat));
       } catch (e) {
         // Not Turtle: moved as it is; the pull then finds it damaged and Locker writes its own version back.
         summary.skipped.push({ url: flat, message: `not valid Turtle (${e instanceof Error ? e.message : String(e)}): moved as it is` });

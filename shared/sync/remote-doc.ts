@@ -46,12 +46,15 @@ export function parseRemoteRecord(type: RecordType, id: string, text: string, la
  * both), else written afresh with every IRI at its pod address.
  */
 export function podBody(layout: PodLayout, type: RecordType, id: string, stored: string): string {
-  if (!needsPodRewrite(type, stored)) return stored;
-  const record = recordFromTurtle(type, id, stored);
+  return needsPodRewrite(type, stored) ? podTurtle(layout, recordFromTurtle(type, id, stored)) : stored;
+}
+
+/** A record written as Turtle at its pod address, every IRI mapped to the pod's layout. */
+export function podTurtle(layout: PodLayout, record: LockerRecord): string {
   const map = (t: Term): Term => {
     if (t.termType !== 'NamedNode') return t;
     const pod = toPodIri(layout, t.value);
     return pod === t.value ? t : namedNode(pod);
   };
-  return quadsToTurtleAt(mapQuads(record.quads, map), recordUrl(layout, type, id), layout.root);
+  return quadsToTurtleAt(mapQuads(record.quads, map), recordUrl(layout, record.type, record.id), layout.root);
 }
