@@ -14,7 +14,7 @@ import { serve, type RunningServer } from '../cli/serve.js';
 import type { PodSession } from '../shared/auth/index.js';
 import { createGrant } from '../shared/api/index.js';
 import type { CssAccount } from '../shared/localpod/index.js';
-import { login, newAccount } from '../test/helpers/pod.js';
+import { login, newAccount, podDoc } from '../test/helpers/pod.js';
 import { ROOT } from '../test/helpers/cli.js';
 import { PLAIN, replica, type Replica } from '../test/helpers/sync.js';
 import { requireBrowser, BROWSER_ARGS, rendererBuilt, saveShot } from './browser.js';
@@ -344,7 +344,7 @@ describe.skipIf(!exe)('the app in a browser (locker serve + a real pod)', { time
   it('holds a mass deletion another app made on the pod, lists what it would take, and puts it back on the word of the person', async () => {
     const ids = r.locker.list({ type: 'event' }).slice(0, 8).map((e) => e.id);
     expect(ids).toHaveLength(8);
-    const doc = (id: string) => `${owner.podUrl}locker/events/${id}.ttl`;
+    const doc = (id: string) => `${podDoc(owner.podUrl, 'events', id)}`;
     for (const id of ids) expect((await ownerSession.fetch(doc(id), { method: 'DELETE' })).status).toBeLessThan(300);
     await goto('pod');
     await page.getByRole('button', { name: 'Sync now' }).click();
@@ -361,7 +361,7 @@ describe.skipIf(!exe)('the app in a browser (locker serve + a real pod)', { time
 
   it('a grant made in the UI lets the bot read, and revoking it stops the bot', async () => {
     const ev = await idOf('Dentist');
-    const doc = `${owner.podUrl}locker/events/${ev}.ttl`;
+    const doc = `${podDoc(owner.podUrl, 'events', ev)}`;
     expect((await botSession.fetch(doc)).status).toBe(403);
     await goto('sharing/new');
     await page.getByLabel('Who (their WebID) *').fill(bot.webId);
@@ -383,7 +383,7 @@ describe.skipIf(!exe)('the app in a browser (locker serve + a real pod)', { time
   });
 
   it('“Fire” ends every grant of one agent at once', async () => {
-    const ev = `${owner.podUrl}locker/events/${await idOf('Dentist')}.ttl`;
+    const ev = `${podDoc(owner.podUrl, 'events', await idOf('Dentist'))}`;
     const ct = `${owner.podUrl}locker/contacts/Person/${await idOf('Kenji')}/index.ttl`;
     const until = Date.now() + 86_400_000;
     for (const types of [['event'], ['contact']] as const) {

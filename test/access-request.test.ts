@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchAccessRequest } from '../shared/consent/index.js';
 import { locker } from './helpers/cli.js';
 import { FIXTURES, tempHome } from './helpers/home.js';
-import { login, newAccount } from './helpers/pod.js';
+import { login, newAccount, podDoc } from './helpers/pod.js';
 import { replica, sync } from './helpers/sync.js';
 
 let server: Server;
@@ -169,14 +169,14 @@ describe('locker grant --request', () => {
       expect(granted.code).toBe(0);
       const { id } = JSON.parse(granted.stdout) as { id: string };
       const ev = events[0]?.id ?? '';
-      expect((await botSession.fetch(`${owner.podUrl}locker/events/${ev}.ttl`)).status).toBe(200);
+      expect((await botSession.fetch(`${podDoc(owner.podUrl, 'events', ev)}`)).status).toBe(200);
       const ct = r.locker.list({ type: 'contact' })[0]?.id ?? '';
       expect((await botSession.fetch(`${owner.podUrl}locker/contacts/Person/${ct}/index.ttl`)).status).toBe(403);
       // The ledger says which request the grant answered.
       const ledger = await botSession.fetch(`${owner.podUrl}locker/consent/${id}.ttl`);
       expect(await ledger.text()).toContain(`${base}coach/id`);
       expect((await locker(r.home, 'revoke', id)).code).toBe(0);
-      expect((await botSession.fetch(`${owner.podUrl}locker/events/${ev}.ttl`)).status).toBe(403);
+      expect((await botSession.fetch(`${podDoc(owner.podUrl, 'events', ev)}`)).status).toBe(403);
     } finally {
       await botSession.close();
       r.close();

@@ -11,7 +11,7 @@ import type { PodSession } from '../shared/auth/index.js';
 import { addClientCredentials, type CssAccount } from '../shared/localpod/index.js';
 import { BIN, locker, lockerJson } from './helpers/cli.js';
 import { FIXTURES } from './helpers/home.js';
-import { login, newAccount, type Flavour } from './helpers/pod.js';
+import { login, newAccount, podDoc, type Flavour } from './helpers/pod.js';
 import { PLAIN, replica, sync, type Replica } from './helpers/sync.js';
 import { settleGrants, withPod } from '../shared/api/index.js';
 
@@ -94,7 +94,7 @@ for (const flavour of ['wac', 'acp'] as const satisfies readonly Flavour[]) {
       await sessions.owner.fetch(`${owner.podUrl}locker/notes/`, { method: 'PUT', headers: { 'content-type': 'text/turtle' } });
       const ev = r.locker.list({ type: 'event' })[0]?.id;
       const ct = r.locker.list({ type: 'contact' })[0]?.id;
-      w = { owner, bot, r, sessions, eventDoc: `${owner.podUrl}locker/events/${ev}.ttl`, contactDoc: `${owner.podUrl}locker/contacts/Person/${ct}/index.ttl` };
+      w = { owner, bot, r, sessions, eventDoc: podDoc(owner.podUrl, 'events', ev ?? ''), contactDoc: `${owner.podUrl}locker/contacts/Person/${ct}/index.ttl` };
     });
     afterAll(async () => {
       for (const c of closers.reverse()) await c();

@@ -8,12 +8,12 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openLocker, type Locker } from '../shared/api/index.js';
-import { listContainer } from '../shared/pod/index.js';
+import { shardOf } from '../shared/pod/index.js';
 import { generateCalendar } from '../bench/generate.js';
 import { withSeed } from './helpers/faults.js';
 import { BIN } from './helpers/cli.js';
 import { tempHome } from './helpers/home.js';
-import { login, newAccount } from './helpers/pod.js';
+import { login, newAccount, shardedNames } from './helpers/pod.js';
 import { replica, snapshotOf, sync, type Replica } from './helpers/sync.js';
 
 const open: Replica[] = [];
@@ -104,10 +104,8 @@ describe('kill -9 during sync', () => {
         // The pod holds each record exactly once, and nothing else.
         const s = await login(account);
         try {
-          const listed = await listContainer({ fetch: s.fetch }, `${account.podUrl}locker/events/`);
-          if (listed.kind !== 'ok') throw new Error('no events container');
-          const names = listed.members.map((m) => m.url.slice(m.url.lastIndexOf('/') + 1)).sort();
-          expect(names).toEqual([...sa.keys()].map((id) => `${id}.ttl`).sort());
+          const names = await shardedNames(s.fetch, `${account.podUrl}locker/events/`);
+          expect(names).toEqual([...sa.keys()].map((id) => `${shardOf(id)}/${id}.ttl`).sort());
         } finally {
           await s.close();
         }

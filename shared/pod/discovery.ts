@@ -132,14 +132,15 @@ async function ensureRegistrations(ctx: PodContext, typeIndex: string, container
   const text = index.kind === 'ok' ? index.body : '';
   const quads = text ? new Parser({ baseIRI: typeIndex, format: 'text/turtle' }).parse(text) : [];
   const registered = new Set<string>();
-  const byReg = new Map<string, { forClass?: string; container?: string }>();
+  // A registration may name several containers (Locker's name every shard of a type).
+  const byReg = new Map<string, { forClass?: string; containers: string[] }>();
   for (const q of quads) {
-    const e = byReg.get(q.subject.value) ?? {};
+    const e = byReg.get(q.subject.value) ?? { containers: [] };
     if (q.predicate.value === `${SOLID}forClass`) e.forClass = q.object.value;
-    if (q.predicate.value === `${SOLID}instanceContainer`) e.container = q.object.value;
+    if (q.predicate.value === `${SOLID}instanceContainer`) e.containers.push(q.object.value);
     byReg.set(q.subject.value, e);
   }
-  for (const e of byReg.values()) if (e.forClass && e.container) registered.add(`${e.forClass} ${e.container}`);
+  for (const e of byReg.values()) for (const c of e.containers) if (e.forClass) registered.add(`${e.forClass} ${c}`);
   for (const q of quads) if (q.predicate.value === `${SOLID}instance`) registered.add(`instance ${q.object.value}`);
   const inserts: string[] = [];
   for (const type of RECORD_TYPES) {

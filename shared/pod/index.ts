@@ -20,4 +20,4 @@ export {
 export { boundedGet, untrustedAddress, type AddressCheck, type BoundedAnswer, type BoundedErrorCode, type BoundedFailure, type BoundedGetOptions } from './bounded.js';
 export { discoverPod, turtleObjects, type PodLayout, type AccessControl, type DiscoveryResult } from './discovery.js';
 export { findWebSocketService, subscribeWebSocket, type ChannelResult } from './notifications.js';
-export { inFolders, listingUrl, recordUrl, recordFolder, idOfListed, toPodIri, toLocalIri, needsPodRewrite, addressBookUrls, type AddressBookUrls } from './placement.js';
+export { inFolders, sharded, shardOf, shardUrl, shardOfListed, flatRecordUrl, listingUrl, recordUrl, recordFolder, idOfListed, toPodIri, toLocalIri, needsPodRewrite, addressBookUrls, type AddressBookUrls } from './placement.js';

@@ -24,7 +24,9 @@ export interface Member {
   readonly size: number | undefined;
 }
 
-export type ListResult = { readonly kind: 'ok'; readonly members: readonly Member[]; readonly etag: string | undefined } | { readonly kind: 'absent' };
+export type ListResult =
+  | { readonly kind: 'ok'; readonly members: readonly Member[]; readonly etag: string | undefined; /** The container's own `dc:modified` as the listing gives it. */ readonly modifiedMs: number | undefined }
+  | { readonly kind: 'absent' };
 
 const LDP = 'http://www.w3.org/ns/ldp#';
 const DC_MODIFIED = 'http://purl.org/dc/terms/modified';
@@ -120,7 +122,7 @@ export async function headResource(ctx: PodContext, url: string): Promise<{ read
 }
 
 /** Parses an LDP container listing into members with their `dc:modified` and size. */
-function parseListing(containerUrl: string, turtle: string): Member[] {
+function parseListing(containerUrl: string, turtle: string): { members: Member[]; modifiedMs: number | undefined } {
   const quads = new Parser({ baseIRI: containerUrl, format: 'text/turtle' }).parse(turtle);
   const members = new Set<string>();
   const modified = new Map<string, number>();
@@ -137,7 +139,7 @@ function parseListing(containerUrl: string, turtle: string): Member[] {
     else if (p === POSIX_MTIME && !modified.has(s)) modified.set(s, Number(q.object.value) * 1000);
     else if (p === 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type' && (q.object.value === `${LDP}Container` || q.object.value === `${LDP}BasicContainer`)) containers.add(s);
   }
-  return [...members].map((url) => ({ url, isContainer: containers.has(url) || url.endsWith('/'), modifiedMs: modified.get(url), size: size.get(url) }));
+  return { members: [...members].map((url) => ({ url, isContainer: containers.has(url) || url.endsWith('/'), modifiedMs: modified.get(url), size: size.get(url) })), modifiedMs: modified.get(containerUrl) };
 }
 
 /** GET a container and list its members. 404 → absent (not created yet). */
@@ -146,7 +148,7 @@ export async function listContainer(ctx: PodContext, url: string): Promise<ListR
   if (res.status === 404 || res.status === 410) return { kind: 'absent' };
   if (res.status !== 200) throw fail('GET', url, res.status, res.body);
   try {
-    return { kind: 'ok', members: parseListing(url, res.body), etag: res.headers.get('etag') ?? undefined };
+    return { kind: 'ok', ...parseListing(url, res.body), etag: res.headers.get('etag') ?? undefined };
   } catch (e) {
     // A listing that doesn't parse is a damaged transfer or a broken server: an error, never "empty".
     throw new HttpError(res.status, url, `GET ${url}: the container listing is not valid Turtle (${e instanceof Error ? e.message : String(e)})`);

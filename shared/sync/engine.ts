@@ -1,12 +1,13 @@
 import { docIri, indexRecord, recordFromTurtle, recordToTurtle, sha256Hex, TYPES, type LockerRecord, type RecordType } from '../model/index.js';
-import { getBytes, getResource, headResource, HttpError, httpFailure, idOfListed, inFolders, listContainer, listingUrl, podError, pool, putResource, deleteResource, recordFolder, recordUrl, type Member, type PodContext, type PodFailure, type PodLayout } from '../pod/index.js';
+import { getBytes, getResource, headResource, HttpError, httpFailure, idOfListed, inFolders, listContainer, listingUrl, podError, pool, putResource, deleteResource, recordFolder, recordUrl, sharded, shardOfListed, type Member, type PodContext, type PodFailure, type PodLayout } from '../pod/index.js';
 import type { BinaryWrite, Store, SyncRow } from '../store/index.js';
 import { merge3, sameGraph, singleValued } from './merge.js';
 import { maintainAddressBook } from './address-book.js';
-import { CURRENT_LAYOUT, LAYOUT_KEY, moveFlatContacts } from './migrate.js';
+import { CURRENT_LAYOUT, LAYOUT_KEY, moveFlatContacts, moveFlatRecord, type FlatMove } from './migrate.js';
+import { SCAN_RECORDS_PER_SYNC, forgetShards, loadShardState, registerShards, saveShardState, shardOfRecord, shardsToList, TOUCH_PREFIX, touchShards, type ShardSeen } from './shards.js';
 import { parseRemoteRecord, podBody, SAFE_BINARY } from './remote-doc.js';
 
-export type SyncPhase = 'listing' | 'pulling' | 'pushing' | 'confirming' | 'verifying' | 'done';
+export type SyncPhase = 'listing' | 'moving' | 'pulling' | 'pushing' | 'confirming' | 'verifying' | 'done';
 
 export interface SyncProgress {
   readonly phase: SyncPhase;
@@ -39,6 +40,10 @@ export interface SyncSummary {
   held?: { readonly count: number; readonly records: ReadonlyArray<{ readonly id: string; readonly type: RecordType; readonly title: string }> };
   /** Set when this sync copied the locker to a newly connected pod: counts per type, local and on the pod. */
   moved?: { readonly from: string | undefined; readonly verified: boolean; readonly counts: Record<string, { local: number; pod: number }> };
+  /** Records moved on the pod from the layout before shards into their shards in this sync. */
+  relocated?: number;
+  /** Containers listed in this sync (the types' containers and the shards that changed or were due). */
+  listed?: number;
 }
 
 export interface SyncOptions {
@@ -50,6 +55,22 @@ export interface SyncOptions {
   readonly onProgress?: (p: SyncProgress) => void;
   /** What to do with deletions on the pod too many to apply quietly: hold them (the default), accept them, or restore them on the pod. */
   readonly deletions?: 'hold' | 'accept' | 'restore';
+  /** List every shard, not only those that changed or are due (what another app edited in place is seen now). */
+  readonly full?: boolean;
+}
+
+/** One type's listing in a sync. */
+interface TypeListing {
+  /** false: the type's container itself is gone from the pod. */
+  readonly present: boolean;
+  /** Members of the listed containers (Person/ for contacts; the listed shards for the others), with the container listed. */
+  readonly members: Array<{ readonly member: Member; readonly container: string }>;
+  /** Sharded types: the shards in the type's container, with their listed modified time. */
+  readonly shards: Map<string, number | undefined>;
+  /** Sharded types: the shards listed in this sync (only their records' absence means anything). */
+  readonly judgedShards: Set<string> | undefined;
+  /** Documents of the layout before shards (`<container><id>.ttl`). */
+  readonly flat: Member[];
 }
 
 /** A failed sync keeps what it did before it stopped, and why it stopped (the pod's code and HTTP status, or `internal`). */
@@ -125,6 +146,18 @@ class SyncRun {
   /** Containers that had records of ours and are gone from the pod as a whole. */
   private vanished = new Set<RecordType>();
   private readonly pushed = new Map<string, Pushed>();
+  /** Shards as known before this sync, and as known after it. */
+  private readonly shardState: Map<string, ShardSeen>;
+  private readonly shardStateNext = new Map<string, ShardSeen>();
+  /** Records moved into their shards in this sync, and those that could not be (left alone until the next). */
+  private readonly movedIds = new Map<string, RecordType>();
+  private readonly unmoved = new Set<string>();
+  /** Shards where this sync edited documents in place (their time is moved for other replicas). */
+  private readonly editedShards = new Set<string>();
+  /** Shards this sync created documents in (maybe creating the shard). */
+  private readonly createdIn = new Map<RecordType, Set<string>>();
+  private leftTouches: string[] = [];
+  private shardCounts: Map<string, number> | undefined;
   private etagScheme: 'modified-ms' | 'opaque' | undefined;
 
   constructor(private readonly opts: SyncOptions) {
@@ -134,6 +167,7 @@ class SyncRun {
     this.concurrency = opts.concurrency ?? 8;
     const scheme = this.store.sync.meta(ETAG_SCHEME_KEY);
     this.etagScheme = scheme === 'modified-ms' || scheme === 'opaque' ? scheme : undefined;
+    this.shardState = loadShardState(this.store);
   }
 
   private progress(phase: SyncPhase, done: number, total: number): void {
@@ -159,11 +193,17 @@ class SyncRun {
   async run(): Promise<SyncResult> {
     try {
       const moved = this.prepare();
+      this.foreignKnown = new Set(foreignDocuments(this.store));
+      this.foreignNow = [];
       await moveFlatContacts({ store: this.store, pod: this.pod, layout: this.layout, concurrency: this.concurrency, summary: this.summary });
       const listings = await this.list();
+      this.summary.listed = [...listings.values()].reduce((n, l) => n + 1 + (l.judgedShards?.size ?? 0), 0);
+      await this.moveFlat(listings);
       await this.pull(listings);
       await this.push();
+      this.summary.errors.push(...(await touchShards(this.pod, this.editedShards)));
       await this.confirm();
+      await this.afterPush(listings);
       this.summary.errors.push(...(await maintainAddressBook({ store: this.store, pod: this.pod, layout: this.layout })));
       if (moved.moved) this.summary.moved = { from: moved.from, ...(await this.verify()) };
       this.store.sync.setMeta(LAST_SYNC_KEY, new Date().toISOString());
@@ -187,44 +227,131 @@ class SyncRun {
     this.store.transaction(() => {
       if (previous !== undefined) this.store.sync.reset();
       this.store.sync.setMeta(ROOT_KEY, this.layout.root);
+      forgetShards(this.store);
       this.store.sync.setMeta(ETAG_SCHEME_KEY, '');
       // A pod this locker has not synced with gets today's layout straight away: nothing to move.
       this.store.sync.setMeta(LAYOUT_KEY, CURRENT_LAYOUT);
     });
     this.etagScheme = undefined;
+    this.shardState.clear();
     return { moved: previous !== undefined, from: previous };
   }
 
-  private async list(): Promise<Map<RecordType, readonly Member[] | undefined>> {
+  /**
+   * Lists what changed on the pod. Contacts: their `Person/` folder. Sharded types: the type's container
+   * (its shards with their modified times, and documents of the layout before shards, which are moved into
+   * their shards now), then only the shards that changed, are new or are due for a full look.
+   */
+  private async list(): Promise<Map<RecordType, TypeListing>> {
     const types = Object.keys(this.layout.containers) as RecordType[];
-    const out = new Map<RecordType, readonly Member[] | undefined>();
+    const out = new Map<RecordType, TypeListing>();
+    const now = Date.now();
+    const scanBudget = { left: SCAN_RECORDS_PER_SYNC };
     let done = 0;
-    this.progress('listing', 0, types.length);
+    let total = types.length;
+    this.progress('listing', 0, total);
+    const shardJobs: Array<{ type: RecordType; url: string; listedModified: number | undefined }> = [];
     await pool(types, this.concurrency, async (type) => {
-      const listed = await listContainer(this.pod, listingUrl(this.layout, type));
-      // undefined: the container itself is gone from the pod (pull tells a vanished container from an empty one).
-      out.set(type, listed.kind === 'ok' ? listed.members : undefined);
-      this.progress('listing', ++done, types.length);
+      const url = listingUrl(this.layout, type);
+      const top = await listContainer(this.pod, url);
+      const entry: TypeListing = { present: top.kind === 'ok', members: [], judgedShards: sharded(type) ? new Set() : undefined, shards: new Map(), flat: [] };
+      out.set(type, entry);
+      if (top.kind === 'ok') {
+        if (!sharded(type)) entry.members.push(...top.members.map((m) => ({ member: m, container: url })));
+        else {
+          for (const m of top.members) {
+            if (shardOfListed(this.layout, type, m) !== undefined) entry.shards.set(m.url, m.modifiedMs);
+            else if (!m.isContainer && idOfListed(this.layout, type, m, url)) entry.flat.push(m);
+            else entry.members.push({ member: m, container: url });
+          }
+          for (const shard of shardsToList({ present: entry.shards, state: this.shardState, now, full: this.opts.full === true, scanBudget })) {
+            shardJobs.push({ type, url: shard, listedModified: entry.shards.get(shard) });
+          }
+        }
+      }
+      this.progress('listing', ++done, total);
     });
+    total += shardJobs.length;
+    await pool(shardJobs, this.concurrency, async (job) => {
+      const entry = out.get(job.type);
+      const listed = await listContainer(this.pod, job.url);
+      if (entry) {
+        entry.judgedShards?.add(job.url);
+        if (listed.kind === 'ok') {
+          entry.members.push(...listed.members.map((m) => ({ member: m, container: job.url })));
+          // Its own time as the listing gives it: the time its parent lists while nothing is created or deleted in it.
+          this.shardStateNext.set(job.url, { m: listed.modifiedMs ?? job.listedModified, at: now, n: listed.members.length });
+        } else entry.shards.delete(job.url);
+      }
+      this.progress('listing', ++done, total);
+    });
+    // Shards seen this time and not listed keep what was known of them; shards gone are forgotten.
+    for (const [type, entry] of out) {
+      if (!sharded(type)) continue;
+      for (const url of entry.shards.keys()) {
+        const before = this.shardState.get(url);
+        if (!this.shardStateNext.has(url) && before) this.shardStateNext.set(url, before);
+      }
+    }
     return out;
   }
 
-  private async pull(listings: Map<RecordType, readonly Member[] | undefined>): Promise<void> {
+  /** Moves documents of the layout before shards into their shards (see moveFlatRecord). */
+  private async moveFlat(listings: Map<RecordType, TypeListing>): Promise<void> {
+    const jobs: FlatMove[] = [];
+    for (const [type, entry] of listings) {
+      for (const m of entry.flat) {
+        const id = idOfListed(this.layout, type, m, this.layout.containers[type]);
+        if (id) jobs.push({ type, id, url: m.url });
+      }
+    }
+    if (jobs.length === 0) return;
+    let done = 0;
+    this.progress('moving', 0, jobs.length);
+    await pool(jobs, this.concurrency, async (job) => {
+      const outcome = await moveFlatRecord(this.pod, this.layout, job);
+      if (outcome.kind === 'moved') {
+        this.summary.relocated = (this.summary.relocated ?? 0) + 1;
+        this.movedIds.set(job.id, job.type);
+        // Its old address (ETag, time) is no address of the new copy: the pull reads it there.
+        this.store.transaction(() => this.store.sync.forgetRemoteAddress(job.id));
+      } else if (outcome.kind === 'left') {
+        this.noteForeign(job.url, outcome.why);
+        // A record whose copy in the shard is the record (the flat one differs): still ours, read there.
+        if (this.store.sync.row(job.id)) this.movedIds.set(job.id, job.type);
+      } else {
+        this.summary.errors.push({ url: job.url, message: outcome.message });
+        this.unmoved.add(job.id);
+      }
+      this.progress('moving', ++done, jobs.length);
+    });
+  }
+
+  private async pull(listings: Map<RecordType, TypeListing>): Promise<void> {
     const rows = new Map<string, SyncRow>();
     for (const r of this.store.sync.rows()) rows.set(r.id, r);
-    // A container that had records of ours and is gone as a whole: its deletions are held (settleRemoteDeletions).
-    for (const r of rows.values()) if (r.hasBase && listings.has(r.type) && listings.get(r.type) === undefined) this.vanished.add(r.type);
+    // A container (or a shard) that had records of ours and is gone as a whole: its deletions are held (settleRemoteDeletions).
+    for (const r of rows.values()) {
+      if (!r.hasBase || this.unmoved.has(r.id) || this.movedIds.has(r.id)) continue;
+      const l = listings.get(r.type);
+      if (!l) continue;
+      if (!l.present || (l.judgedShards && !l.shards.has(shardOfRecord(this.layout, r.type, r.id)))) this.vanished.add(r.type);
+    }
     const seen = new Set<string>();
-    this.foreignKnown = new Set(foreignDocuments(this.store));
-    this.foreignNow = [];
     const toFetch: Array<{ id: string; type: RecordType; url: string; modified: number | undefined }> = [];
-    for (const [type, members] of listings) {
+    for (const [type, listing] of listings) {
       const folders = inFolders(type);
-      for (const m of members ?? []) {
+      for (const { member: m, container } of listing.members) {
         if (m.isContainer && !folders) continue;
-        const id = idOfListed(this.layout, type, m);
-        if (!id) {
-          this.noteForeign(m.url, folders ? 'not a folder <id>/ holding index.ttl' : 'its name is not <id>.ttl');
+        if (!folders && m.url.slice(container.length).startsWith(TOUCH_PREFIX)) {
+          // Left by a sync stopped between creating and deleting it.
+          this.leftTouches.push(m.url);
+          continue;
+        }
+        const id = idOfListed(this.layout, type, m, container);
+        // In a shard, only the records whose shard it is (a copy elsewhere is not where Locker reads them).
+        if (!id || (listing.judgedShards && container !== shardOfRecord(this.layout, type, id))) {
+          this.noteForeign(m.url, folders ? 'not a folder <id>/ holding index.ttl' : listing.judgedShards ? 'not <id>.ttl in the shard of its id' : 'its name is not <id>.ttl');
           continue;
         }
         if (seen.has(id)) {
@@ -242,9 +369,23 @@ class SyncRun {
         if (!unchanged) toFetch.push({ id, type, url: this.docUrl(type, id), modified: folders ? undefined : m.modifiedMs });
       }
     }
-    // Missing from the listing: deleted on the pod. Each is confirmed by a 404 before it is applied,
-    // so a damaged listing can never delete anything here.
-    for (const r of rows.values()) if (r.hasBase && !seen.has(r.id) && listings.has(r.type)) toFetch.push({ id: r.id, type: r.type, url: this.docUrl(r.type, r.id), modified: undefined });
+    // Moved into their shards in this sync: read there (once; the pull finds them the same as their base).
+    for (const [id, type] of this.movedIds) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      toFetch.push({ id, type, url: this.docUrl(type, id), modified: undefined });
+    }
+    // Missing from a listing that would show them: deleted on the pod. Each is confirmed by a 404 before it is
+    // applied, so a damaged listing can never delete anything here. Records in shards not listed this time
+    // are not judged; records that could not be moved yet wait for the next sync.
+    for (const r of rows.values()) {
+      if (!r.hasBase || seen.has(r.id) || this.unmoved.has(r.id)) continue;
+      const l = listings.get(r.type);
+      if (!l) continue;
+      const shard = l.judgedShards ? shardOfRecord(this.layout, r.type, r.id) : undefined;
+      if (l.present && shard !== undefined && l.shards.has(shard) && !l.judgedShards?.has(shard)) continue;
+      toFetch.push({ id: r.id, type: r.type, url: this.docUrl(r.type, r.id), modified: undefined });
+    }
     const total = toFetch.length;
     let done = 0;
     this.progress('pulling', 0, total);
@@ -445,7 +586,7 @@ class SyncRun {
 
   private async push(): Promise<void> {
     const binaries = this.store.sync.binariesToPush();
-    const rows = this.store.sync.rows().filter((r) => !r.inConflict && (r.state === 'local' || r.state === 'modified' || r.state === 'deleted'));
+    const rows = this.store.sync.rows().filter((r) => !r.inConflict && !this.unmoved.has(r.id) && (r.state === 'local' || r.state === 'modified' || r.state === 'deleted'));
     const total = binaries.length + rows.length;
     let done = 0;
     this.progress('pushing', 0, total);
@@ -515,6 +656,15 @@ class SyncRun {
       }
       this.store.sync.setBase(id, stored.rdf, stored.contentHash, put.etag, undefined);
       this.pushed.set(id, { type, dateMs: put.dateMs, size: byteLength(body) });
+      if (sharded(type)) {
+        const shard = shardOfRecord(this.layout, type, id);
+        if (row.hasBase) this.editedShards.add(shard);
+        else {
+          const set = this.createdIn.get(type) ?? new Set<string>();
+          set.add(shard);
+          this.createdIn.set(type, set);
+        }
+      }
       this.summary.pushed++;
       return;
     }
@@ -529,21 +679,22 @@ class SyncRun {
    */
   private async confirm(): Promise<void> {
     if (this.pushed.size === 0) return;
-    const byType = new Map<RecordType, string[]>();
+    // By the container that lists them (a type's shard).
+    const byType = new Map<string, { type: RecordType; ids: string[] }>();
     for (const [id, p] of this.pushed) {
       // Cards in folders are read at every sync anyway (their folder's listing says nothing of edits).
       if (inFolders(p.type)) continue;
-      const list = byType.get(p.type);
-      if (list) list.push(id);
-      else byType.set(p.type, [id]);
+      const container = shardOfRecord(this.layout, p.type, id);
+      const list = byType.get(container);
+      if (list) list.ids.push(id);
+      else byType.set(container, { type: p.type, ids: [id] });
     }
     let done = 0;
     this.progress('confirming', 0, byType.size);
     if (this.etagScheme === undefined) await this.probeEtagScheme();
     const ours = (p: Pushed, modifiedMs: number, size: number | undefined) =>
       (p.dateMs === undefined || Math.floor(modifiedMs / 1000) <= Math.floor(p.dateMs / 1000)) && (size === undefined || size === p.size);
-    await pool([...byType.entries()], this.concurrency, async ([type, ids]) => {
-      const container = this.layout.containers[type];
+    await pool([...byType.entries()], this.concurrency, async ([container, { type, ids }]) => {
       if (ids.length <= HEAD_CONFIRM_LIMIT && this.etagScheme === 'modified-ms') {
         // A few documents: a HEAD each is cheaper than listing a large container.
         await pool(ids, this.concurrency, async (id) => {
@@ -558,18 +709,39 @@ class SyncRun {
       } else {
         const listed = await listContainer(this.pod, container);
         if (listed.kind === 'ok') {
+          let known = 0;
           this.store.transaction(() => {
             for (const m of listed.members) {
-              const id = idOfListed(this.layout, type, m);
+              const id = idOfListed(this.layout, type, m, container);
               const p = id ? this.pushed.get(id) : undefined;
-              if (!id || !p || m.modifiedMs === undefined) continue;
-              if (ours(p, m.modifiedMs, m.size)) this.store.sync.setRemoteMeta(id, m.modifiedMs, this.etagFor(m.modifiedMs));
+              if (id && p && m.modifiedMs !== undefined && ours(p, m.modifiedMs, m.size)) this.store.sync.setRemoteMeta(id, m.modifiedMs, this.etagFor(m.modifiedMs));
+              // A member this locker has at exactly that version (what another app wrote meanwhile is not).
+              const row = id ? this.store.sync.row(id) : undefined;
+              if (row?.hasBase && row.remoteModified !== undefined && row.remoteModified === m.modifiedMs) known++;
             }
           });
+          // Listed after the writes, and all of it known here: the next sync lists it only when something is
+          // created or deleted in it meanwhile. Anything else in it (another app's write since the pull) is read then.
+          if (sharded(type) && listed.modifiedMs !== undefined && known === listed.members.length && known === this.recordsInShard(container)) {
+            this.shardStateNext.set(container, { m: listed.modifiedMs, at: Date.now(), n: listed.members.length });
+          }
         }
       }
       this.progress('confirming', ++done, byType.size);
     });
+  }
+
+  /** How many records of ours (on the pod as far as this locker knows) a shard holds. */
+  private recordsInShard(shard: string): number {
+    if (!this.shardCounts) {
+      this.shardCounts = new Map();
+      for (const r of this.store.sync.rows()) {
+        if (!r.hasBase || r.deleted || !sharded(r.type)) continue;
+        const url = shardOfRecord(this.layout, r.type, r.id);
+        this.shardCounts.set(url, (this.shardCounts.get(url) ?? 0) + 1);
+      }
+    }
+    return this.shardCounts.get(shard) ?? 0;
   }
 
   /** One HEAD of a pushed document tells whether this server's ETags are built from the modified time. */
@@ -579,7 +751,7 @@ class SyncRun {
     const url = this.docUrl(p.type, id);
     const head = await headResource(this.pod, url);
     if (head.kind !== 'ok') return;
-    const listed = await listContainer(this.pod, this.layout.containers[p.type]);
+    const listed = await listContainer(this.pod, shardOfRecord(this.layout, p.type, id));
     const member = listed.kind === 'ok' ? listed.members.find((m) => m.url === url) : undefined;
     const etag = head.headers.get('etag') ?? undefined;
     if (etag && member?.modifiedMs !== undefined) {
@@ -587,6 +759,43 @@ class SyncRun {
       this.etagScheme = m && Number(m[1]) === member.modifiedMs ? 'modified-ms' : 'opaque';
       this.store.sync.setMeta(ETAG_SCHEME_KEY, this.etagScheme);
     }
+  }
+
+  /** Locker's records of a type on the pod (every shard listed). */
+  private async countOnPod(type: RecordType): Promise<number> {
+    const top = await listContainer(this.pod, listingUrl(this.layout, type));
+    if (top.kind !== 'ok') return 0;
+    if (!sharded(type)) return top.members.filter((m) => idOfListed(this.layout, type, m)).length;
+    const shards = top.members.filter((m) => shardOfListed(this.layout, type, m) !== undefined).map((m) => m.url);
+    const counts = await pool(shards, this.concurrency, async (url) => {
+      const listed = await listContainer(this.pod, url);
+      return listed.kind === 'ok' ? listed.members.filter((m) => { const id = idOfListed(this.layout, type, m, url); return id !== undefined && shardOfRecord(this.layout, type, id) === url; }).length : 0;
+    });
+    return counts.reduce((a, b) => a + b, 0);
+  }
+
+  /**
+   * After the push and its confirmation: markers left by a stopped sync are removed, what is known of the
+   * shards is saved, and every shard is registered in the type index.
+   */
+  private async afterPush(listings: Map<RecordType, TypeListing>): Promise<void> {
+    await pool(this.leftTouches, this.concurrency, async (url) => {
+      try {
+        await deleteResource(this.pod, url);
+      } catch (e) {
+        if (!(e instanceof HttpError)) throw e;
+        this.summary.errors.push({ url, message: e.message });
+      }
+    });
+    this.store.transaction(() => saveShardState(this.store, this.shardStateNext));
+    const shards = new Map<RecordType, Set<string>>();
+    for (const [type, l] of listings) if (l.judgedShards) shards.set(type, new Set(l.shards.keys()));
+    for (const [type, created] of this.createdIn) {
+      const set = shards.get(type) ?? new Set<string>();
+      for (const url of created) set.add(url);
+      shards.set(type, set);
+    }
+    this.summary.errors.push(...(await registerShards(this.store, this.pod, this.layout, shards)));
   }
 
   /** After moving to a new pod: the pod holds as many records of each type as the locker. */
@@ -597,8 +806,7 @@ class SyncRun {
     const types = Object.keys(this.layout.containers) as RecordType[];
     this.progress('verifying', 0, types.length);
     await pool(types, this.concurrency, async (type) => {
-      const listed = await listContainer(this.pod, listingUrl(this.layout, type));
-      const pod = listed.kind === 'ok' ? listed.members.filter((m) => idOfListed(this.layout, type, m)).length : 0;
+      const pod = await this.countOnPod(type);
       const n = local[type] ?? 0;
       if (n > 0 || pod > 0) counts[TYPES[type].container] = { local: n, pod };
       if (pod < n) verified = false;

@@ -1,7 +1,11 @@
+import { docIri, TYPES, type LockerRecord, type RecordType } from '../model/index.js';
 import { deleteResource, getResource, HttpError, pool, putResource, recordUrl, type PodContext, type PodLayout } from '../pod/index.js';
 import type { Store } from '../store/index.js';
 import type { SyncSummary } from './engine.js';
+import { sameGraph } from './merge.js';
 import { parseRemoteRecord, podTurtle } from './remote-doc.js';
+
+const RDF_TYPE = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type';
 
 /** Which layout of Locker's documents the pod has: set once everything is where today's code looks for it. */
 export const LAYOUT_KEY = 'sync.layout';
@@ -55,4 +59,67 @@ export async function moveFlatContacts(o: MoveOptions): Promise<void> {
     }
   });
   if (failed === 0) store.transaction(() => store.sync.setMeta(LAYOUT_KEY, CURRENT_LAYOUT));
+}
+
+export interface FlatMove {
+  readonly type: RecordType;
+  readonly id: string;
+  /** The flat document as listed in the type's container. */
+  readonly url: string;
+}
+
+export type FlatOutcome =
+  /** Now in its shard (moved now, or by an interrupted sync before): read there like any record. */
+  | { readonly kind: 'moved' }
+  /** Not a Locker record, or two differing copies: the flat document is left alone. */
+  | { readonly kind: 'left'; readonly why: string }
+  /** A request failed: the record stays where it is until the next sync (nothing else is done to it in this one). */
+  | { readonly kind: 'failed'; readonly message: string };
+
+/**
+ * Moves one record written before shards (`<container><id>.ttl`) into its
+ * shard (`<container><shard>/<id>.ttl`), as it is on the pod — another app's
+ * edit moves with it, and the pull that follows merges it as usual: the copy
+ * in the shard is created only if absent, and the flat one deleted only if
+ * it did not change meanwhile (If-Match). Killed at any step, the next sync
+ * finds either the flat copy alone (moved again), both (the shard's copy is
+ * compared and the flat one deleted when they are the same graph), or the
+ * shard's alone (done): nothing is lost or doubled.
+ */
+export async function moveFlatRecord(pod: PodContext, layout: PodLayout, m: FlatMove): Promise<FlatOutcome> {
+  try {
+    const got = await getResource(pod, m.url);
+    if (got.kind !== 'ok') return { kind: 'moved' };
+    let record: LockerRecord;
+    try {
+      record = parseRemoteRecord(m.type, m.id, got.body, layout, m.url);
+    } catch (e) {
+      return { kind: 'left', why: `not valid Turtle (${e instanceof Error ? e.message : String(e)})` };
+    }
+    const subject = `${docIri(m.type, m.id)}#it`;
+    if (!record.quads.some((q) => q.subject.value === subject && q.predicate.value === RDF_TYPE && q.object.value === TYPES[m.type].class)) {
+      return { kind: 'left', why: `no Locker ${m.type} record in it` };
+    }
+    const target = recordUrl(layout, m.type, m.id);
+    const put = await putResource(pod, target, podTurtle(layout, record), 'text/turtle', { mode: 'create' });
+    if (put.kind === 'precondition-failed') {
+      // Already in the shard (an interrupted move, or another replica's): the flat copy goes only if it says the same.
+      const there = await getResource(pod, target);
+      if (there.kind === 'ok') {
+        let same = false;
+        try {
+          same = sameGraph(parseRemoteRecord(m.type, m.id, there.body, layout).quads, record.quads);
+        } catch (e) {
+          if (!(e instanceof Error)) throw e;
+        }
+        if (!same) return { kind: 'left', why: `a different copy of ${m.id} is in its shard already (${target}): both are kept, the one in the shard is the record` };
+      }
+    }
+    const del = await deleteResource(pod, m.url, got.etag);
+    if (del.kind === 'precondition-failed') return { kind: 'left', why: `changed by another app while Locker moved it into its shard: the old copy is left in place` };
+    return { kind: 'moved' };
+  } catch (e) {
+    if (!(e instanceof HttpError)) throw e;
+    return { kind: 'failed', message: e.message };
+  }
 }
