@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { iri, lit, RecordBuilder } from '../shared/model/index.js';
 import { locker, lockerJson, ROOT } from './helpers/cli.js';
-import { login, newAccount } from './helpers/pod.js';
+import { login, newAccount, podDoc } from './helpers/pod.js';
 import { replica, sync } from './helpers/sync.js';
 
 function runBot(args: string[], secret: string): { code: number | null; stdout: string; stderr: string } {
@@ -72,7 +72,7 @@ describe('the example bot', () => {
         const ct = r.locker.list({ type: 'contact' })[0]?.id ?? '';
         expect((await s.fetch(`${owner.podUrl}locker/contacts/Person/${ct}/index.ttl`)).status).toBe(403);
         expect((await locker(r.home, 'revoke', '--agent', bot.webId)).code).toBe(0);
-        expect((await s.fetch(`${owner.podUrl}locker/events/soon1.ttl`)).status).toBe(403);
+        expect((await s.fetch(podDoc(owner.podUrl, 'events', 'soon1'))).status).toBe(403);
       } finally {
         await s.close();
       }

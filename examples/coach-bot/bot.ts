@@ -44,7 +44,13 @@ async function readEvents(f: typeof fetch, pod: string): Promise<Upcoming[]> {
     throw e;
   }
   if (listed.kind === 'absent') return [];
-  const docs = listed.members.filter((m) => !m.isContainer && m.url.endsWith('.ttl')).slice(0, 5000);
+  // Locker spreads a type's records over shard containers (`events/<hh>/`): one level down.
+  const members = [...listed.members];
+  await pool(listed.members.filter((m) => m.isContainer), 8, async (c) => {
+    const inner = await listContainer({ fetch: f }, c.url);
+    if (inner.kind === 'ok') members.push(...inner.members);
+  });
+  const docs = members.filter((m) => !m.isContainer && m.url.endsWith('.ttl')).slice(0, 5000);
   const out: Upcoming[] = [];
   await pool(docs, 8, async (m) => {
     let got;
