@@ -50,7 +50,8 @@ const USAGE = `usage: locker [--home DIR] <command>
   pod local start|stop|status         your own pod on this computer (the default)
   pod connect --issuer URL (--client-id ID --client-secret S | --interactive) [--pod URL]
   pod status                          connection, last sync, what waits to sync
-  sync [--json] [--watch]             two-way sync with the pod; when the pod lost more than 5 records at once
+  sync [--json] [--watch] [--full]    two-way sync with the pod (--full: look at every record now, not only what changed);
+                                      when the pod lost more than 5 records at once
         [--accept-deletions | --restore-deletions]  (or a whole folder) they are held, exit 4: accept or restore them
   conflicts [--json]                  records changed on both sides
   resolve <id> --keep local|remote|merged
@@ -126,6 +127,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         pod: { type: 'string' },
         watch: { type: 'boolean' },
         'accept-deletions': { type: 'boolean' },
+        full: { type: 'boolean' },
         'restore-deletions': { type: 'boolean' },
         keep: { type: 'string' },
         agent: { type: 'string' },

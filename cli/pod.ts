@@ -23,6 +23,7 @@ export interface PodOptions {
   watch?: boolean | undefined;
   keep?: string | undefined;
   'accept-deletions'?: boolean | undefined;
+  full?: boolean | undefined;
   'restore-deletions'?: boolean | undefined;
 }
 
@@ -132,7 +133,7 @@ export async function syncCommand(o: PodOptions, door: Door, io: PodIo, stopSign
       return 2;
     }
     const deletions = o['accept-deletions'] ? 'accept' : o['restore-deletions'] ? 'restore' : undefined;
-    const r = await door.call('sync.run', deletions ? { deletions } : {}, { onEvent });
+    const r = await door.call('sync.run', { ...(deletions && { deletions }), ...(o.full && { full: true }) }, { onEvent });
     if (lastLen) io.err(`\r${' '.repeat(lastLen)}\r`);
     const code = reportSync(r, io, o.json === true);
     // Every run revokes grants whose time is up.

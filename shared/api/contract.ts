@@ -60,7 +60,7 @@ export const Inputs = {
   'backup.toPod': z.object({ protection: Protection }).strict(),
   'backup.restore': z.object({ url: z.string().min(1).max(2000).optional() }).strict(),
   status: z.object({}).strict(),
-  'sync.run': z.object({ deletions: z.enum(['hold', 'accept', 'restore']).optional() }).strict(),
+  'sync.run': z.object({ deletions: z.enum(['hold', 'accept', 'restore']).optional(), full: z.boolean().optional() }).strict(),
   'sync.watch': z.object({ pollMs: z.number().int().positive().optional(), grantCheckMs: z.number().int().positive().optional() }).strict(),
   'conflicts.list': z.object({}).strict(),
   'conflicts.resolve': z.object({ id: RecordRef, keep: z.enum(['local', 'remote', 'merged']) }).strict(),
@@ -326,8 +326,8 @@ export function createHandlers(locker: Locker, opts: HandlerOptions = {}): Locke
         purposes: COMMON_PURPOSES,
       };
     },
-    'sync.run': async ({ deletions }, ctx) =>
-      syncWithPod(locker, penv, { onProgress: (progress) => ctx?.emit?.({ type: 'sync.progress', progress }), ...(ctx?.signal && { signal: ctx.signal }), ...(deletions && { deletions }) }),
+    'sync.run': async ({ deletions, full }, ctx) =>
+      syncWithPod(locker, penv, { onProgress: (progress) => ctx?.emit?.({ type: 'sync.progress', progress }), ...(ctx?.signal && { signal: ctx.signal }), ...(deletions && { deletions }), ...(full && { full }) }),
     'sync.watch': async ({ pollMs, grantCheckMs }, ctx) => {
       const signal = ctx?.signal ?? new AbortController().signal;
       await watchPod(locker, penv, {

@@ -204,13 +204,17 @@ export async function withPod<T>(
 }
 
 /** `locker sync`: log in, find the layout (remembered from connect), run one two-way sync. */
-export async function syncWithPod(locker: Locker, penv: PodEnv = {}, opts: { onProgress?: (p: SyncProgress) => void; signal?: AbortSignal; session?: PodSession; deletions?: 'hold' | 'accept' | 'restore' } = {}): Promise<SyncResult> {
+export async function syncWithPod(
+  locker: Locker,
+  penv: PodEnv = {},
+  opts: { onProgress?: (p: SyncProgress) => void; signal?: AbortSignal; session?: PodSession; deletions?: 'hold' | 'accept' | 'restore'; full?: boolean; scanRecords?: number } = {},
+): Promise<SyncResult> {
   return withPod(
     locker,
     penv,
     ({ layout, ctx }) =>
       locker.exclusive(() =>
-        syncLocker({ store: locker.store, pod: ctx, layout, ...(penv.concurrency && { concurrency: penv.concurrency }), ...(opts.onProgress && { onProgress: opts.onProgress }), ...(opts.deletions && { deletions: opts.deletions }) }),
+        syncLocker({ store: locker.store, pod: ctx, layout, ...(penv.concurrency && { concurrency: penv.concurrency }), ...(opts.onProgress && { onProgress: opts.onProgress }), ...(opts.deletions && { deletions: opts.deletions }), ...(opts.full && { full: true }), ...(opts.scanRecords !== undefined && { scanRecords: opts.scanRecords }) }),
       ),
     { ...(opts.session && { session: opts.session }), ...(opts.signal && { signal: opts.signal }) },
   );

@@ -57,6 +57,8 @@ export interface SyncOptions {
   readonly deletions?: 'hold' | 'accept' | 'restore';
   /** List every shard, not only those that changed or are due (what another app edited in place is seen now). */
   readonly full?: boolean;
+  /** Records' worth of unchanged shards listed per sync to see other apps' edits in place (default SCAN_RECORDS_PER_SYNC). */
+  readonly scanRecords?: number;
 }
 
 /** One type's listing in a sync. */
@@ -246,7 +248,7 @@ class SyncRun {
     const types = Object.keys(this.layout.containers) as RecordType[];
     const out = new Map<RecordType, TypeListing>();
     const now = Date.now();
-    const scanBudget = { left: SCAN_RECORDS_PER_SYNC };
+    const scanBudget = { left: this.opts.scanRecords ?? SCAN_RECORDS_PER_SYNC };
     let done = 0;
     let total = types.length;
     this.progress('listing', 0, total);
