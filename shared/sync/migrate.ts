@@ -83,8 +83,9 @@ export type FlatOutcome =
  * in the shard is created only if absent, and the flat one deleted only if
  * it did not change meanwhile (If-Match). Killed at any step, the next sync
  * finds either the flat copy alone (moved again), both (the shard's copy is
- * compared and the flat one deleted when they are the same graph), or the
- * shard's alone (done): nothing is lost or doubled.
+ * compared and the flat one deleted when they are the same graph; a copy
+ * there that holds no record — a PUT cut off by the kill — is replaced by the
+ * flat one first), or the shard's alone (done): nothing is lost or doubled.
  */
 export async function moveFlatRecord(pod: PodContext, layout: PodLayout, m: FlatMove): Promise<FlatOutcome> {
   try {
@@ -96,23 +97,27 @@ export async function moveFlatRecord(pod: PodContext, layout: PodLayout, m: Flat
     } catch (e) {
       return { kind: 'left', why: `not valid Turtle (${e instanceof Error ? e.message : String(e)})` };
     }
-    const subject = `${docIri(m.type, m.id)}#it`;
-    if (!record.quads.some((q) => q.subject.value === subject && q.predicate.value === RDF_TYPE && q.object.value === TYPES[m.type].class)) {
-      return { kind: 'left', why: `no Locker ${m.type} record in it` };
-    }
+    if (!holdsRecord(record, m.type, m.id)) return { kind: 'left', why: `no Locker ${m.type} record in it` };
     const target = recordUrl(layout, m.type, m.id);
-    const put = await putResource(pod, target, podTurtle(layout, record), 'text/turtle', { mode: 'create' });
+    const body = podTurtle(layout, record);
+    const put = await putResource(pod, target, body, 'text/turtle', { mode: 'create' });
     if (put.kind === 'precondition-failed') {
       // Already in the shard (an interrupted move, or another replica's): the flat copy goes only if it says the same.
       const there = await getResource(pod, target);
       if (there.kind === 'ok') {
-        let same = false;
+        let inShard: LockerRecord | undefined;
         try {
-          same = sameGraph(parseRemoteRecord(m.type, m.id, there.body, layout).quads, record.quads);
+          inShard = parseRemoteRecord(m.type, m.id, there.body, layout);
         } catch (e) {
           if (!(e instanceof Error)) throw e;
         }
-        if (!same) return { kind: 'left', why: `a different copy of ${m.id} is in its shard already (${target}): both are kept, the one in the shard is the record` };
+        if (!inShard || !holdsRecord(inShard, m.type, m.id)) {
+          // A write cut off half-way (a killed sync leaves an empty or truncated document): the flat copy is the record.
+          const again = await putResource(pod, target, body, 'text/turtle', there.etag ? { mode: 'update', etag: there.etag } : { mode: 'overwrite' });
+          if (again.kind === 'precondition-failed') return { kind: 'failed', message: `${target} changed while Locker repaired it: tried again next sync` };
+        } else if (!sameGraph(inShard.quads, record.quads)) {
+          return { kind: 'left', why: `a different copy of ${m.id} is in its shard already (${target}): both are kept, the one in the shard is the record` };
+        }
       }
     }
     const del = await deleteResource(pod, m.url, got.etag);
@@ -122,4 +127,10 @@ export async function moveFlatRecord(pod: PodContext, layout: PodLayout, m: Flat
     if (!(e instanceof HttpError)) throw e;
     return { kind: 'failed', message: e.message };
   }
+}
+
+/** The document holds the record it is named for: its subject, typed as Locker writes it. */
+function holdsRecord(record: LockerRecord, type: RecordType, id: string): boolean {
+  const subject = `${docIri(type, id)}#it`;
+  return record.quads.some((q) => q.subject.value === subject && q.predicate.value === RDF_TYPE && q.object.value === TYPES[type].class);
 }
