@@ -55,7 +55,7 @@ interface ImportChild {
 function importInChild(home: string, files: readonly MixedFile[]): ImportChild {
   const paths = [...new Set(files.map((f) => f.path))];
   const child = spawnSync(process.execPath, [path.join(ROOT, 'bin/run-ts.js'), path.join(ROOT, 'bench/million-import.ts'), home, ...paths], { encoding: 'utf8', maxBuffer: 1 << 26 });
-  if (child.status !== 0) throw new Error(`import: ${child.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  if (child.status !== 0) throw new Error(`import: ${child.stderr.trim().split('\n').slice(-25).join(' | ')}`);
   return JSON.parse(child.stdout) as ImportChild;
 }
 

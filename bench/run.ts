@@ -92,7 +92,7 @@ try {
   }
 
   const uiFigures = process.env['BENCH_SKIP_UI'] ? {} : await benchUi(home, log);
-  const syncFigures = process.env['BENCH_SKIP_SYNC'] ? {} : await benchSync(dir);
+  const syncFigures = process.env['BENCH_SKIP_SYNC'] ? {} : await benchSync(dir, log);
   const healthFigures = process.env['BENCH_SKIP_HEALTH'] ? {} : await benchHealth(dir, log);
   const importerFigures = await benchImporters(dir, log);
   const encryptedFigures = await benchEncrypted(dir, Math.min(N, Number(process.env['BENCH_ENCRYPTED_RECORDS'] ?? 30_000)), log);

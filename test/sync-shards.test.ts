@@ -15,7 +15,7 @@ import { solidLogicSingleton } from 'solid-logic';
 import { openLocker, syncWithPod, type Locker } from '../shared/api/index.js';
 import { shardOf } from '../shared/pod/index.js';
 import { RECORD_TYPES } from '../shared/model/index.js';
-import type { SyncSummary } from '../shared/sync/index.js';
+import { SCAN_SHARDS_PER_SYNC, type SyncSummary } from '../shared/sync/index.js';
 import { generateCalendar } from '../bench/generate.js';
 import { withSeed } from './helpers/faults.js';
 import { BIN } from './helpers/cli.js';
@@ -238,7 +238,7 @@ describe('records in shards', () => {
         const r = await syncWith(a, { scanRecords: 30 });
         listedMost = Math.max(listedMost, r.listed ?? 0);
         syncs++;
-        expect(syncs).toBeLessThanOrEqual(Math.ceil(300 / 30) + 2);
+        expect(syncs).toBeLessThanOrEqual(Math.ceil(Math.max(300 / 30, shards / SCAN_SHARDS_PER_SYNC)) + 2);
       }
       expect(listedMost).toBeLessThan(shards / 2);
       const other = ids[20] ?? '';

@@ -4,7 +4,7 @@ import type { BinaryWrite, Store, SyncRow } from '../store/index.js';
 import { merge3, sameGraph, singleValued } from './merge.js';
 import { maintainAddressBook } from './address-book.js';
 import { CURRENT_LAYOUT, LAYOUT_KEY, moveFlatContacts, moveFlatRecord, type FlatMove } from './migrate.js';
-import { SCAN_RECORDS_PER_SYNC, forgetShards, loadShardState, registerShards, saveShardState, shardOfRecord, shardsToList, TOUCH_PREFIX, touchShards, type ShardSeen } from './shards.js';
+import { SCAN_RECORDS_PER_SYNC, SCAN_SHARDS_PER_SYNC, forgetShards, loadShardState, registerShards, saveShardState, shardOfRecord, shardsToList, TOUCH_PREFIX, touchShards, type ShardSeen } from './shards.js';
 import { parseRemoteRecord, podBody, SAFE_BINARY } from './remote-doc.js';
 
 export type SyncPhase = 'listing' | 'moving' | 'pulling' | 'pushing' | 'confirming' | 'verifying' | 'done';
@@ -203,7 +203,7 @@ class SyncRun {
       await this.moveFlat(listings);
       await this.pull(listings);
       await this.push();
-      this.summary.errors.push(...(await touchShards(this.pod, this.editedShards)));
+      this.summary.errors.push(...(await touchShards(this.pod, this.editedShards, this.concurrency)));
       await this.confirm();
       await this.afterPush(listings);
       this.summary.errors.push(...(await maintainAddressBook({ store: this.store, pod: this.pod, layout: this.layout })));
@@ -248,7 +248,7 @@ class SyncRun {
     const types = Object.keys(this.layout.containers) as RecordType[];
     const out = new Map<RecordType, TypeListing>();
     const now = Date.now();
-    const scanBudget = { left: this.opts.scanRecords ?? SCAN_RECORDS_PER_SYNC };
+    const scanBudget = { left: this.opts.scanRecords ?? SCAN_RECORDS_PER_SYNC, shards: SCAN_SHARDS_PER_SYNC };
     let done = 0;
     let total = types.length;
     this.progress('listing', 0, total);

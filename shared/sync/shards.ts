@@ -1,5 +1,5 @@
 import { TYPES, type RecordType } from '../model/index.js';
-import { deleteResource, HttpError, patchResource, putResource, shardOf, shardUrl, type PodContext, type PodLayout } from '../pod/index.js';
+import { deleteResource, HttpError, patchResource, pool, putResource, shardOf, shardUrl, type PodContext, type PodLayout } from '../pod/index.js';
 import type { Store } from '../store/index.js';
 
 /**
@@ -8,10 +8,11 @@ import type { Store } from '../store/index.js';
  * `dc:modified` (shown in its parent's listing) when a member is created or
  * deleted, not when one is edited in place. So a sync lists a shard when its
  * time in the type's listing moved, when it is new, and — to see other apps'
- * in-place edits — the shards listed longest ago, up to SCAN_RECORDS_PER_SYNC
- * records in all: a locker of fewer records lists every shard at every sync
- * (an edit made in another app is seen at once), a larger one goes round its
- * shards over several syncs (`full` lists all now). Locker's own edits in
+ * in-place edits — the shards listed longest ago, up to SCAN_SHARDS_PER_SYNC
+ * shards and SCAN_RECORDS_PER_SYNC records in all: a sync goes round the
+ * shards over several syncs (8 for a locker of 2,000 records, about 20 for
+ * 100,000), and `full` lists all now. Listing every one of 256 small shards
+ * at every sync would cost ~2–5 s here where one listing costs 20–40 ms. Locker's own edits in
  * place move the shard's time on purpose (`touchShards`), so another replica
  * sees them at its next sync.
  */
@@ -19,6 +20,8 @@ const SHARDS_KEY = 'sync.shards';
 const REGISTERED_KEY = 'sync.registered-shards';
 /** Records in shards listed per sync only to see other apps' edits in place (~2 s of listing on CSS here). */
 export const SCAN_RECORDS_PER_SYNC = 5000;
+/** Unchanged shards listed per sync, however small (each listing costs ~20–40 ms of the server's time here). */
+export const SCAN_SHARDS_PER_SYNC = 32;
 /** Locker's marker that moves a shard's modified time (created and deleted at once; a left-over one is removed). */
 export const TOUCH_PREFIX = '.locker-touch-';
 
@@ -65,8 +68,8 @@ export interface ShardPlanInput {
   readonly now: number;
   /** List every shard (`locker sync --full`). */
   readonly full: boolean;
-  /** How many records' worth of unchanged shards may still be listed in this sync (shared by all types). */
-  readonly scanBudget: { left: number };
+  /** How many records' worth, and how many, of unchanged shards may still be listed in this sync (shared by all types). */
+  readonly scanBudget: { left: number; shards: number };
 }
 
 /** The shards (by URL) to list in this sync. */
@@ -81,9 +84,10 @@ export function shardsToList(p: ShardPlanInput): string[] {
   due.sort((a, b) => a.at - b.at);
   const take: string[] = [];
   for (const d of due) {
-    if (p.scanBudget.left <= 0) break;
+    if (p.scanBudget.left <= 0 || p.scanBudget.shards <= 0) break;
     take.push(d.url);
     p.scanBudget.left -= Math.max(1, d.n);
+    p.scanBudget.shards--;
   }
   return [...changed, ...take];
 }
@@ -94,9 +98,9 @@ export function shardsToList(p: ShardPlanInput): string[] {
  * deleted at once (each of the two moves the time). Failures are returned,
  * not thrown: the edits themselves are on the pod.
  */
-export async function touchShards(pod: PodContext, shards: Iterable<string>): Promise<Array<{ url: string; message: string }>> {
+export async function touchShards(pod: PodContext, shards: Iterable<string>, concurrency: number): Promise<Array<{ url: string; message: string }>> {
   const errors: Array<{ url: string; message: string }> = [];
-  for (const shard of shards) {
+  await pool([...shards], concurrency, async (shard) => {
     const marker = `${shard}${TOUCH_PREFIX}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
     try {
       await putResource(pod, marker, '', 'text/plain', { mode: 'create' });
@@ -105,7 +109,7 @@ export async function touchShards(pod: PodContext, shards: Iterable<string>): Pr
       if (!(e instanceof HttpError)) throw e;
       errors.push({ url: marker, message: e.message });
     }
-  }
+  });
   return errors;
 }
 
