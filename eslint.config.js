@@ -60,7 +60,13 @@ const noPlatform = [
   { name: 'react-dom', message: 'shared/ is platform-free: no DOM/React.' },
 ];
 /** cli/ and electron/: shared/ folders through their index.ts only, at any depth. */
-const sharedOnlyThroughIndex = (who) => ({ regex: `${UP}shared/([^/]+/(?!index\\.js$)|[^/]+$)`, message: `${who} uses shared/ folders through their index.ts.` });
+const sharedOnlyThroughIndex = (who, except = '') => ({ regex: `${UP}shared/(?!${except || '$^'})([^/]+/(?!index\\.js$)|[^/]+$)`, message: `${who} uses shared/ folders through their index.ts.` });
+/**
+ * The CLI's entry (cli/main.ts) answers `--help` before it loads the core, so it
+ * may also take the two constant-only modules it needs by their own paths:
+ * the record-type list and the default home. Nothing else.
+ */
+const CLI_ENTRY_DEEP = '(model/types|api/default-home)\\.js$';
 
 export default tseslint.config(
   { ignores: ['node_modules/', '**/dist/', 'scratch/', 'bench/out/', 'stubs/', '**/*.d.ts'] },
@@ -87,6 +93,21 @@ export default tseslint.config(
           paths: noPlatform,
           patterns: [
             sharedOnlyThroughIndex('cli/'),
+            { regex: `${UP}(electron|renderer)(/|$)`, message: 'cli/ may import shared/ only.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['cli/main.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: noPlatform,
+          patterns: [
+            sharedOnlyThroughIndex('cli/', CLI_ENTRY_DEEP),
             { regex: `${UP}(electron|renderer)(/|$)`, message: 'cli/ may import shared/ only.' },
           ],
         },

@@ -7,8 +7,8 @@ import { invoke, type CallContext, type CallInput, type LockerApi, type LockerEv
  * by the same schema. Commands get a `Door`, never the `Locker`.
  */
 
-/** A payload the operation's schema refused: the CLI answers it as a usage error (exit 2). */
-export class BadRequestError extends Error {}
+export { BadRequestError } from './errors.js';
+import { BadRequestError } from './errors.js';
 
 export interface CallOptions {
   readonly signal?: AbortSignal | undefined;

@@ -2,11 +2,11 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { writeFileDurable } from '../shared/durable/index.js';
 import { randomBytes } from 'node:crypto';
 import { changePassphrase, encryptionState, encryptLocker, openLocker, readConfig, unlockKey, type KeySource } from '../shared/api/index.js';
-import { generateIdentity } from 'age-encryption';
 import type { BackupProtection } from '../shared/seal/index.js';
 import { agentStatus, keyFromAgent, lockAgent, startAgent, type DataKey } from '../shared/crypto/index.js';
 
-export class KeyUsageError extends Error {}
+export { KeyUsageError } from './errors.js';
+import { KeyUsageError } from './errors.js';
 
 export interface KeyIo {
   readonly out: (s: string) => void;
@@ -243,6 +243,8 @@ export async function backupProtection(o: { 'backup-key'?: string | undefined },
   const file = o['backup-key'];
   if (file) {
     if (mode === 'seal' && !existsSync(file)) {
+      // age is loaded only here (and by the backup code itself): no other command needs it.
+      const { generateIdentity } = await import('age-encryption');
       const identity = await generateIdentity();
       writeFileDurable(file, `# Locker backup key (age identity). Keep it apart from the backup; without it the backup cannot be opened.\n${identity}\n`);
       io.err(`locker: wrote a new backup key ${file}; keep it somewhere safe, apart from the backup\n`);

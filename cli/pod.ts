@@ -4,7 +4,8 @@ import { failureText } from './hints.js';
 import type { Door } from './call.js';
 import { displayText } from '../shared/consent/index.js';
 
-export class PodUsageError extends Error {}
+export { PodUsageError } from './errors.js';
+import { PodUsageError } from './errors.js';
 
 export interface PodIo {
   readonly out: (s: string) => void;

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { APP_CSP, CallRunner, createHandlers, LOCAL_ONLY, restrictApi, UploadArea, type HostHooks, type Locker, type PodEnv, type TaggedEvent } from '../shared/api/index.js';
 import { LOCAL_ROOT } from '../shared/model/index.js';
+import { packageRoot } from './root.js';
 
 /**
  * Browser mode: serves the built renderer and the LockerApi over HTTP (calls)
@@ -232,7 +233,7 @@ export async function serve(opts: ServeOptions): Promise<RunningServer> {
 
 /** Where Vite puts the built renderer, relative to this file (source or compiled). */
 export function rendererDist(): string {
-  return path.resolve(import.meta.dirname, '../renderer/dist');
+  return path.join(packageRoot(), 'renderer', 'dist');
 }
 
 /** The binary a local IRI in a record points at (`…/files/<name>`), for the UI's `<img src>`. */

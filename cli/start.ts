@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Locker } from '../shared/api/index.js';
+import { packageRoot } from './root.js';
 import { rendererDist, serve } from './serve.js';
 
 export interface ServeIo {
@@ -99,7 +100,7 @@ function openBrowser(url: string, io: ServeIo): void {
 
 /** The compiled desktop shell (`npm run build:electron`), if any. */
 export function electronMain(): string | undefined {
-  const main = path.resolve(import.meta.dirname, '../electron/dist/main.js');
+  const main = path.join(packageRoot(), 'electron', 'dist', 'main.js');
   return existsSync(main) ? main : undefined;
 }
 

@@ -17,7 +17,7 @@ import { locker, lockerWith } from './helpers/cli.js';
 import { homeAndFiles } from './helpers/home.js';
 
 async function items(name: string, text: string, options?: FormatOptions): Promise<ParsedItem[]> {
-  const opened = openSource({ name, bytes: Buffer.from(text, 'latin1') }, DEFAULT_CAPS, options);
+  const opened = await openSource({ name, bytes: Buffer.from(text, 'latin1') }, DEFAULT_CAPS, options);
   if (opened.kind !== 'ok') throw new Error(opened.failure.message);
   return collectAsync(opened.parsed);
 }
@@ -41,7 +41,7 @@ const QIF = ['!Type:Bank', 'D03/04/2024', 'T-10.00', 'PShop', '^', 'DNext Tuesda
 
 describe('QIF in the locker default currency', () => {
   it('refuses with needs-currency when there is no default, and marks every record read with one as assumed', async () => {
-    const none = openSource({ name: 'x.qif', bytes: Buffer.from(QIF) }, DEFAULT_CAPS, {});
+    const none = await openSource({ name: 'x.qif', bytes: Buffer.from(QIF) }, DEFAULT_CAPS, {});
     expect(none).toMatchObject({ kind: 'failed', failure: { code: 'needs-currency' } });
     const got = (await items('x.qif', QIF, { currency: 'EUR' })).map(summary);
     expect(got).toEqual([
@@ -198,9 +198,9 @@ describe('ISO 20022 CAMT.053', () => {
     expect(new Set(a).size).toBe(3);
   });
 
-  it('refuses hostile XML as a whole', () => {
+  it('refuses hostile XML as a whole', async () => {
     const evil = CAMT.replace('<Document', '<!DOCTYPE Document [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]>\n<Document').replace('Kasse 3', '&b;');
-    expect(openSource({ name: 'evil.xml', bytes: Buffer.from(evil) }, DEFAULT_CAPS)).toMatchObject({ kind: 'failed' });
+    expect(await openSource({ name: 'evil.xml', bytes: Buffer.from(evil) }, DEFAULT_CAPS)).toMatchObject({ kind: 'failed' });
   });
 });
 

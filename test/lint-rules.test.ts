@@ -128,6 +128,15 @@ describe('cli/ and electron/: shared/ through index.ts only', () => {
     expectFinding(await lintImport('electron/__probe__.ts', value('../renderer/src/App.js')), 'no-restricted-imports', /electron\/ may import shared\/ only/);
   });
 
+  it("lets only the CLI's entry take the two constant-only modules by path", async () => {
+    expect(await lintImport('cli/main.ts', value('../shared/model/types.js'))).toEqual([]);
+    expect(await lintImport('cli/main.ts', value('../shared/api/default-home.js'))).toEqual([]);
+    expectFinding(await lintImport('cli/main.ts', value('../shared/api/locker.js')), 'no-restricted-imports', /cli\/ uses shared\/ folders through their index\.ts/);
+    expectFinding(await lintImport('cli/main.ts', value('../shared/model/validate.js')), 'no-restricted-imports', /cli\/ uses shared\/ folders through their index\.ts/);
+    expectFinding(await lintImport('cli/__probe__.ts', value('../shared/model/types.js')), 'no-restricted-imports', /cli\/ uses shared\/ folders through their index\.ts/);
+    expectFinding(await lintImport('cli/__probe__.ts', value('../shared/api/default-home.js')), 'no-restricted-imports', /cli\/ uses shared\/ folders through their index\.ts/);
+  });
+
   it('accepts any folder through its index', async () => {
     expect(await lintImport('cli/__probe__.ts', value('../shared/crypto/index.js'))).toEqual([]);
     expect(await lintImport('electron/__probe__.ts', value('../shared/auth/index.js'))).toEqual([]);

@@ -6,20 +6,40 @@ import type { RecordSummary, TrashEntry } from '../store/index.js';
 import type { PodFailure } from '../pod/index.js';
 import { emptySummary } from '../ingest/index.js';
 import type { EditOutcome, ImportOptions, ImportProgress, ImportSummary, Locker, ShowResult } from './locker.js';
-import { COMMON_PURPOSES } from '../consent/index.js';
 import type { SyncProgress, SyncResult } from '../sync/index.js';
-import { auditPod, type AuditReport } from './audit.js';
-import { findDuplicates, mergeRecords, type DuplicatePair, type MergeOutcome } from './duplicates.js';
-import { createGrant, expireGrants, listGrants, parseGrant, revokeGrants, type GrantResult, type GrantView, type Invalid, type RevokeResult } from './grants.js';
-import { backupToPod, restorePodBackup, type PodBackupResult, type RestoreResult } from './backup.js';
+import type { AuditReport } from './audit.js';
+import type { DuplicatePair, MergeOutcome } from './duplicates.js';
+import type { GrantResult, GrantView, Invalid, RevokeResult } from './grants.js';
+import type { PodBackupResult, RestoreResult } from './backup.js';
 import { CsvMappingSchema, CurrencySchema, saveDefaultCurrency } from './config.js';
-import { watchPod } from './watch.js';
-import { connectInteractively, connectWithClientCredentials, listConflicts, podStatus, resolve, syncWithPod, type ConflictView, type ConnectResult, type PodEnv, type PodStatus } from './pod.js';
-import { localPodStatus, startLocalPod, stopLocalPod, type LocalPodStatus, type StartLocalPodResult, type StopLocalPodResult } from '../localpod/index.js';
+import type { ConflictView, ConnectResult, PodEnv, PodStatus } from './pod.js';
+import type { LocalPodStatus, StartLocalPodResult, StopLocalPodResult } from '../localpod/index.js';
 import type { UploadArea } from './uploads.js';
-import { DELETE_EVERYTHING_PHRASE, deleteEverything, exportEverything, setUpdates, settingsView, type AppSettings, type DeleteEverythingResult, type ExportEverythingResult, type HostHooks, type SettingsView } from './settings.js';
-import { grantRequest, planRequest, readRequest, type RequestGrantResult, type RequestPlanResult, type RequestView } from './request.js';
+import type { AppSettings, DeleteEverythingResult, ExportEverythingResult, HostHooks, SettingsView } from './settings.js';
+import type { RequestGrantResult, RequestPlanResult, RequestView } from './request.js';
 import type { ResolveOutcome } from '../sync/index.js';
+
+/**
+ * The modules behind the operations, loaded by the first call that needs one: a command that lists or
+ * searches never loads the pod, login, sync, consent or local-pod code (nor what they import: the Solid
+ * login library, ws, Community Solid Server's launcher), and `locker --help` loads none of this file's
+ * handlers at all. Each is imported once (the module cache), so later calls pay nothing.
+ */
+const lazy = {
+  audit: () => import('./audit.js'),
+  backup: () => import('./backup.js'),
+  consent: () => import('../consent/index.js'),
+  duplicates: () => import('./duplicates.js'),
+  grants: () => import('./grants.js'),
+  localpod: () => import('../localpod/index.js'),
+  pod: () => import('./pod.js'),
+  request: () => import('./request.js'),
+  settings: () => import('./settings.js'),
+  watch: () => import('./watch.js'),
+};
+
+/** Typed by the person to confirm `data.deleteEverything` (the Settings screen asks for it). */
+export const DELETE_EVERYTHING_PHRASE = 'delete everything';
 
 /**
  * `LockerApi`: one typed map of operations. The same handlers are served over
@@ -252,7 +272,7 @@ export function createHandlers(locker: Locker, opts: HandlerOptions = {}): Locke
   const host = opts.host ?? {};
   const startLocal = async (): Promise<StartLocalPodResult> => {
     if (host.localPodUnavailable !== undefined) return { kind: 'error', message: host.localPodUnavailable };
-    return startLocalPod(locker.home, { ...(penv.env && { env: penv.env }), ...(locker.dataKey && { dataKey: locker.dataKey }), ...(penv.sealer && { sealer: penv.sealer }) });
+    return (await lazy.localpod()).startLocalPod(locker.home, { ...(penv.env && { env: penv.env }), ...(locker.dataKey && { dataKey: locker.dataKey }), ...(penv.sealer && { sealer: penv.sealer }) });
   };
   /** The default currency set through `settings.currency` since the locker opened. */
   let savedCurrency: string | undefined;
@@ -313,9 +333,10 @@ export function createHandlers(locker: Locker, opts: HandlerOptions = {}): Locke
     },
     'export.run': async ({ out }) => locker.exportTo(out),
     'export.sealed': async ({ out, protection }) => locker.exportSealed(out, protection),
-    'backup.toPod': async ({ protection }) => backupToPod(locker, penv, protection),
-    'backup.restore': async ({ url }, ctx) => restorePodBackup(locker, penv, { url, unseal: ctx?.unseal }),
+    'backup.toPod': async ({ protection }) => (await lazy.backup()).backupToPod(locker, penv, protection),
+    'backup.restore': async ({ url }, ctx) => (await lazy.backup()).restorePodBackup(locker, penv, { url, unseal: ctx?.unseal }),
     status: async () => {
+      const [{ podStatus }, { listGrants }, { COMMON_PURPOSES }] = await Promise.all([lazy.pod(), lazy.grants(), lazy.consent()]);
       const counts = locker.store.counts();
       return {
         counts,
@@ -327,10 +348,10 @@ export function createHandlers(locker: Locker, opts: HandlerOptions = {}): Locke
       };
     },
     'sync.run': async ({ deletions, full }, ctx) =>
-      syncWithPod(locker, penv, { onProgress: (progress) => ctx?.emit?.({ type: 'sync.progress', progress }), ...(ctx?.signal && { signal: ctx.signal }), ...(deletions && { deletions }), ...(full && { full }) }),
+      (await lazy.pod()).syncWithPod(locker, penv, { onProgress: (progress) => ctx?.emit?.({ type: 'sync.progress', progress }), ...(ctx?.signal && { signal: ctx.signal }), ...(deletions && { deletions }), ...(full && { full }) }),
     'sync.watch': async ({ pollMs, grantCheckMs }, ctx) => {
       const signal = ctx?.signal ?? new AbortController().signal;
-      await watchPod(locker, penv, {
+      await (await lazy.watch()).watchPod(locker, penv, {
         signal,
         ...(pollMs !== undefined && { pollMs }),
         ...(grantCheckMs !== undefined && { grantCheckMs }),
@@ -340,47 +361,50 @@ export function createHandlers(locker: Locker, opts: HandlerOptions = {}): Locke
       });
       return { kind: 'stopped' };
     },
-    'conflicts.list': async () => listConflicts(locker),
-    'conflicts.resolve': async ({ id, keep }) => resolve(locker, id, keep),
-    'grants.list': async ({ all }) => listGrants(locker, { all: all === true }),
+    'conflicts.list': async () => (await lazy.pod()).listConflicts(locker),
+    'conflicts.resolve': async ({ id, keep }) => (await lazy.pod()).resolve(locker, id, keep),
+    'grants.list': async ({ all }) => (await lazy.grants()).listGrants(locker, { all: all === true }),
     'grants.create': async (q) => {
+      const { createGrant, parseGrant } = await lazy.grants();
       const now = Date.now();
       const parsed = parseGrant(q, now);
       return parsed.kind === 'invalid' ? parsed : createGrant(locker, penv, parsed.input, now);
     },
-    'grants.revoke': async (q) => revokeGrants(locker, penv, q),
-    'grants.expire': async () => expireGrants(locker, penv),
-    'audit.run': async () => auditPod(locker, penv),
+    'grants.revoke': async (q) => (await lazy.grants()).revokeGrants(locker, penv, q),
+    'grants.expire': async () => (await lazy.grants()).expireGrants(locker, penv),
+    'audit.run': async () => (await lazy.audit()).auditPod(locker, penv),
     'shapes.get': async ({ type }) => propertySpecs(type),
-    'pod.connect': async (q, ctx) =>
-      q.clientId !== undefined && q.clientSecret !== undefined
+    'pod.connect': async (q, ctx) => {
+      const { connectInteractively, connectWithClientCredentials } = await lazy.pod();
+      return q.clientId !== undefined && q.clientSecret !== undefined
         ? connectWithClientCredentials(locker, { issuer: q.issuer, clientId: q.clientId, clientSecret: q.clientSecret, ...(q.pod && { podUrl: q.pod }) }, penv)
         : connectInteractively(locker, { issuer: q.issuer, ...(q.pod && { podUrl: q.pod }), openBrowser: (url) => {
                 // Only a web page is handed to the UI to open (never file:, javascript: or an app's own scheme).
                 if (!isLoginPage(url)) throw new Error(`the provider's login address is not a web page: ${url.slice(0, 100)}`);
                 ctx?.emit?.({ type: 'pod.login', url });
-              }, ...(ctx?.signal && { signal: ctx.signal }) }, penv),
-    'request.read': async ({ source }) => readRequest(locker, source),
-    'request.grant': async ({ source, digest, leaveOut, agent }) => grantRequest(locker, penv, source, { digest, ...(leaveOut && { leaveOut }), ...(agent && { agent }) }),
-    'request.plan': async ({ source, ...choices }) => planRequest(locker, source, choices),
-    'pod.status': async () => podStatus(locker),
+              }, ...(ctx?.signal && { signal: ctx.signal }) }, penv);
+    },
+    'request.read': async ({ source }) => (await lazy.request()).readRequest(locker, source),
+    'request.grant': async ({ source, digest, leaveOut, agent }) => (await lazy.request()).grantRequest(locker, penv, source, { digest, ...(leaveOut && { leaveOut }), ...(agent && { agent }) }),
+    'request.plan': async ({ source, ...choices }) => (await lazy.request()).planRequest(locker, source, choices),
+    'pod.status': async () => (await lazy.pod()).podStatus(locker),
     'pod.local.start': startLocal,
-    'pod.local.stop': async () => stopLocalPod(locker.home),
-    'pod.local.status': async () => localPodStatus(locker.home),
+    'pod.local.stop': async () => (await lazy.localpod()).stopLocalPod(locker.home),
+    'pod.local.status': async () => (await lazy.localpod()).localPodStatus(locker.home),
     'pod.local': async () => {
       const r = await startLocal();
       if (r.kind === 'error') return r;
       const notes = [r.connection === 'kept-other' ? 'This locker stays connected to its other pod.' : '', locker.encrypted ? 'Your locker is encrypted, but the local pod keeps its copy of synced records unencrypted.' : '', r.note ?? ''].filter(Boolean);
       return { kind: 'ok', webId: r.webId, podUrl: r.podUrl, ...(notes.length && { note: notes.join(' ') }) };
     },
-    'duplicates.list': async ({ type }) => findDuplicates(locker, { type }),
-    'duplicates.merge': async ({ keep, other }) => mergeRecords(locker, keep, other),
+    'duplicates.list': async ({ type }) => (await lazy.duplicates()).findDuplicates(locker, { type }),
+    'duplicates.merge': async ({ keep, other }) => (await lazy.duplicates()).mergeRecords(locker, keep, other),
     'duplicates.dismiss': async ({ a, b }) => {
       locker.dismissDuplicate(a, b);
       return { kind: 'ok' };
     },
-    'settings.get': async () => settingsView(locker, penv, host),
-    'settings.set': async ({ updates }) => setUpdates(locker, host, updates),
+    'settings.get': async () => (await lazy.settings()).settingsView(locker, penv, host),
+    'settings.set': async ({ updates }) => (await lazy.settings()).setUpdates(locker, host, updates),
     'settings.currency': async ({ currency }) => {
       const r = saveDefaultCurrency(locker.home, currency);
       if (r.kind !== 'ok') return { kind: 'error', message: r.message };
@@ -388,8 +412,8 @@ export function createHandlers(locker: Locker, opts: HandlerOptions = {}): Locke
       if (locker.formats.currency === undefined) savedCurrency = r.currency;
       return { kind: 'ok', currency: r.currency };
     },
-    'data.export': async () => exportEverything(locker, host),
-    'data.deleteEverything': async () => deleteEverything(locker, penv),
+    'data.export': async () => (await lazy.settings()).exportEverything(locker, host),
+    'data.deleteEverything': async () => (await lazy.settings()).deleteEverything(locker, penv),
   };
 }
 

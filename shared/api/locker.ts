@@ -1,11 +1,12 @@
 import path from 'node:path';
-import { exportTrig, type ExportSummary } from '../export/index.js';
-import { openBytes, openInputs, type BackupNeeds, type BackupProtection, type FormatOptions, type ImportCaps, type InputFile, type OpenContext, type SourceEvent } from '../importers/index.js';
-import { ImportTally, ingestSource, type ImportPhase, type ImportProgress, type ImportSummary, type IngestOutcome } from '../ingest/index.js';
+import type { ExportSummary } from '../export/index.js';
+import type { BackupNeeds, BackupProtection, FormatOptions, ImportCaps, InputFile, OpenContext, SourceEvent } from '../importers/index.js';
+import type { ImportPhase, ImportProgress, ImportSummary, IngestOutcome } from '../ingest/index.js';
+import { ImportTally } from '../ingest/index.js';
 import { applyEdits, recordToJson, recordToTurtle, type PropertyChange, type RecordJson, type RecordType, type ValidationProblem } from '../model/index.js';
 import { openStore, type ListQuery, type RecordSummary, type Store } from '../store/index.js';
 import { loadCaps } from './home.js';
-import { sealBackup, type SealSummary } from '../seal/index.js';
+import type { SealSummary } from '../seal/index.js';
 import { DB_FILE, encryptionState, finishConversion } from './encryption.js';
 import type { DataKey } from '../crypto/index.js';
 
@@ -65,7 +66,11 @@ export function openLocker(home: string, env: NodeJS.ProcessEnv = process.env, o
   return { kind: 'ok', locker: new Locker(home, opened.store, caps.caps, key, caps.options) };
 }
 
-/** The core's operations over one locker. Every transport (CLI, HTTP, IPC) calls these. */
+/**
+ * The core's operations over one locker. Every transport (CLI, HTTP, IPC) calls these. Importing,
+ * exporting and sealing load their modules (the importers, the TriG writer, age) when first called: a
+ * process that only lists, searches or shows records never loads them.
+ */
 export class Locker {
   constructor(
     readonly home: string,
@@ -139,6 +144,7 @@ export class Locker {
   private readonly running = new Set<AbortController>();
 
   private async importEach(inputs: readonly string[], opts: ImportOptions): Promise<ImportSummary> {
+    const { openInputs } = await import('../importers/index.js');
     const tally = new ImportTally();
     for await (const event of openInputs(inputs, this.openContext(opts))) await this.take(event, tally, opts);
     return tally.result();
@@ -161,6 +167,7 @@ export class Locker {
         return;
       case 'source': {
         const { source } = event;
+        const { ingestSource } = await import('../ingest/index.js');
         const outcome = await this.exclusive(() => ingestSource(this.store, source, (...a) => report(source.input, ...a), opts.signal));
         tally.add(source.label, outcome);
         if (outcome.kind === 'ok') opts.onCommitted?.(source.label, outcome.ids);
@@ -181,6 +188,7 @@ export class Locker {
    * encrypted Locker backup is opened first with what `opts.unseal` supplies.
    */
   async importBytes(file: string, bytes: Uint8Array, readSibling: (name: string) => Uint8Array | undefined = () => undefined, opts: ImportOptions = {}): Promise<IngestOutcome> {
+    const [{ openBytes }, { ingestSource }] = await Promise.all([import('../importers/index.js'), import('../ingest/index.js')]);
     for await (const event of openBytes({ label: file, bytes, readSibling }, this.openContext(opts))) {
       if (event.kind === 'refused') return { kind: 'failed', message: event.message };
       if (event.kind === 'source') return this.exclusive(() => ingestSource(this.store, event.source, undefined, opts.signal));
@@ -233,12 +241,14 @@ export class Locker {
     });
   }
 
-  exportTo(out: string): Promise<ExportSummary> {
+  async exportTo(out: string): Promise<ExportSummary> {
+    const { exportTrig } = await import('../export/index.js');
     return exportTrig(this.store, out);
   }
 
   /** One encrypted file with every record and binary (see shared/backup). */
-  exportSealed(out: string, protection: BackupProtection): Promise<SealSummary> {
+  async exportSealed(out: string, protection: BackupProtection): Promise<SealSummary> {
+    const { sealBackup } = await import('../seal/index.js');
     return sealBackup(this.store, out, protection);
   }
 }

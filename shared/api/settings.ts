@@ -134,7 +134,7 @@ export async function exportEverything(locker: Locker, host: HostHooks, now = ne
 }
 
 /** What the person must type to delete everything. */
-export const DELETE_EVERYTHING_PHRASE = 'delete everything';
+export { DELETE_EVERYTHING_PHRASE } from './contract.js';
 
 export type DeleteEverythingResult =
   | { readonly kind: 'deleted'; readonly records: number; readonly binaries: number; readonly disconnected: boolean; readonly localPodRemoved: boolean }

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { EVENTS, InMemoryStorage, Session } from '@inrupt/solid-client-authn-node';
+import type { InMemoryStorage, Session } from '@inrupt/solid-client-authn-node';
+
+/** The login library, loaded by the first login (a command that never talks to a pod never loads it). */
+const library = () => import('@inrupt/solid-client-authn-node');
 import { secretKey } from './connection.js';
 import { startLoopbackRedirect, type Callback, type LoopbackRedirect } from './loopback.js';
 import { REFRESH_MARGIN_MS, type PodSession } from './session.js';
@@ -213,10 +216,11 @@ async function resumeFromVault(ctx: RefreshContext): Promise<Resumed> {
   const login = stored.login;
   if (clientExpired(login, ctx.now())) return { kind: 'needs-login', message: `the registration of Locker at ${ctx.issuer} has expired: log in again` };
 
-  const storage = new InMemoryStorage();
+  const lib = await library();
+  const storage = new lib.InMemoryStorage();
   const sessionId = randomUUID();
   await seedLibraryStorage(storage, sessionId, login);
-  const session = new Session({ storage, keepAlive: false }, sessionId);
+  const session = new lib.Session({ storage, keepAlive: false }, sessionId);
   const secrets = [login.refreshToken, login.clientSecret];
   try {
     await session.login({ oidcIssuer: ctx.issuer, refreshToken: login.refreshToken, tokenType: 'DPoP', clientName: DEFAULT_CLIENT_NAME });
@@ -268,9 +272,10 @@ export async function loginInteractive(opts: InteractiveLoginOptions): Promise<I
   const started = await startLoopbackRedirect();
   if (started.kind !== 'ok') return { kind: 'error', reason: 'failed', message: started.message };
   const server = started.server;
+  const lib = await library();
   const d = deadline(timeoutMs, opts.signal);
-  const storage = new InMemoryStorage();
-  const session = new Session({ storage, keepAlive: false });
+  const storage = new lib.InMemoryStorage();
+  const session = new lib.Session({ storage, keepAlive: false });
   let result: InteractiveLoginResult | undefined;
   try {
     result = await runLogin(opts, server, session, storage, d, timeoutMs);
@@ -340,7 +345,7 @@ async function finishLogin(
   // Only the expiry and the issuer's own spelling of its URL are kept from the token set.
   let expiresAtSec: number | undefined;
   let canonicalIssuer: string | undefined;
-  session.events.on(EVENTS.NEW_TOKENS, (tokens) => {
+  session.events.on((await library()).EVENTS.NEW_TOKENS, (tokens) => {
     expiresAtSec = tokens.expiresAt;
     canonicalIssuer = tokens.issuer;
   });

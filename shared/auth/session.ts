@@ -1,4 +1,4 @@
-import { Session } from '@inrupt/solid-client-authn-node';
+import type { Session } from '@inrupt/solid-client-authn-node';
 
 /** An authenticated way to talk to a pod: a `fetch` that carries DPoP-bound tokens, refreshed before they expire. */
 export interface PodSession {
@@ -25,7 +25,9 @@ export interface ClientCredentials {
 export const REFRESH_MARGIN_MS = 60_000;
 
 async function loginOnce(creds: ClientCredentials): Promise<Session> {
-  const session = new Session();
+  // The login library is loaded by the first login (a command that never talks to a pod never loads it).
+  const { Session: LibrarySession } = await import('@inrupt/solid-client-authn-node');
+  const session = new LibrarySession();
   await session.login({ clientId: creds.clientId, clientSecret: creds.clientSecret, oidcIssuer: creds.issuer, tokenType: 'DPoP' });
   if (!session.info.isLoggedIn || !session.info.webId) {
     await session.logout().catch(() => undefined);

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import yauzl from 'yauzl';
+import type yauzl from 'yauzl';
 
 /**
  * A `.zip` export (a Takeout archive, a social network's archive, an Apple
@@ -49,7 +49,9 @@ export async function openZip(file: string, limits: ArchiveLimits = DEFAULT_ARCH
   let zip: yauzl.ZipFile;
   try {
     // strictFileNames: yauzl refuses backslashes and absolute/.. paths itself too.
-    zip = await yauzl.openPromise(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false, decodeStrings: true });
+    // Loaded with the first archive (a plain file's import never needs it).
+    const { default: zipReader } = await import('yauzl');
+    zip = await zipReader.openPromise(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false, decodeStrings: true });
   } catch (e) {
     return { kind: 'refused', message: `not a readable zip archive: ${e instanceof Error ? e.message.slice(0, 200) : String(e)}` };
   }

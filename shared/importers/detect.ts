@@ -1,6 +1,5 @@
 import { looksBinary } from './text.js';
 import { sniffImage } from './media.js';
-import { looksLikeGoodreads } from './goodreads.js';
 import type { FormatId } from './types.js';
 
 export type Detection = { readonly kind: 'format'; readonly format: FormatId } | { readonly kind: 'unknown'; readonly message: string };
@@ -65,4 +64,8 @@ function looksLikeCsv(text: string): boolean {
     if ((counts[0] ?? 0) >= 3 && counts.every((c) => c >= 2)) return true;
   }
   return false;
+}
+
+export function looksLikeGoodreads(headerLine: string): boolean {
+  return /\bBook Id\b/.test(headerLine) && /\bTitle\b/.test(headerLine) && /\bExclusive Shelf\b/.test(headerLine);
 }

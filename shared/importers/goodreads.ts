@@ -22,9 +22,7 @@ function day(s: string | undefined): string | undefined {
   return Number.isFinite(d.getTime()) && d.getUTCDate() === Number(m[3]) ? d.toISOString().slice(0, 10) : undefined;
 }
 
-export function looksLikeGoodreads(headerLine: string): boolean {
-  return /\bBook Id\b/.test(headerLine) && /\bTitle\b/.test(headerLine) && /\bExclusive Shelf\b/.test(headerLine);
-}
+export { looksLikeGoodreads } from './detect.js';
 
 export const goodreadsImporter: Importer = {
   id: 'goodreads',

@@ -1,29 +1,42 @@
 import { createHash } from 'node:crypto';
 import { sha256Hex } from '../model/index.js';
 import { detectFormat } from './detect.js';
-import { icalImporter } from './ical.js';
 import { decodeAs, declaredCharset, mandatesUtf8 } from './text.js';
-import { trigImporter } from './trig.js';
 import type { FormatId, FormatOptions, ImportCaps, ImportFailure, Importer, ParsedFile, ParseResult } from './types.js';
-import { vcardImporter } from './vcard.js';
-import { ofxImporter } from './ofx.js';
-import { qifImporter } from './qif.js';
-import { mt940Importer } from './mt940.js';
-import { camtImporter } from './camt.js';
-import { csvBankImporter } from './csv-bank.js';
-import { appleHealthImporter } from './apple-health.js';
-import { fhirImporter } from './fhir.js';
-import { gpxImporter } from './gpx.js';
-import { kmlImporter } from './kml.js';
-import { geojsonImporter } from './geojson.js';
-import { takeoutLocationImporter } from './takeout-location.js';
-import { photoImporter } from './photo.js';
-import { emlImporter, mboxImporter } from './mail.js';
-import { bookmarksImporter } from './bookmarks.js';
-import { goodreadsImporter } from './goodreads.js';
-import { activityPubImporter, twitterImporter } from './social.js';
 
-export const IMPORTERS: Readonly<Record<FormatId, Importer>> = { ical: icalImporter, vcard: vcardImporter, trig: trigImporter, ofx: ofxImporter, qif: qifImporter, mt940: mt940Importer, camt: camtImporter, 'csv-bank': csvBankImporter, 'apple-health': appleHealthImporter, fhir: fhirImporter, gpx: gpxImporter, kml: kmlImporter, geojson: geojsonImporter, 'takeout-location': takeoutLocationImporter, photo: photoImporter, mbox: mboxImporter, eml: emlImporter, bookmarks: bookmarksImporter, goodreads: goodreadsImporter, activitypub: activityPubImporter, twitter: twitterImporter };
+/**
+ * Every format's importer, loaded when a file of that format is met (an `.ics` import never loads the mail
+ * parser, sharp or the bank formats). `streams`: the importer reads the file in chunks (`Importer.stream`),
+ * known before it is loaded, for the size check of a file too large to hold whole.
+ */
+export const IMPORTERS: Readonly<Record<FormatId, { readonly streams: boolean; readonly load: () => Promise<Importer> }>> = {
+  ical: { streams: false, load: async () => (await import('./ical.js')).icalImporter },
+  vcard: { streams: false, load: async () => (await import('./vcard.js')).vcardImporter },
+  trig: { streams: false, load: async () => (await import('./trig.js')).trigImporter },
+  ofx: { streams: false, load: async () => (await import('./ofx.js')).ofxImporter },
+  qif: { streams: false, load: async () => (await import('./qif.js')).qifImporter },
+  mt940: { streams: false, load: async () => (await import('./mt940.js')).mt940Importer },
+  camt: { streams: false, load: async () => (await import('./camt.js')).camtImporter },
+  'csv-bank': { streams: false, load: async () => (await import('./csv-bank.js')).csvBankImporter },
+  'apple-health': { streams: true, load: async () => (await import('./apple-health.js')).appleHealthImporter },
+  fhir: { streams: false, load: async () => (await import('./fhir.js')).fhirImporter },
+  gpx: { streams: false, load: async () => (await import('./gpx.js')).gpxImporter },
+  kml: { streams: false, load: async () => (await import('./kml.js')).kmlImporter },
+  geojson: { streams: false, load: async () => (await import('./geojson.js')).geojsonImporter },
+  'takeout-location': { streams: false, load: async () => (await import('./takeout-location.js')).takeoutLocationImporter },
+  photo: { streams: false, load: async () => (await import('./photo.js')).photoImporter },
+  mbox: { streams: true, load: async () => (await import('./mail.js')).mboxImporter },
+  eml: { streams: false, load: async () => (await import('./mail.js')).emlImporter },
+  bookmarks: { streams: false, load: async () => (await import('./bookmarks.js')).bookmarksImporter },
+  goodreads: { streams: false, load: async () => (await import('./goodreads.js')).goodreadsImporter },
+  activitypub: { streams: false, load: async () => (await import('./social.js')).activityPubImporter },
+  twitter: { streams: false, load: async () => (await import('./social.js')).twitterImporter },
+};
+
+/** The importer of one format (loaded on first use). */
+export function loadImporter(format: FormatId): Promise<Importer> {
+  return IMPORTERS[format].load();
+}
 
 export interface SourceFile {
   /** Base name, for messages and provenance. */
@@ -38,13 +51,13 @@ export type OpenedSource =
   | { readonly kind: 'failed'; readonly failure: ImportFailure };
 
 /** Size cap, format detection from the first bytes, decoding, and the format's parser (lazy: records come as they are read). */
-export function openSource(src: SourceFile, caps: ImportCaps, options?: FormatOptions): OpenedSource {
+export async function openSource(src: SourceFile, caps: ImportCaps, options?: FormatOptions): Promise<OpenedSource> {
   if (src.bytes.byteLength > caps.maxFileBytes) {
     return { kind: 'failed', failure: { kind: 'too-large', message: `the file is ${formatBytes(src.bytes.byteLength)}, larger than the ${formatBytes(caps.maxFileBytes)} limit` } };
   }
   const detected = detectFormat(src.bytes.subarray(0, 65536), src.name);
   if (detected.kind === 'unknown') return { kind: 'failed', failure: { kind: 'unrecognised', message: detected.message } };
-  const importer = IMPORTERS[detected.format];
+  const importer = await loadImporter(detected.format);
   const ctx = {
     fileName: src.name,
     caps,
@@ -77,7 +90,8 @@ export interface StreamFile {
 export async function openStreamSource(src: StreamFile, caps: ImportCaps, options?: FormatOptions): Promise<OpenedSource | undefined> {
   const detected = detectFormat(src.head.subarray(0, 65536), src.name);
   if (detected.kind === 'unknown') return undefined;
-  const importer = IMPORTERS[detected.format];
+  if (!IMPORTERS[detected.format].streams) return undefined;
+  const importer = await loadImporter(detected.format);
   if (!importer.stream) return undefined;
   if (src.size > caps.maxStreamBytes) {
     return { kind: 'failed', failure: { kind: 'too-large', message: `the file is ${formatBytes(src.size)}, larger than the ${formatBytes(caps.maxStreamBytes)} limit` } };
@@ -95,7 +109,7 @@ export async function openStreamSource(src: StreamFile, caps: ImportCaps, option
 /** True when the format of these first bytes is read by a streaming importer. */
 export function isStreamingFormat(head: Uint8Array, name: string): boolean {
   const detected = detectFormat(head.subarray(0, 65536), name);
-  return detected.kind === 'format' && IMPORTERS[detected.format].stream !== undefined;
+  return detected.kind === 'format' && IMPORTERS[detected.format].streams;
 }
 
 /** A byte count as a person reads it: 1.5 MB, 12 KB, 300 bytes. */

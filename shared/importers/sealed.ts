@@ -1,5 +1,4 @@
-import { Decrypter } from 'age-encryption';
-import tar from 'tar-stream';
+// age and tar-stream are loaded when a backup is opened (the other formats never need them).
 import { Readable } from 'node:stream';
 
 /**
@@ -56,6 +55,7 @@ export async function openSealedBackup(bytes: Uint8Array, protection: BackupProt
   const needs = backupNeeds(bytes);
   if (needs === 'identity' && protection.kind === 'passphrase') return { kind: 'wrong-key', message: 'this backup is protected with a key file, not a passphrase: give it with --backup-key' };
   if (needs === 'passphrase' && protection.kind === 'identity') return { kind: 'wrong-key', message: 'this backup is protected with a passphrase, not a key file' };
+  const { Decrypter } = await import('age-encryption');
   const d = new Decrypter();
   if (protection.kind === 'passphrase') d.addPassphrase(protection.passphrase);
   else {
@@ -84,6 +84,7 @@ async function unpack(plain: Uint8Array): Promise<OpenedBackup> {
   let manifestText: string | undefined;
   let problem: string | undefined;
   let entries = 0;
+  const { default: tar } = await import('tar-stream');
   const extract = tar.extract();
   const finished = new Promise<void>((resolve, reject) => {
     extract.on('entry', (header, stream, next) => {

@@ -245,7 +245,7 @@ async function* openWhole(f: WholeFile, ctx: OpenContext): AsyncGenerator<Source
     siblings = (n) => sealed.files.get(n) ?? sealed.files.get(`files/${n}`);
     name = 'locker.trig';
   }
-  const opened = openSource({ name, bytes: content, readSibling: siblings }, ctx.caps, ctx.formats);
+  const opened = await openSource({ name, bytes: content, readSibling: siblings }, ctx.caps, ctx.formats);
   yield opened.kind === 'ok' ? { kind: 'source', source: { label: f.label, fileName: f.name, size: f.size, input: f.input, whole: f.whole, opened } } : refuse(opened.failure.message, refusalCode(opened.failure));
 }
 

@@ -12,8 +12,8 @@
 import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import { Encrypter, identityToRecipient } from 'age-encryption';
-import tar from 'tar-stream';
+import type { Encrypter } from 'age-encryption';
+import type tarStream from 'tar-stream';
 import { commitDurable } from '../durable/index.js';
 import { writeTrig } from '../export/index.js';
 import { BACKUP_FORMAT, BACKUP_VERSION, type BackupManifest, type BackupProtection } from '../importers/index.js';
@@ -26,8 +26,10 @@ export interface SealSummary {
   readonly bytes: number;
 }
 
+/** age and tar-stream are loaded by the first backup (every other command goes without them). */
 async function encrypter(protection: BackupProtection): Promise<Encrypter> {
-  const e = new Encrypter();
+  const { Encrypter: AgeEncrypter, identityToRecipient } = await import('age-encryption');
+  const e = new AgeEncrypter();
   if (protection.kind === 'passphrase') {
     e.setPassphrase(protection.passphrase);
     if (protection.scryptWorkFactor !== undefined) e.setScryptWorkFactor(protection.scryptWorkFactor);
@@ -36,7 +38,7 @@ async function encrypter(protection: BackupProtection): Promise<Encrypter> {
 }
 
 /** The tar stream of the whole store (TriG held in memory while packing: tar needs each entry's size first). */
-function packStore(store: Store): { stream: Readable; done: Promise<{ records: number; binaries: number }> } {
+function packStore(tar: typeof tarStream, store: Store): { stream: Readable; done: Promise<{ records: number; binaries: number }> } {
   const pack = tar.pack();
   const done = (async () => {
     const chunks: Buffer[] = [];
@@ -65,7 +67,8 @@ function packStore(store: Store): { stream: Readable; done: Promise<{ records: n
 }
 
 async function sealedStream(store: Store, protection: BackupProtection): Promise<{ out: AsyncIterable<Uint8Array>; done: Promise<{ records: number; binaries: number }> }> {
-  const { stream, done } = packStore(store);
+  const { default: tar } = await import('tar-stream');
+  const { stream, done } = packStore(tar, store);
   const enc = await encrypter(protection);
   const web = Readable.toWeb(stream) as unknown as ReadableStream<Uint8Array>;
   const sealed = await enc.encrypt(web);
