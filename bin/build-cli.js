@@ -51,6 +51,9 @@ try {
       {
         name: 'node-modules-external',
         setup(b) {
+          // readable-stream is Node's own stream module, repackaged for browsers (114 CommonJS files for n3 alone):
+          // in Node, n3 gets node:stream itself.
+          b.onResolve({ filter: /^readable-stream$/ }, () => ({ path: 'node:stream', external: true }));
           // Only from the sources: what a bundled package imports is bundled with it unless it is a package of its own outside BUNDLED.
           b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('node:') || !external(args.path) ? undefined : { path: args.path, external: true }));
         },

@@ -1,6 +1,6 @@
 import { DataFactory, Store } from 'n3';
 import type { DatasetCore, Quad, Term } from '@rdfjs/types';
-import { Validator, type ShaclFactory, type ValidationResult } from 'shacl-engine';
+import type { Validator, ShaclFactory, ValidationResult } from 'shacl-engine';
 import { subjectIri, type LockerRecord } from './record.js';
 import { loadShapes, type PropertySpec } from './shapes.js';
 import { conformsFast } from './compiled.js';
@@ -26,8 +26,14 @@ let detailed: Validator | undefined;
 let labels: Map<string, string> | undefined;
 const datatypesOf = new Map<string, readonly string[]>();
 
-function getValidator(): Validator {
+/**
+ * shacl-engine (and rdf-validation, grapoi under it) is loaded on the first
+ * record that the compiled checks cannot pass: a read-only command (search,
+ * list, show) never loads it, and most imports don't either.
+ */
+async function getValidator(): Promise<Validator> {
   if (!validator) {
+    const { Validator } = await import('shacl-engine');
     const shapes = loadShapes();
     const shapeData = new Store([...shapes.quads]) as unknown as DatasetCore;
     validator = new Validator(shapeData, { factory });
@@ -136,7 +142,7 @@ export async function validateRecord(record: LockerRecord): Promise<ValidationOu
 
 /** Validation by shacl-engine alone (the reference the compiled checks are tested against). */
 export async function validateWithEngine(record: LockerRecord): Promise<ValidationOutcome> {
-  const v = getValidator();
+  const v = await getValidator();
   const subject = DataFactory.namedNode(subjectIri(record.type, record.id));
   // Validate only the record's own shape, from its main subject: no target resolution over all shapes.
   const data = { dataset: new Store(record.quads.map(forValidation)) as unknown as DatasetCore, terms: [subject] };
@@ -161,7 +167,6 @@ export function formatProblems(problems: readonly ValidationProblem[]): string {
  * that failed; check those one by one with `validateRecord` for the details.
  */
 export async function findInvalid(records: readonly LockerRecord[]): Promise<number[]> {
-  const v = getValidator();
   const shapeOf = loadShapes().shapeOf;
   const bad: number[] = [];
   const byType = new Map<string, number[]>();
@@ -183,6 +188,7 @@ export async function findInvalid(records: readonly LockerRecord[]): Promise<num
       for (const q of r.quads) quads.push(forValidation(q));
       terms.push(DataFactory.namedNode(subjectIri(r.type, r.id)));
     }
+    const v = await getValidator();
     const report = await v.validate({ dataset: new Store(quads) as unknown as DatasetCore, terms }, [{ terms: [DataFactory.namedNode(shapeOf[type as LockerRecord['type']])] }]);
     if (report.conforms) continue;
     // Something in this batch is wrong: find which records, one by one.
