@@ -11,6 +11,8 @@ import { benchEncrypted } from './encrypted.js';
 import { benchHealth } from './health.js';
 import { benchImporters } from './importers.js';
 import { benchUi } from './ui.js';
+import { benchCli } from './cli.js';
+import { benchMillion } from './million.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const N = Number(process.env['BENCH_RECORDS'] ?? 100_000);
@@ -95,6 +97,9 @@ try {
   const syncFigures = process.env['BENCH_SKIP_SYNC'] ? {} : await benchSync(dir, log);
   const healthFigures = process.env['BENCH_SKIP_HEALTH'] ? {} : await benchHealth(dir, log);
   const importerFigures = await benchImporters(dir, log);
+  const cliFigures = process.env['BENCH_SKIP_CLI'] ? {} : await benchCli(dir, log);
+  // A million records takes many minutes: only with BENCH_MILLION=1 (the default bench stays at 100k).
+  const millionFigures = process.env['BENCH_MILLION'] === '1' ? await benchMillion(dir, log) : {};
   const encryptedFigures = await benchEncrypted(dir, Math.min(N, Number(process.env['BENCH_ENCRYPTED_RECORDS'] ?? 30_000)), log);
 
   const db = path.join(home, 'locker.db');
@@ -124,6 +129,8 @@ try {
     ...encryptedFigures,
     ...healthFigures,
     ...importerFigures,
+    ...cliFigures,
+    ...millionFigures,
     targets_met: { encrypted_within_0_8: encryptedFigures['encrypted_within_0_8'] === true, import_per_s: importPerS >= 5000, cold_start_ms: cold <= 1000, search_p95_ms: p95 <= 10, rss_mb: rssMb <= 500 },
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
