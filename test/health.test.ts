@@ -94,6 +94,8 @@ describe('Apple Health export', () => {
         },
       });
       expect(cancelled.errors[0]?.message).toContain('cancelled');
+      // Cancelled while being written: the stable code callers switch on, as before reading.
+      expect(cancelled.errors[0]?.code).toBe('cancelled');
       expect(o.locker.list({ type: 'health' })).toEqual([]);
 
       const progress: ImportProgress[] = [];

@@ -269,4 +269,30 @@ describe('records in shards', () => {
     expect(r.held?.count).toBe(inShard.length);
     expect(eventIds(a.locker)).toHaveLength(30);
   });
+
+  it('keeps holding a mass deletion at every sync until the person decides, and puts the records back when asked', { timeout: 120_000 }, async () => {
+    const account = await newAccount('wac');
+    const a = await withEvents(account, 40, 36);
+    await sync(a);
+    const gone = eventIds(a.locker).slice(0, 8);
+    const s = await login(account);
+    try {
+      for (const id of gone) expect((await s.fetch(podDoc(account.podUrl, 'events', id), { method: 'DELETE' })).status).toBeLessThan(300);
+      const first = await syncWith(a, {});
+      expect(first.held?.count).toBe(8);
+      // The shards were listed and found changed: the next sync still sees the deletions (their shards are not taken as known).
+      const again = await syncWith(a, {});
+      expect(again.held?.count).toBe(8);
+      expect(again.pushed).toBe(0);
+      const restored = await syncWithPod(a.locker, { env: PLAIN }, { deletions: 'restore' });
+      if (restored.kind !== 'ok') throw new Error(restored.message);
+      expect(restored.summary.held).toBeUndefined();
+      expect(restored.summary.pushed).toBe(8);
+      for (const id of gone) expect((await s.fetch(podDoc(account.podUrl, 'events', id), { method: 'HEAD' })).status).toBe(200);
+      expect((await syncWith(a, {})).held).toBeUndefined();
+    } finally {
+      await s.close();
+    }
+    expect(eventIds(a.locker)).toHaveLength(40);
+  });
 });

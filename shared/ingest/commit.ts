@@ -95,7 +95,7 @@ export async function ingestSource(store: Store, source: Source, report: ReportP
     return { kind: 'ok', ...counts, seen, skipped, warnings: source.opened.warnings ?? [], ids: [...written.keys()] };
   } catch (e) {
     store.rollback();
-    if (e instanceof ImportAbort) return { kind: 'failed', message: e.failure.message };
+    if (e instanceof ImportAbort) return { kind: 'failed', message: e.failure.message, ...(signal?.aborted && { code: 'cancelled' as const }) };
     return { kind: 'failed', message: `could not be saved: ${e instanceof Error ? e.message : String(e)}` };
   }
 }

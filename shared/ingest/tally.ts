@@ -6,7 +6,7 @@ export class ImportTally {
 
   /** A source that was committed, or refused by ingest (then listed under its label). */
   add(label: string, outcome: IngestOutcome): void {
-    if (outcome.kind === 'failed') return this.refuse(label, outcome.message);
+    if (outcome.kind === 'failed') return this.refuse(label, outcome.message, outcome.code ? { code: outcome.code } : {});
     this.summary.imported += outcome.created;
     this.summary.updated += outcome.updated;
     this.summary.unchanged += outcome.unchanged;

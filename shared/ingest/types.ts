@@ -82,4 +82,4 @@ export type IngestOutcome =
       readonly warnings: readonly string[];
       readonly ids: readonly string[];
     }
-  | { readonly kind: 'failed'; readonly message: string };
+  | { readonly kind: 'failed'; readonly message: string; /** `cancelled` when the caller's signal stopped it (as for a file cancelled before it was read). */ readonly code?: 'cancelled' };

@@ -146,6 +146,25 @@ export function compiledFor(type: RecordType): boolean {
   return compiled.get(type) !== undefined;
 }
 
+/**
+ * The length of `s` in code points (as sh:minLength/maxLength count), counted without spreading it into
+ * an array, or — for a string longer than 2·bound+1 UTF-16 units, which has more than `bound` code points
+ * whatever it holds — its length in units, which lies on the same side of `bound`.
+ */
+function codePoints(s: string, bound: number): number {
+  if (s.length > 2 * bound + 1) return s.length;
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+    n++;
+  }
+  return n;
+}
+
 function valueOk(c: PropCheck, v: Term, index: Map<string, Map<string, Term[]>>, shapes: Compiled, depth: number): boolean {
   if (c.iriOnly && v.termType !== 'NamedNode') return false;
   if (c.literalOnly && v.termType !== 'Literal') return false;
@@ -157,8 +176,8 @@ function valueOk(c: PropCheck, v: Term, index: Map<string, Map<string, Term[]>>,
     if (lex && !lex(v.value)) return false;
   }
   if (c.pattern && (v.termType === 'BlankNode' || !c.pattern.test(v.value))) return false;
-  if (c.minLength !== undefined && (v.termType === 'BlankNode' || [...v.value].length < c.minLength)) return false;
-  if (c.maxLength !== undefined && (v.termType === 'BlankNode' || [...v.value].length > c.maxLength)) return false;
+  if (c.minLength !== undefined && (v.termType === 'BlankNode' || codePoints(v.value, c.minLength) < c.minLength)) return false;
+  if (c.maxLength !== undefined && (v.termType === 'BlankNode' || codePoints(v.value, c.maxLength) > c.maxLength)) return false;
   if (c.allowed && !c.allowed.has(`${v.termType}|${v.value}`)) return false;
   if (c.minInclusive !== undefined || c.maxInclusive !== undefined) {
     if (v.termType !== 'Literal') return false;

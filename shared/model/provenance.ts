@@ -24,10 +24,17 @@ const ACTIVITY = 'prov-activity';
 /** The fragment of a record's source entity (the file it came from). */
 export const PROVENANCE_SOURCE = 'prov-source';
 const SOURCE = PROVENANCE_SOURCE;
+const WAS_GENERATED_BY = PROV('wasGeneratedBy');
+const ACTIVITY_SUFFIX = `#${ACTIVITY}`;
+const SOURCE_SUFFIX = `#${SOURCE}`;
 
 /** True for the quads that only say where a record came from (so they don't count as a change of content). */
 export function isProvenanceQuad(q: Quad, doc: string): boolean {
-  return q.subject.value === `${doc}#${ACTIVITY}` || q.subject.value === `${doc}#${SOURCE}` || q.predicate.value === PROV('wasGeneratedBy');
+  if (q.predicate.value === WAS_GENERATED_BY) return true;
+  // `<doc>#prov-activity` or `<doc>#prov-source`, without building either string (this runs for every quad indexed).
+  const s = q.subject.value;
+  const rest = s.length - doc.length;
+  return ((rest === ACTIVITY_SUFFIX.length && s.endsWith(ACTIVITY_SUFFIX)) || (rest === SOURCE_SUFFIX.length && s.endsWith(SOURCE_SUFFIX))) && s.startsWith(doc);
 }
 
 /** Replaces the record's provenance with `p` (PROV-O: Activity, SoftwareAgent, Entity). */

@@ -81,11 +81,11 @@ export class RecordBuilder {
   add(s: Quad_Subject, p: string | NamedNode, o: Quad_Object | undefined | null): this {
     if (o === undefined || o === null) return this;
     if (o.termType === 'Literal' && o.value === '') return this;
-    const q = quad(s, typeof p === 'string' ? namedNode(p) : p, o);
-    const key = `${q.subject.value} ${q.predicate.value} ${termKey(q.object)}`;
+    const pred = typeof p === 'string' ? p : p.value;
+    const key = `${s.value} ${pred} ${objectKey(o)}`;
     if (!this.seen.has(key)) {
       this.seen.add(key);
-      this.out.push(q);
+      this.out.push(quad(s, typeof p === 'string' ? namedNode(p) : p, o));
     }
     return this;
   }
@@ -102,6 +102,16 @@ export class RecordBuilder {
   build(): LockerRecord {
     return { id: this.id, type: this.type, quads: [...this.out] };
   }
+}
+
+/**
+ * termKey for telling a builder's objects apart. n3's terms carry it already as their `id` (a literal's
+ * `"value"@lang` or `"value"^^datatype`), which n3 otherwise re-slices on every read of `value`, `language`
+ * and `datatype`; other RDF/JS terms fall back to termKey. Never stored: contentHash keeps termKey.
+ */
+function objectKey(t: Term): string {
+  const id = (t as { id?: unknown }).id;
+  return typeof id === 'string' ? `${t.termType}:${id}` : termKey(t);
 }
 
 export function termKey(t: Term): string {

@@ -35,6 +35,39 @@ function escapeIri(s: string): string {
   return s.replace(/[\u0000-\u0020<>"{}|^`\\]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+interface Prefixed {
+  readonly prefix: string;
+  readonly ns: string;
+  /** `prefix:local` */
+  readonly name: string;
+}
+
+/**
+ * IRIs already looked up against the known vocabularies (predicates, classes, datatypes repeat in every
+ * record): their prefixed name, or null when none fits. Emptied when it grows past PREFIX_CACHE_MAX, so
+ * the one-off IRIs of a long import (mailto:, tel:) cannot make it grow without bound.
+ */
+const prefixCache = new Map<string, Prefixed | null>();
+const PREFIX_CACHE_MAX = 4096;
+
+function prefixedName(value: string): Prefixed | null {
+  const hit = prefixCache.get(value);
+  if (hit !== undefined) return hit;
+  let found: Prefixed | null = null;
+  for (const [prefix, ns] of PREFIX_LIST) {
+    if (value.startsWith(ns)) {
+      const local = value.slice(ns.length);
+      if (LOCAL_OK.test(local)) {
+        found = { prefix, ns, name: `${prefix}:${local}` };
+        break;
+      }
+    }
+  }
+  if (prefixCache.size >= PREFIX_CACHE_MAX) prefixCache.clear();
+  prefixCache.set(value, found);
+  return found;
+}
+
 export interface TurtleContext {
   /** The document IRI: `<doc#x>` is written `<#x>`. */
   readonly doc: string;
@@ -47,14 +80,10 @@ export function writeRecordTurtle(quads: readonly Quad[], ctx: TurtleContext): s
   const containerUp = ctx.doc.startsWith(ctx.root) ? '../'.repeat(ctx.doc.slice(ctx.root.length).split('/').length - 1) : undefined;
   const iri = (value: string): string => {
     if (value.startsWith(ctx.doc) && (value.length === ctx.doc.length || value[ctx.doc.length] === '#')) return `<${escapeIri(value.slice(ctx.doc.length))}>`;
-    for (const [p, ns] of PREFIX_LIST) {
-      if (value.startsWith(ns)) {
-        const local = value.slice(ns.length);
-        if (LOCAL_OK.test(local)) {
-          used.set(p, ns);
-          return `${p}:${local}`;
-        }
-      }
+    const prefixed = prefixedName(value);
+    if (prefixed) {
+      used.set(prefixed.prefix, prefixed.ns);
+      return prefixed.name;
     }
     if (containerUp !== undefined && value.startsWith(ctx.root)) return `<${containerUp}${escapeIri(value.slice(ctx.root.length))}>`;
     return `<${escapeIri(value)}>`;

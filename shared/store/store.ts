@@ -196,6 +196,8 @@ export class Store {
   constructor(private readonly db: Database.Database) {
     this.stmts = {
       byId: db.prepare<[string], RecordRow>('SELECT * FROM records WHERE id = ?'),
+      // What a write needs to know of the row it replaces (not its RDF texts, which can be large).
+      headById: db.prepare<[string], Pick<RecordRow, 'seq' | 'type' | 'content_hash' | 'deleted'>>('SELECT seq, type, content_hash, deleted FROM records WHERE id = ?'),
       insert: db.prepare(
         `INSERT INTO records (id, type, title, start_text, start_ms, end_ms, created_ms, updated_ms, rdf, content_hash)
          VALUES (@id, @type, @title, @start_text, @start_ms, @end_ms, @now, @now, @rdf, @content_hash)`,
@@ -339,7 +341,7 @@ export class Store {
   }
 
   private putOne(record: LockerRecord, index: RecordIndex, now: number): PutOutcome {
-    const existing = this.stmts.byId.get(record.id);
+    const existing = this.stmts.headById.get(record.id);
     if (existing && existing.deleted === 0 && existing.content_hash === index.contentHash && existing.type === record.type) return 'unchanged';
     const row = {
       id: record.id,

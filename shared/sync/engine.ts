@@ -559,6 +559,9 @@ class SyncRun {
       });
       return;
     }
+    // Their shards are not taken as known: the next sync lists them again and sees the same deletions, to
+    // hold them once more, or to apply or undo them as the person decides.
+    for (const d of all) if (sharded(d.type)) this.shardStateNext.delete(shardOfRecord(this.layout, d.type, d.id));
     this.summary.held = {
       count: all.length,
       records: all.slice(0, HELD_LISTED).map((d) => ({ id: d.id, type: d.type, title: this.store.get(d.id)?.title ?? d.id })),
