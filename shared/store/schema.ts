@@ -1,5 +1,5 @@
 /** The SQLite schema. One row per record; side tables for time, emails and binaries; FTS5 for search. */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -32,7 +32,6 @@ CREATE TABLE IF NOT EXISTS records (
 
 CREATE INDEX IF NOT EXISTS records_type_start ON records (type, start_ms) WHERE deleted = 0;
 CREATE INDEX IF NOT EXISTS records_start ON records (start_ms) WHERE deleted = 0;
-CREATE INDEX IF NOT EXISTS records_type_updated ON records (type, updated_ms) WHERE deleted = 0;
 CREATE INDEX IF NOT EXISTS records_sync ON records (sync_state) WHERE sync_state <> 'synced';
 -- The timeline's order (newest first, undated last), so that a page of it is read from the index, not sorted.
 CREATE INDEX IF NOT EXISTS records_timeline ON records ((start_ms IS NULL), start_ms DESC, title COLLATE NOCASE, id) WHERE deleted = 0;
@@ -131,4 +130,6 @@ export const MIGRATIONS: Readonly<Record<number, string>> = {
   3: ``,
   // 3 → 4: the trash (SCHEMA_SQL creates it)
   4: ``,
+  // 4 → 5: an index no query used (type, updated_ms), which every write kept up to date
+  5: `DROP INDEX IF EXISTS records_type_updated;`,
 };

@@ -3,6 +3,7 @@ import { lit, RecordBuilder, recordToTurtle, stableId, iri, type LockerRecord } 
 import { tempHome } from '../../test/helpers/home.js';
 import { openStore, type Store } from './index.js';
 import path from 'node:path';
+import Database from 'better-sqlite3-multiple-ciphers';
 
 const S = (l: string) => iri('schema', l);
 
@@ -38,6 +39,26 @@ describe('store', () => {
     const back = store.getRecord(e.id);
     expect(back && recordToTurtle(back)).toBe(recordToTurtle(e));
     expect(store.get(e.id)?.syncState).toBe('local');
+  });
+
+  it('moves a schema-4 locker to schema 5: the unused (type, updated_ms) index goes, its records stay', () => {
+    store.putRecords([event('a', 'Dentist', '2026-03-03')]);
+    store.close();
+    const raw = new Database(file);
+    raw.exec('CREATE INDEX records_type_updated ON records (type, updated_ms) WHERE deleted = 0');
+    raw.pragma('user_version = 4');
+    raw.close();
+    const again = openStore(file);
+    if (again.kind !== 'ok') throw new Error(again.message);
+    store = again.store;
+    const check = new Database(file, { readonly: true });
+    try {
+      expect(check.pragma('user_version', { simple: true })).toBe(5);
+      expect(check.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'records_type_updated'").all()).toEqual([]);
+    } finally {
+      check.close();
+    }
+    expect(store.list().map((r) => r.title)).toEqual(['Dentist']);
   });
 
   it('reports unchanged content as unchanged and changed content as updated', () => {
