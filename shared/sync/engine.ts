@@ -397,6 +397,7 @@ class SyncRun {
       } catch (e) {
         if (!(e instanceof HttpError)) throw e;
         this.summary.errors.push({ url: item.url, message: e.message });
+        this.unsettled(item.type, item.id);
       }
       this.progress('pulling', ++done, total);
     });
@@ -559,13 +560,20 @@ class SyncRun {
       });
       return;
     }
-    // Their shards are not taken as known: the next sync lists them again and sees the same deletions, to
-    // hold them once more, or to apply or undo them as the person decides.
-    for (const d of all) if (sharded(d.type)) this.shardStateNext.delete(shardOfRecord(this.layout, d.type, d.id));
+    // The next sync sees the same deletions, to hold them once more, or to apply or undo them as the person decides.
+    for (const d of all) this.unsettled(d.type, d.id);
     this.summary.held = {
       count: all.length,
       records: all.slice(0, HELD_LISTED).map((d) => ({ id: d.id, type: d.type, title: this.store.get(d.id)?.title ?? d.id })),
     };
+  }
+
+  /**
+   * A record this sync saw changed on the pod but did not settle (its read failed, its deletion is held):
+   * its shard is not taken as known, so the next sync lists it again instead of trusting its time.
+   */
+  private unsettled(type: RecordType, id: string): void {
+    if (sharded(type)) this.shardStateNext.delete(shardOfRecord(this.layout, type, id));
   }
 
   private applyRemoteDeleted(id: string): void {
